@@ -1,0 +1,160 @@
+"""Validate raw questionnaire answers and turn answers into adoption levels (0..1).
+
+Raw answers come from forms and JSON, so validation is lenient about *shape*
+(bools for yes/no, numeric strings for percentages) but strict about *meaning*,
+and it reports every problem at once so a user can fix a whole form in one go.
+``None`` always means "not applicable" (N/A).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping
+from typing import cast
+
+from assessments.specs import (
+    MAX_LEVEL,
+    NO,
+    PERCENT_SCALE,
+    YES,
+    EditionSpec,
+    QuestionSpec,
+    QuestionType,
+)
+
+NOT_ANSWERED = "not answered yet"
+NO_SUCH_QUESTION = "no such question in this questionnaire"
+NA_NOT_ALLOWED = "this question cannot be answered 'not applicable'"
+PERCENT_PROMPT = "enter a percentage from 0 to 100"
+# Plain decimal notation only: float() alone would also take "nan", "inf", "1_0" and "1e2".
+_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+
+
+class AnswerErrors(ValueError):
+    """Raised with every invalid answer at once: ``errors`` maps question key -> message."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        self.errors: dict[str, str] = dict(errors)
+        super().__init__("; ".join(self.errors.values()))
+
+
+class InvalidAnswer(ValueError):
+    """One answer's problem, in plain language, without the question key."""
+
+
+def validate_answers(
+    edition: EditionSpec, raw: Mapping[str, object], *, complete: bool
+) -> dict[str, object]:
+    """Return the normalized answers, or raise AnswerErrors listing every problem.
+
+    With ``complete`` every question of the edition must be answered (N/A counts
+    as an answer where allowed); without it, only the answers given are checked.
+    Keys of the result follow questionnaire order.
+    """
+    values: dict[str, object] = {}
+    errors: dict[str, str] = {}
+    for question in edition.questions:
+        if question.key not in raw:
+            if complete:
+                errors[question.key] = f"{question.key}: {NOT_ANSWERED}"
+            continue
+        try:
+            values[question.key] = normalize_answer(question, raw[question.key])
+        except InvalidAnswer as problem:
+            errors[question.key] = f"{question.key}: {problem}"
+    for key in sorted(str(key) for key in raw if not edition.has_question(key)):
+        errors[key] = f"{key}: {NO_SUCH_QUESTION}"
+    if errors:
+        raise AnswerErrors(errors)
+    return values
+
+
+def normalize_answer(question: QuestionSpec, value: object) -> object:
+    """Return one answer in canonical form; raise InvalidAnswer (plain language) if invalid."""
+    if value is None:
+        if not question.allows_na:
+            raise InvalidAnswer(NA_NOT_ALLOWED)
+        return None
+    return _NORMALIZERS[question.type](question, value)
+
+
+def answer_level(question: QuestionSpec, value: object) -> float | None:
+    """Return how far a validated answer goes towards full adoption (0..1); None for N/A.
+
+    A multiple-choice level is the capped sum of the chosen levels, so choosing
+    more can never lower it. A choice the question does not offer (e.g. an old
+    answer rescored on a later edition) raises InvalidAnswer naming the question.
+    """
+    if value is None:
+        return None
+    if question.type is QuestionType.PERCENT:
+        return cast(float, value) / PERCENT_SCALE
+    if question.type is QuestionType.MULTIPLE:
+        chosen = cast(tuple[str, ...], value)
+        return min(MAX_LEVEL, sum((_choice_level(question, item) for item in chosen), 0.0))
+    return _choice_level(question, value)
+
+
+def _choice_level(question: QuestionSpec, value: object) -> float:
+    if not question.has_choice(value):
+        raise InvalidAnswer(f"{question.key}: {value!r} is not a choice of this question")
+    return question.choice(cast(str, value)).level
+
+
+def _normalize_yes_no(question: QuestionSpec, value: object) -> str:
+    if isinstance(value, bool):
+        return YES if value else NO
+    if value in (YES, NO):
+        return str(value)
+    raise InvalidAnswer("answer yes or no")
+
+
+def _normalize_choice(question: QuestionSpec, value: object) -> str:
+    if question.has_choice(value):
+        return str(value)
+    raise InvalidAnswer(f"choose one of: {', '.join(question.choice_values)}")
+
+
+def _normalize_multiple(question: QuestionSpec, value: object) -> tuple[str, ...]:
+    options = ", ".join(question.choice_values)
+    # A bare string is iterable too, but "abc" would silently become three choices.
+    if not isinstance(value, (list, tuple)):
+        raise InvalidAnswer(f"give a list of choices from: {options}")
+    unknown = [item for item in value if not question.has_choice(item)]
+    if unknown:
+        raise InvalidAnswer(f"{', '.join(map(repr, unknown))} not among the choices: {options}")
+    if len(set(value)) != len(value):
+        raise InvalidAnswer("choose each option at most once")
+    return tuple(sorted(value))
+
+
+def _normalize_percent(question: QuestionSpec, value: object) -> float:
+    number = _as_number(value)
+    if number is None or not 0.0 <= number <= PERCENT_SCALE:
+        raise InvalidAnswer(PERCENT_PROMPT)
+    return number
+
+
+def _as_number(value: object) -> float | None:
+    # bool is an int subclass, but True is not "1 percent".
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        try:
+            number = float(value)
+        except OverflowError:  # an int too large for a float is out of range anyway
+            return None
+        return number if math.isfinite(number) else None
+    if isinstance(value, str) and _DECIMAL.fullmatch(value.strip()):
+        return float(value)
+    return None
+
+
+_NORMALIZERS: dict[QuestionType, Callable[[QuestionSpec, object], object]] = {
+    QuestionType.YES_NO: _normalize_yes_no,
+    QuestionType.SINGLE: _normalize_choice,
+    QuestionType.FREQUENCY: _normalize_choice,
+    QuestionType.MULTIPLE: _normalize_multiple,
+    QuestionType.PERCENT: _normalize_percent,
+}

@@ -1,0 +1,16 @@
+import logging
+
+from django.apps import AppConfig
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+
+class AssessmentsConfig(AppConfig):
+    name = "assessments"
+    verbose_name = "Assessments and benchmark"
+
+    def ready(self) -> None:
+        if not settings.REDIS_URL:
+            # Said once per process at start, so nobody wonders where the worker went.
+            logger.info("REDIS_URL is not set: scoring tasks run in-process, without a worker.")

@@ -1,0 +1,109 @@
+"""Read an edition from the database into the plain specs that the pure scoring modules take."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from django.db.models import Prefetch
+
+from assessments.models import Citation, Edition, Practice, Question
+from assessments.specs import (
+    ChoiceSpec,
+    CitationSpec,
+    EditionSpec,
+    PillarSpec,
+    PracticeSpec,
+    QuestionSpec,
+    QuestionType,
+    TierSpec,
+)
+
+
+def edition_spec(edition_id: int) -> EditionSpec:
+    """The edition as specs; published editions never change, so they are read once per process."""
+    status, published_at = Edition.objects.values_list("status", "published_at").get(pk=edition_id)
+    if status == Edition.Status.PUBLISHED:
+        # Keyed on the publication time too, so a reused id (a rolled-back test) never hits.
+        return _published_edition_spec(edition_id, published_at)
+    return _load_edition_spec(edition_id)
+
+
+@lru_cache(maxsize=16)
+def _published_edition_spec(edition_id: int, published_at: object) -> EditionSpec:
+    return _load_edition_spec(edition_id)
+
+
+def _load_edition_spec(edition_id: int) -> EditionSpec:
+    edition = Edition.objects.prefetch_related(
+        "pillars",
+        "tiers",
+        Prefetch(
+            "practices",
+            queryset=Practice.objects.select_related("pillar").prefetch_related(
+                Prefetch(
+                    "citations",
+                    queryset=Citation.objects.filter(use=Citation.Use.BENCHMARK).select_related(
+                        "category"
+                    ),
+                )
+            ),
+        ),
+        Prefetch(
+            "questions",
+            queryset=Question.objects.select_related("practice__pillar").prefetch_related(
+                "choices"
+            ),
+        ),
+    ).get(pk=edition_id)
+    return EditionSpec(
+        id=edition.pk,
+        label=edition.label,
+        pillars=tuple(
+            PillarSpec(key=p.key, name=p.name, weight=float(p.weight))
+            for p in edition.pillars.all()
+        ),
+        practices=tuple(_practice_spec(p) for p in edition.practices.all()),
+        questions=tuple(_question_spec(q) for q in edition.questions.all()),
+        tiers=tuple(
+            TierSpec(key=t.key, name=t.name, min_index=float(t.min_index), summary=t.summary)
+            for t in edition.tiers.all()
+        ),
+    )
+
+
+def _practice_spec(practice: Practice) -> PracticeSpec:
+    return PracticeSpec(
+        key=practice.key,
+        pillar=practice.pillar.key,
+        title=practice.title,
+        recommendation=practice.recommendation,
+        effort=practice.effort,
+        weight=float(practice.weight),
+        citations=tuple(
+            CitationSpec(
+                percent=None if c.percent is None else float(c.percent),
+                statement=c.statement,
+                source=c.source,
+                year=c.year,
+                population=c.population,
+                category=c.category.slug if c.category else None,
+                note=c.note,
+            )
+            for c in practice.citations.all()
+        ),
+    )
+
+
+def _question_spec(question: Question) -> QuestionSpec:
+    return QuestionSpec(
+        key=question.key,
+        practice=question.practice.key,
+        pillar=question.practice.pillar.key,
+        text=question.text,
+        type=QuestionType(question.type),
+        allows_na=question.allows_na,
+        choices=tuple(
+            ChoiceSpec(value=c.value, label=c.label, level=float(c.level))
+            for c in question.choices.all()
+        ),
+    )

@@ -1,0 +1,174 @@
+"""A brand's questionnaire, its answers, and the results scored from them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class AssessmentQuerySet(models.QuerySet["Assessment"]):
+    def visible_to(self, user) -> AssessmentQuerySet:
+        """The one access rule for assessments, shared by web pages, API, exports and webhooks."""
+        from assessments.models.brands import Brand
+
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff:
+            return self.all()
+        return self.filter(brand__in=Brand.objects.visible_to(user).values("pk"))
+
+    def with_report(self) -> AssessmentQuerySet:
+        """Everything a report shows, in a fixed number of queries whatever its size."""
+        return self.select_related(
+            "brand", "category", "edition", "result__edition", "submitted_by"
+        ).prefetch_related("result__pillars", "result__recommendations")
+
+
+class Assessment(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted, waiting to be scored"
+        SCORING = "scoring", "Scoring"
+        SCORED = "scored", "Scored"
+        FAILED = "failed", "Scoring failed"
+
+    brand = models.ForeignKey(
+        "assessments.Brand", on_delete=models.CASCADE, related_name="assessments"
+    )
+    category = models.ForeignKey("assessments.Category", on_delete=models.PROTECT, related_name="+")
+    # The edition whose questionnaire the brand answers; a result may use a later edition.
+    edition = models.ForeignKey("assessments.Edition", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    scored_at = models.DateTimeField(null=True, blank=True)
+    # Bumped on every saved draft step: a save that read an older version is a conflict.
+    version = models.PositiveIntegerField(default=0)
+    # The questionnaire step (pillar key) to resume at.
+    resume_step = models.SlugField(blank=True)
+    failure_reason = models.TextField(blank=True)
+    # The latest result, kept here so that a report is one join away, not a search.
+    result = models.ForeignKey(
+        "assessments.Result", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["brand", "-submitted_at"], name="assessment_brand_submitted"),
+            models.Index(fields=["status", "updated_at"], name="assessment_status_updated"),
+            models.Index(fields=["-created_at", "-id"], name="assessment_newest_first"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.brand} / {self.category} #{self.pk}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class Answer(models.Model):
+    """One answer; an SQL NULL value means "not applicable", a missing row "not answered yet"."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey("assessments.Question", on_delete=models.PROTECT, related_name="+")
+    value = models.JSONField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "question"], name="one_answer_per_question"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Answer to {self.question_id} in {self.assessment_id}"
+
+
+class Result(models.Model):
+    """A scorecard stored for an assessment under one edition; it can always be derived again."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="results")
+    edition = models.ForeignKey("assessments.Edition", on_delete=models.PROTECT, related_name="+")
+    overall = models.FloatField(null=True)
+    benchmark_overall = models.FloatField(null=True)
+    readiness_index = models.FloatField(null=True)
+    tier_key = models.SlugField(blank=True)
+    tier_name = models.CharField(max_length=60, blank=True)
+    tier_summary = models.TextField(blank=True)
+    explanation = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # Exactly one result per assessment and edition, however often a task is delivered.
+            models.UniqueConstraint(fields=["assessment", "edition"], name="one_result_per_edition")
+        ]
+
+    def __str__(self) -> str:
+        return f"Result of {self.assessment_id} on {self.edition_id}"
+
+
+class PillarResult(models.Model):
+    result = models.ForeignKey(Result, on_delete=models.CASCADE, related_name="pillars")
+    key = models.SlugField()
+    name = models.CharField(max_length=100)
+    position = models.PositiveSmallIntegerField()
+    weight = models.FloatField()
+    score = models.FloatField(null=True)
+    benchmark = models.FloatField(null=True)
+
+    class Meta:
+        ordering = ["result", "position"]
+        constraints = [models.UniqueConstraint(fields=["result", "key"], name="one_row_per_pillar")]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.score}"
+
+    @property
+    def gap(self) -> float | None:
+        if self.score is None or self.benchmark is None:
+            return None
+        return self.score - self.benchmark
+
+
+class Recommendation(models.Model):
+    result = models.ForeignKey(Result, on_delete=models.CASCADE, related_name="recommendations")
+    rank = models.PositiveSmallIntegerField()
+    bucket = models.CharField(max_length=2)
+    practice_key = models.SlugField()
+    pillar_key = models.SlugField()
+    title = models.CharField(max_length=200)
+    text = models.TextField()
+    effort = models.PositiveSmallIntegerField()
+    expected_gain = models.FloatField()
+    priority_score = models.FloatField()
+    share = models.FloatField(null=True)
+    basis = models.CharField(max_length=20)
+    # A copy of the citations, so the report shows the evidence it was ranked on.
+    evidence = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["result", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["result", "rank"], name="one_recommendation_per_rank"),
+            models.CheckConstraint(
+                condition=Q(bucket__in=["P1", "P2", "P3", "P4"]), name="recommendation_bucket"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bucket} #{self.rank}: {self.title}"

@@ -1,0 +1,244 @@
+"""The China benchmark as data: an edition holds pillars, practices, questions, figures and tiers.
+
+A published edition is never edited; admins copy it into a draft, change the draft and publish
+it. Results point at the edition they used, so an old report always renders as it was scored.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+
+class Category(models.Model):
+    """An industry category; benchmark figures are given per category."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=100)
+    # The category for brands outside the named ones; it never has figures of its own.
+    is_fallback = models.BooleanField(default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "categories"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_fallback"], condition=Q(is_fallback=True), name="one_fallback_category"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EditionQuerySet(models.QuerySet["Edition"]):
+    def current(self) -> Edition:
+        return self.get(is_current=True)
+
+
+class Edition(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    label = models.CharField(max_length=100, unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    is_current = models.BooleanField(default=False)
+    based_on = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EditionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_current"], condition=Q(is_current=True), name="one_current_edition"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_current=False) | Q(status="published"),
+                name="current_edition_is_published",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class Pillar(models.Model):
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="pillars")
+    key = models.SlugField()
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    weight = models.DecimalField(max_digits=6, decimal_places=2, default=1)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["edition", "position", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "key"], name="pillar_key_per_edition"),
+            models.CheckConstraint(condition=Q(weight__gte=0), name="pillar_weight_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Practice(models.Model):
+    class Effort(models.IntegerChoices):
+        LOW = 1, "Low"
+        MEDIUM = 2, "Medium"
+        HIGH = 3, "High"
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="practices")
+    pillar = models.ForeignKey(Pillar, on_delete=models.CASCADE, related_name="practices")
+    key = models.SlugField()
+    title = models.CharField(max_length=200)
+    recommendation = models.TextField()
+    effort = models.PositiveSmallIntegerField(choices=Effort.choices, default=Effort.MEDIUM)
+    weight = models.DecimalField(max_digits=6, decimal_places=2, default=1)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["edition", "pillar__position", "position", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "key"], name="practice_key_per_edition"),
+            models.CheckConstraint(condition=Q(weight__gte=0), name="practice_weight_not_negative"),
+            models.CheckConstraint(condition=Q(effort__gte=1), name="practice_effort_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Citation(models.Model):
+    """A sourced statement about a practice: a benchmark figure, a Western contrast, or support."""
+
+    class Use(models.TextChoices):
+        BENCHMARK = "benchmark", "Benchmark (used in scoring)"
+        CONTRAST = "contrast", "Western contrast"
+        SUPPORTING = "supporting", "Supporting evidence"
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="citations")
+    # Empty means the figure describes a population across categories (e.g. all WeChat users).
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    use = models.CharField(max_length=12, choices=Use.choices, default=Use.BENCHMARK)
+    # Empty for qualitative evidence ("ubiquitous"): the benchmark falls back (see benchmark.py).
+    percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    statement = models.TextField(help_text="What the source says, in its words where possible.")
+    population = models.CharField(max_length=200, help_text="Whom the figure describes.")
+    source = models.CharField(max_length=300)
+    year = models.PositiveSmallIntegerField()
+    url = models.URLField(blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["practice", "use", "category__position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(percent__isnull=True) | Q(percent__gte=0, percent__lte=100),
+                name="citation_percent_in_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        figure = f"{self.percent:g}%" if self.percent is not None else "qualitative"
+        return f"{figure}: {self.source} ({self.year})"
+
+
+class Question(models.Model):
+    class Type(models.TextChoices):
+        YES_NO = "yes_no", "Yes / no"
+        SINGLE = "single", "Single choice"
+        MULTIPLE = "multiple", "Multiple choice"
+        PERCENT = "percent", "Percent (0-100)"
+        FREQUENCY = "frequency", "Frequency"
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="questions")
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="questions")
+    key = models.SlugField(max_length=60)
+    text = models.CharField(max_length=300)
+    help_text = models.TextField(blank=True)
+    type = models.CharField(max_length=10, choices=Type.choices)
+    allows_na = models.BooleanField(default=False, verbose_name="allows N/A")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["edition", "practice__pillar__position", "position", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "key"], name="question_key_per_edition")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.text}"
+
+
+class Choice(models.Model):
+    """An allowed answer and the adoption level (0 to 1) it stands for."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    value = models.SlugField(max_length=40)
+    label = models.CharField(max_length=200)
+    level = models.DecimalField(max_digits=4, decimal_places=3)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["question", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "value"], name="choice_value_per_question"),
+            models.CheckConstraint(
+                condition=Q(level__gte=0, level__lte=1), name="choice_level_in_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Tier(models.Model):
+    """A named band of the readiness index; the highest min_index at or below the index wins."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="tiers")
+    key = models.SlugField()
+    name = models.CharField(max_length=60)
+    min_index = models.DecimalField(max_digits=6, decimal_places=2)
+    summary = models.TextField(help_text="What the tier means, in a manager's words.")
+
+    class Meta:
+        ordering = ["edition", "-min_index"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "key"], name="tier_key_per_edition"),
+            models.CheckConstraint(condition=Q(min_index__gte=0), name="tier_min_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ContextFigure(models.Model):
+    """A sourced figure shown in reports for context; it never enters a score."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="context_figures")
+    statement = models.TextField()
+    source = models.CharField(max_length=300)
+    year = models.PositiveSmallIntegerField()
+    population = models.CharField(max_length=200, blank=True)
+    note = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["edition", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.statement[:80]

@@ -1,0 +1,116 @@
+"""Turn a scorecard into a ranked list of practices to work on next.
+
+Each applicable practice that is not fully adopted gets one recommendation:
+
+* ``expected_gain``: the points of the overall score gained if that practice alone
+  went to full adoption, computed exactly from the weights:
+  ``(1 - a_p) * w_p / sum_w_pillar * 100 * W_k / sum_W_scored_pillars``.
+* ``priority_score = expected_gain * benchmark share / effort``: big gains on
+  practices that benchmark brands commonly adopt, for little effort, come first.
+
+Ties are broken by practice key so the ranking is deterministic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from assessments.benchmark import Basis
+from assessments.scoring import SCORE_SCALE, PillarScore, PracticeScore, Scorecard
+from assessments.specs import MAX_LEVEL, CitationSpec, EditionSpec
+
+# Recommendations are split into this many priority buckets, "P1" (first) to "P4".
+BUCKETS = 4
+# Placeholder rank while recommendations are still being sorted.
+UNRANKED = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendation:
+    """One practice to improve, with the numbers and evidence that rank it."""
+
+    rank: int
+    bucket: str
+    practice_key: str
+    pillar_key: str
+    title: str
+    text: str
+    effort: int
+    expected_gain: float
+    priority_score: float
+    share: float | None
+    basis: Basis
+    evidence: tuple[CitationSpec, ...]
+
+
+def recommend(scorecard: Scorecard, edition: EditionSpec) -> tuple[Recommendation, ...]:
+    """Return one ranked recommendation per applicable practice with adoption below full.
+
+    Sorted by priority_score (highest first), then practice key; ranks run 1..n and
+    buckets follow priority_bucket. A practice without a benchmark share is not in
+    the score, so it can gain nothing and its priority is 0: it ranks last (but is
+    still listed, because the brand has room to improve it).
+    """
+    unranked = [
+        _unranked(scorecard, pillar, practice, edition)
+        for pillar in scorecard.pillars
+        for practice in pillar.practices
+        if practice.adoption is not None and practice.adoption < MAX_LEVEL
+    ]
+    unranked.sort(key=lambda item: (-item.priority_score, item.practice_key))
+    total = len(unranked)
+    return tuple(
+        replace(item, rank=rank, bucket=priority_bucket(rank, total))
+        for rank, item in enumerate(unranked, start=1)
+    )
+
+
+def priority_bucket(rank: int, total: int) -> str:
+    """Return "P1".."P4" for a rank (1..total): ``ceil(4 * rank / total)``.
+
+    Buckets are rank quartiles, so the last recommendation is always "P4". With
+    fewer than 4 recommendations some buckets are skipped: total=1 gives P4;
+    total=2 gives P2, P4; total=3 gives P2, P3, P4.
+    """
+    if not 1 <= rank <= total:
+        raise ValueError(f"rank must be in 1..{total}, got {rank}")
+    return f"P{-(-BUCKETS * rank // total)}"  # integer ceiling division, no float rounding
+
+
+def expected_gain(scorecard: Scorecard, pillar: PillarScore, practice: PracticeScore) -> float:
+    """Return the overall-score points gained if ``practice`` alone went to full adoption.
+
+    0 when the practice does not count towards the score (not applicable or no
+    benchmark share) or its pillar or the overall carries no weight.
+    """
+    pillar_weight = pillar.counted_weight
+    overall_weight = scorecard.scored_weight
+    if not practice.counted or pillar.score is None or not overall_weight > 0:
+        return 0.0
+    assert practice.adoption is not None  # implied by counted
+    pillar_gain = (MAX_LEVEL - practice.adoption) * practice.weight / pillar_weight
+    return pillar_gain * SCORE_SCALE * pillar.weight / overall_weight
+
+
+def _unranked(
+    scorecard: Scorecard, pillar: PillarScore, practice: PracticeScore, edition: EditionSpec
+) -> Recommendation:
+    """Build a recommendation whose rank and bucket are filled in once all are sorted."""
+    spec = edition.practice(practice.key)
+    share = practice.prevalence.share
+    gain = expected_gain(scorecard, pillar, practice)
+    return Recommendation(
+        rank=UNRANKED,
+        bucket="",
+        practice_key=practice.key,
+        pillar_key=pillar.key,
+        title=practice.title,
+        text=spec.recommendation,
+        effort=spec.effort,
+        expected_gain=gain,
+        # Unknown share: priority 0, so the practice ranks last instead of guessing a figure.
+        priority_score=gain * (share or 0.0) / spec.effort,
+        share=share,
+        basis=practice.prevalence.basis,
+        evidence=practice.prevalence.citations,
+    )

@@ -1,0 +1,277 @@
+"""The workflows that span models. Web views, API views, admin actions and tasks all call these.
+
+Each write that moves an assessment along its life (draft -> submitted -> scoring -> scored or
+failed) is a conditional UPDATE on the expected status, so a repeated request or a task delivered
+twice finds nothing to do instead of doing it twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from assessments.answers import validate_answers
+from assessments.editions import edition_spec
+from assessments.models import (
+    Answer,
+    Assessment,
+    Brand,
+    Category,
+    Edition,
+    PillarResult,
+    Question,
+    Recommendation,
+    Result,
+)
+from assessments.recommendations import recommend
+from assessments.scoring import Scorecard, score
+
+logger = logging.getLogger(__name__)
+Status = Assessment.Status
+
+
+class AssessmentNotEditable(Exception):
+    """The assessment was submitted: its answers are final."""
+
+    def __init__(self, assessment: Assessment) -> None:
+        super().__init__(
+            f"This assessment was already submitted ({assessment.get_status_display().lower()}); "
+            "its answers can no longer be changed. Start a new assessment to answer again."
+        )
+
+
+class StaleDraft(Exception):
+    """Somebody saved the draft after this request read it."""
+
+    def __init__(self, current_version: int) -> None:
+        self.current_version = current_version
+        super().__init__(
+            "Someone else saved this assessment after you opened it. Your answers on this step "
+            "were not saved; the page now shows the latest saved answers."
+        )
+
+
+def assessment_start(*, brand: Brand, category: Category, user) -> Assessment:
+    """A new draft on the current edition's questionnaire."""
+    return Assessment.objects.create(
+        brand=brand, category=category, edition=Edition.objects.current(), created_by=user
+    )
+
+
+def assessment_answers(assessment: Assessment) -> dict[str, object]:
+    """The saved answers keyed by question key; None means "not applicable"."""
+    return dict(assessment.answers.values_list("question__key", "value"))
+
+
+def assessment_save_answers(
+    *,
+    assessment: Assessment,
+    answers: Mapping[str, object],
+    expected_version: int | None,
+    resume_step: str = "",
+) -> Assessment:
+    """Save some answers of a draft. Invalid answers raise AnswerErrors before anything is written.
+
+    With expected_version, a save based on an older read raises StaleDraft and writes nothing.
+    """
+    cleaned = validate_answers(edition_spec(assessment.edition_id), answers, complete=False)
+    with transaction.atomic():
+        _bump_version(assessment, expected_version, resume_step)
+        _upsert_answers(assessment, cleaned)
+    return assessment
+
+
+def _bump_version(assessment: Assessment, expected_version: int | None, resume_step: str) -> None:
+    rows = Assessment.objects.filter(pk=assessment.pk, status=Status.DRAFT)
+    if expected_version is not None:
+        rows = rows.filter(version=expected_version)
+    changes: dict[str, object] = {"version": F("version") + 1, "updated_at": timezone.now()}
+    if resume_step:
+        changes["resume_step"] = resume_step
+    if rows.update(**changes) == 1:
+        assessment.refresh_from_db(fields=["version", "resume_step", "updated_at"])
+        return
+    assessment.refresh_from_db()
+    if not assessment.is_editable:
+        raise AssessmentNotEditable(assessment)
+    raise StaleDraft(assessment.version)
+
+
+def _upsert_answers(assessment: Assessment, cleaned: Mapping[str, object]) -> None:
+    if not cleaned:
+        return
+    question_ids = dict(
+        Question.objects.filter(edition_id=assessment.edition_id, key__in=cleaned).values_list(
+            "key", "pk"
+        )
+    )
+    Answer.objects.bulk_create(
+        [
+            Answer(assessment=assessment, question_id=question_ids[key], value=_jsonable(value))
+            for key, value in cleaned.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["assessment", "question"],
+        update_fields=["value", "updated_at"],
+    )
+
+
+def _jsonable(value: object) -> object:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def assessment_submit(*, assessment: Assessment, user) -> Assessment:
+    """Submit a complete draft and enqueue its scoring once the transaction commits."""
+    if not assessment.is_editable:
+        raise AssessmentNotEditable(assessment)
+    validate_answers(
+        edition_spec(assessment.edition_id), assessment_answers(assessment), complete=True
+    )
+    with transaction.atomic():
+        now = timezone.now()
+        moved = Assessment.objects.filter(pk=assessment.pk, status=Status.DRAFT).update(
+            status=Status.SUBMITTED, submitted_at=now, submitted_by=user, updated_at=now
+        )
+        if moved != 1:
+            assessment.refresh_from_db()
+            raise AssessmentNotEditable(assessment)
+        _enqueue_scoring(assessment.pk)
+    assessment.refresh_from_db()
+    return assessment
+
+
+def _enqueue_scoring(assessment_id: int) -> None:
+    # Imported here: tasks import this module, and the task must be sent only after commit.
+    from assessments.tasks import score_assessment_task
+
+    score_assessment_task.delay_on_commit(assessment_id)
+
+
+def assessment_create(
+    *, brand: Brand, category: Category, user, answers: Mapping[str, object], submit: bool
+) -> Assessment:
+    """Start, answer and optionally submit in one go (the API's path); all or nothing."""
+    spec = edition_spec(Edition.objects.current().pk)
+    validate_answers(spec, answers, complete=submit)
+    with transaction.atomic():
+        assessment = assessment_start(brand=brand, category=category, user=user)
+        assessment_save_answers(assessment=assessment, answers=answers, expected_version=None)
+        if submit:
+            assessment_submit(assessment=assessment, user=user)
+    return assessment
+
+
+def assessment_score(*, assessment_id: int) -> Result | None:
+    """Score a submitted assessment on the current edition. Safe to run twice for the same id."""
+    claimed = Assessment.objects.filter(
+        pk=assessment_id, status__in=[Status.SUBMITTED, Status.SCORING]
+    ).update(status=Status.SCORING, updated_at=timezone.now())
+    if claimed != 1:
+        logger.info("Assessment %s is not waiting to be scored; nothing to do.", assessment_id)
+        return None
+    assessment = Assessment.objects.select_related("category").get(pk=assessment_id)
+    edition_id = Edition.objects.current().pk
+    with transaction.atomic():
+        result = result_store(assessment=assessment, edition_id=edition_id)
+        Assessment.objects.filter(pk=assessment_id, status=Status.SCORING).update(
+            status=Status.SCORED, result=result, scored_at=timezone.now(), failure_reason=""
+        )
+    return result
+
+
+def assessment_fail(*, assessment_id: int, reason: str) -> None:
+    """Mark scoring as failed with a reason admins can read; a scored assessment stays scored."""
+    Assessment.objects.filter(
+        pk=assessment_id, status__in=[Status.SUBMITTED, Status.SCORING]
+    ).update(status=Status.FAILED, failure_reason=reason[:2000], updated_at=timezone.now())
+
+
+def assessment_retry(*, assessment: Assessment) -> bool:
+    """Put a failed assessment back in the queue; False if it was not failed."""
+    with transaction.atomic():
+        moved = Assessment.objects.filter(pk=assessment.pk, status=Status.FAILED).update(
+            status=Status.SUBMITTED, failure_reason="", updated_at=timezone.now()
+        )
+        if moved:
+            _enqueue_scoring(assessment.pk)
+    return bool(moved)
+
+
+def scorecard_for(*, assessment: Assessment, edition_id: int) -> Scorecard:
+    """Derive the scorecard again from the saved answers and an edition (pure maths, no writes)."""
+    return score(edition_spec(edition_id), assessment.category.slug, assessment_answers(assessment))
+
+
+def result_store(*, assessment: Assessment, edition_id: int) -> Result:
+    """The assessment's result on an edition: created once, found again on every later call."""
+    existing = Result.objects.filter(assessment=assessment, edition_id=edition_id).first()
+    if existing:
+        return existing
+    card = scorecard_for(assessment=assessment, edition_id=edition_id)
+    try:
+        with transaction.atomic():
+            return _write_result(assessment, edition_id, card)
+    except IntegrityError:
+        # Another delivery of the same task stored it between our read and our write.
+        return Result.objects.get(assessment=assessment, edition_id=edition_id)
+
+
+def _write_result(assessment: Assessment, edition_id: int, card: Scorecard) -> Result:
+    result = Result.objects.create(
+        assessment=assessment,
+        edition_id=edition_id,
+        overall=card.overall,
+        benchmark_overall=card.benchmark_overall,
+        readiness_index=card.index,
+        tier_key=card.tier.key if card.tier else "",
+        tier_name=card.tier.name if card.tier else "",
+        tier_summary=card.tier.summary if card.tier else "",
+        explanation=card.explain(),
+    )
+    PillarResult.objects.bulk_create(
+        PillarResult(
+            result=result,
+            key=p.key,
+            name=p.name,
+            position=pos,
+            weight=p.weight,
+            score=p.score,
+            benchmark=p.benchmark,
+        )
+        for pos, p in enumerate(card.pillars)
+    )
+    Recommendation.objects.bulk_create(
+        Recommendation(
+            result=result,
+            rank=r.rank,
+            bucket=r.bucket,
+            practice_key=r.practice_key,
+            pillar_key=r.pillar_key,
+            title=r.title,
+            text=r.text,
+            effort=r.effort,
+            expected_gain=r.expected_gain,
+            priority_score=r.priority_score,
+            share=r.share,
+            basis=str(r.basis),
+            evidence=[_citation_json(c) for c in r.evidence],
+        )
+        for r in recommend(card, edition_spec(edition_id))
+    )
+    return result
+
+
+def _citation_json(citation) -> dict[str, object]:
+    return {
+        "percent": citation.percent,
+        "statement": citation.statement,
+        "source": citation.source,
+        "year": citation.year,
+        "population": citation.population,
+        "category": citation.category,
+        "note": citation.note,
+    }

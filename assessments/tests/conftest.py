@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import pytest
+
+from assessments import services
+from assessments.demo import answers_at
+from assessments.editions import edition_spec
+from assessments.models import Assessment, Category, Edition
+from assessments.tests.factories import BrandFactory, UserFactory
+
+
+@pytest.fixture
+def edition(db) -> Edition:
+    return Edition.objects.current()
+
+
+@pytest.fixture
+def spec(edition):
+    return edition_spec(edition.pk)
+
+
+@pytest.fixture
+def beauty(db) -> Category:
+    return Category.objects.get(slug="beauty")
+
+
+@pytest.fixture
+def scored_assessment(spec, beauty, django_capture_on_commit_callbacks) -> Assessment:
+    """A beauty brand's assessment answered at mid maturity and scored in-process."""
+    with django_capture_on_commit_callbacks(execute=True):
+        assessment = services.assessment_create(
+            brand=BrandFactory(),
+            category=beauty,
+            user=UserFactory(),
+            answers=answers_at(spec, 0.5),
+            submit=True,
+        )
+    assessment.refresh_from_db()
+    return assessment

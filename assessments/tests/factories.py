@@ -1,0 +1,66 @@
+"""factory-boy factories for the domain's rows; the benchmark comes from the seed migration."""
+
+from __future__ import annotations
+
+import factory
+from django.contrib.auth import get_user_model
+
+from assessments.models import Assessment, Brand, Category, Edition, Membership
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("correct-horse-battery")
+
+
+class AdminFactory(UserFactory):
+    is_staff = True
+    is_superuser = True
+
+
+class BrandFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Brand
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"brand-{n}")
+    name = factory.LazyAttribute(lambda b: b.slug.replace("-", " ").title())
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    brand = factory.SubFactory(BrandFactory)
+    role = Membership.Role.MANAGER
+
+
+def manager_of(*brands: Brand, **kwargs) -> object:
+    user = UserFactory(**kwargs)
+    for brand in brands:
+        MembershipFactory(user=user, brand=brand, role=Membership.Role.MANAGER)
+    return user
+
+
+def consultant_for(*brands: Brand, **kwargs) -> object:
+    user = UserFactory(**kwargs)
+    for brand in brands:
+        MembershipFactory(user=user, brand=brand, role=Membership.Role.CONSULTANT)
+    return user
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    """A draft on the current edition; use the services to answer, submit and score it."""
+
+    class Meta:
+        model = Assessment
+
+    brand = factory.SubFactory(BrandFactory)
+    category = factory.LazyFunction(lambda: Category.objects.get(slug="beauty"))
+    edition = factory.LazyFunction(lambda: Edition.objects.current())
+    created_by = factory.SubFactory(UserFactory)

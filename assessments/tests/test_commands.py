@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from rest_framework.authtoken.models import Token
+
+from assessments.models import Assessment, Brand, Membership
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args: str) -> list[str]:
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue().strip().splitlines()
+
+
+def test_create_user_prints_the_api_token_alone_on_the_last_line():
+    lines = run("create_user", "mei", "--role", "consultant", "--brand", "acme", "--brand", "zeta")
+    token = Token.objects.get(user__username="mei")
+    assert lines[-1] == token.key
+    assert set(Brand.objects.values_list("slug", flat=True)) == {"acme", "zeta"}
+    assert set(Membership.objects.values_list("role", flat=True)) == {"consultant"}
+
+
+def test_create_user_with_a_password_can_log_in(client):
+    run(
+        "create_user",
+        "li",
+        "--role",
+        "brand_manager",
+        "--brand",
+        "acme",
+        "--password",
+        "s3cret-pw!",
+    )
+    assert client.login(username="li", password="s3cret-pw!")
+    assert Membership.objects.get(user__username="li").role == Membership.Role.MANAGER
+
+
+def test_create_user_makes_admins_staff():
+    run("create_user", "root2", "--role", "admin")
+    assert Token.objects.get(user__username="root2").user.is_staff
+
+
+def test_create_user_refuses_brands_for_admins():
+    with pytest.raises(CommandError, match="--brand"):
+        run("create_user", "root3", "--role", "admin", "--brand", "acme")
+
+
+def test_load_demo_scores_the_demo_assessments_once(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        lines = run("load_demo")
+    assert any("manager" in line for line in lines)
+    assert Assessment.objects.filter(status=Assessment.Status.SCORED).count() == 4
+    with django_capture_on_commit_callbacks(execute=True):
+        run("load_demo")
+    assert Assessment.objects.count() == 4

@@ -1,0 +1,193 @@
+from __future__ import annotations
+
+import pytest
+
+from assessments import services
+from assessments.answers import AnswerErrors
+from assessments.demo import answers_at
+from assessments.editions import edition_spec
+from assessments.models import Assessment, Result
+from assessments.recommendations import recommend
+from assessments.scoring import score
+from assessments.tasks import score_assessment_task
+from assessments.tests.factories import AssessmentFactory, BrandFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+Status = Assessment.Status
+
+
+def test_a_saved_step_keeps_its_answers_and_bumps_the_version(edition):
+    draft = AssessmentFactory()
+    services.assessment_save_answers(
+        assessment=draft, answers={"msg-account": "active", "pay-share": None}, expected_version=0
+    )
+    assert services.assessment_answers(draft) == {"msg-account": "active", "pay-share": None}
+    assert draft.version == 1
+
+
+def test_an_invalid_answer_names_the_question_and_keeps_what_was_saved(edition):
+    draft = AssessmentFactory()
+    services.assessment_save_answers(
+        assessment=draft, answers={"msg-account": "active"}, expected_version=0
+    )
+    with pytest.raises(AnswerErrors) as caught:
+        services.assessment_save_answers(
+            assessment=draft,
+            answers={"msg-account": "dormant", "pay-share": 140, "ls-frequency": None},
+            expected_version=1,
+        )
+    assert set(caught.value.errors) == {"pay-share", "ls-frequency"}
+    assert "pay-share" in caught.value.errors["pay-share"]
+    assert services.assessment_answers(draft) == {"msg-account": "active"}
+    draft.refresh_from_db()
+    assert draft.version == 1
+
+
+def test_unknown_questions_are_rejected_and_nothing_is_saved(edition):
+    draft = AssessmentFactory()
+    with pytest.raises(AnswerErrors) as caught:
+        services.assessment_save_answers(
+            assessment=draft, answers={"msg-account": "active", "no-such": "x"}, expected_version=0
+        )
+    assert "no-such" in caught.value.errors
+    assert services.assessment_answers(draft) == {}
+
+
+def test_a_save_based_on_an_older_read_is_a_conflict_and_writes_nothing(edition):
+    draft = AssessmentFactory()
+    services.assessment_save_answers(
+        assessment=draft, answers={"msg-account": "active"}, expected_version=0
+    )
+    other_tab = Assessment.objects.get(pk=draft.pk)
+    other_tab.version = 0
+    with pytest.raises(services.StaleDraft) as caught:
+        services.assessment_save_answers(
+            assessment=other_tab, answers={"msg-account": "none"}, expected_version=0
+        )
+    assert caught.value.current_version == 1
+    assert services.assessment_answers(draft) == {"msg-account": "active"}
+
+
+def test_submitting_an_incomplete_draft_lists_the_unanswered_questions(spec):
+    draft = AssessmentFactory()
+    services.assessment_save_answers(
+        assessment=draft, answers={"msg-account": "active"}, expected_version=0
+    )
+    with pytest.raises(AnswerErrors) as caught:
+        services.assessment_submit(assessment=draft, user=draft.created_by)
+    assert len(caught.value.errors) == len(spec.questions) - 1
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+
+
+def test_a_submitted_assessment_is_scored_on_commit_with_the_current_edition(
+    spec, edition, django_capture_on_commit_callbacks
+):
+    draft = AssessmentFactory()
+    answers = answers_at(spec, 0.4)
+    services.assessment_save_answers(assessment=draft, answers=answers, expected_version=0)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.assessment_submit(assessment=draft, user=draft.created_by)
+        assert Assessment.objects.get(pk=draft.pk).status == Status.SUBMITTED
+    assert len(callbacks) == 1
+    draft.refresh_from_db()
+    assert draft.status == Status.SCORED
+    assert draft.submitted_by == draft.created_by
+    expected = score(spec, "beauty", answers)
+    assert draft.result.edition == edition
+    assert draft.result.readiness_index == pytest.approx(expected.index)
+    assert draft.result.tier_name == expected.tier.name
+    assert list(draft.result.pillars.values_list("score", flat=True)) == pytest.approx(
+        [p.score for p in expected.pillars]
+    )
+    ranked = [r.practice_key for r in recommend(expected, spec)]
+    assert list(draft.result.recommendations.values_list("practice_key", flat=True)) == ranked
+
+
+def test_recommendations_carry_their_evidence(scored_assessment):
+    first = scored_assessment.result.recommendations.first()
+    assert first.bucket == "P1"
+    assert first.evidence, "every recommendation shows the figure behind it"
+    assert {"source", "year", "percent", "statement"} <= set(first.evidence[0])
+
+
+def test_scoring_twice_keeps_one_result(scored_assessment):
+    result = scored_assessment.result
+    Assessment.objects.filter(pk=scored_assessment.pk).update(status=Status.SCORING)
+    score_assessment_task.delay(scored_assessment.pk)
+    score_assessment_task.delay(scored_assessment.pk)
+    assert Result.objects.filter(assessment=scored_assessment).count() == 1
+    scored_assessment.refresh_from_db()
+    assert scored_assessment.result == result
+    assert scored_assessment.status == Status.SCORED
+    card = services.scorecard_for(assessment=scored_assessment, edition_id=result.edition_id)
+    assert result.recommendations.count() == len(recommend(card, edition_spec(result.edition_id)))
+
+
+def test_a_second_delivery_of_a_scored_assessment_changes_nothing(scored_assessment):
+    before = scored_assessment.scored_at
+    score_assessment_task.delay(scored_assessment.pk)
+    scored_assessment.refresh_from_db()
+    assert scored_assessment.scored_at == before
+    assert Result.objects.filter(assessment=scored_assessment).count() == 1
+
+
+def test_a_stored_result_derives_again_from_its_answers_and_edition(scored_assessment):
+    result = scored_assessment.result
+    again = services.scorecard_for(assessment=scored_assessment, edition_id=result.edition_id)
+    assert result.overall == pytest.approx(again.overall)
+    assert result.readiness_index == pytest.approx(again.index)
+    assert result.explanation == again.explain()
+
+
+def test_the_task_tolerates_a_deleted_assessment(db, caplog):
+    score_assessment_task.delay(987654)
+    assert "not waiting to be scored" in caplog.text
+
+
+def test_an_unexpected_error_marks_the_assessment_failed_and_an_admin_can_retry(
+    spec, monkeypatch, django_capture_on_commit_callbacks
+):
+    draft = AssessmentFactory()
+    services.assessment_save_answers(
+        assessment=draft, answers=answers_at(spec, 0.5), expected_version=0
+    )
+
+    def broken(**kwargs):
+        raise RuntimeError("benchmark figure missing")
+
+    monkeypatch.setattr(services, "result_store", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.assessment_submit(assessment=draft, user=draft.created_by)
+    draft.refresh_from_db()
+    assert draft.status == Status.FAILED
+    assert draft.failure_reason == "RuntimeError: benchmark figure missing"
+
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.assessment_retry(assessment=draft)
+    draft.refresh_from_db()
+    assert draft.status == Status.SCORED
+    assert draft.failure_reason == ""
+
+
+def test_a_submitted_assessment_cannot_be_edited(scored_assessment):
+    with pytest.raises(services.AssessmentNotEditable, match="already submitted"):
+        services.assessment_save_answers(
+            assessment=scored_assessment, answers={"msg-account": "none"}, expected_version=None
+        )
+    assert services.assessment_answers(scored_assessment)["msg-account"] != "none"
+
+
+def test_creating_with_bad_answers_saves_no_assessment(spec, beauty):
+    answers = answers_at(spec, 0.5) | {"ls-frequency": "hourly"}
+    with pytest.raises(AnswerErrors) as caught:
+        services.assessment_create(
+            brand=BrandFactory(),
+            category=beauty,
+            user=UserFactory(),
+            answers=answers,
+            submit=True,
+        )
+    assert "ls-frequency" in caught.value.errors
+    assert not Assessment.objects.exists()

@@ -1,0 +1,73 @@
+"""Fixtures shared by every test folder: the real services the tests may need, and in-process tasks.
+
+Tests that need PostgreSQL or Redis skip with a reason that says how to enable them; under CI
+(CI=true) they fail instead, so a CI run can never pass by quietly skipping them.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from urllib.parse import urlparse
+
+import pytest
+
+from readiness.celery import app as celery_app
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip outside CI, fail in CI: a missing service must never turn CI green."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"CI needs this: {reason}")
+    pytest.skip(reason)
+
+
+def reachable(url: str) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname, parsed.port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    url = os.environ.get("REDIS_URL", "")
+    require(bool(url), "set REDIS_URL (e.g. redis://127.0.0.1:6379/0) to run tests on real Redis")
+    require(reachable(url), f"Redis at REDIS_URL={url} is not reachable")
+    return url
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    require(
+        url.startswith(("postgres://", "postgresql://")),
+        "set DATABASE_URL to a PostgreSQL database (e.g. postgres://postgres@127.0.0.1:5432/test)",
+    )
+    require(reachable(url), f"PostgreSQL at DATABASE_URL={url} is not reachable")
+    return url
+
+
+@pytest.fixture(autouse=True)
+def _in_process_tasks_and_private_cache(settings):
+    """Tasks run in-process and each test gets its own cache, unless a test asks otherwise.
+
+    The Redis cache would be shared by tests (and flushing it would flush the broker), so tests
+    use a local-memory cache; the ones about the shared cache configure Redis themselves.
+    """
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}
+    }
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    celery_app.conf.task_always_eager = eager
