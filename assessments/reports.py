@@ -1,0 +1,176 @@
+"""The report of a scored assessment: one read shape for the web page, the API, the PDF and CSV.
+
+Every query here is fixed in number, whatever the count of pillars, recommendations or peers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Q
+
+from assessments.benchmark import Basis
+from assessments.models import Assessment, ContextFigure, Practice, Recommendation
+
+# Fewer peers than this and a percentile would let a brand read a competitor's score off it.
+MIN_PEER_BRANDS = 5
+
+
+@dataclass(frozen=True)
+class PillarRow:
+    key: str
+    name: str
+    score: float | None
+    benchmark: float | None
+    gap: float | None
+    change: float | None  # since the brand's previous scored assessment
+
+
+@dataclass(frozen=True)
+class RecommendationRow:
+    rank: int
+    bucket: str
+    practice_key: str
+    pillar_key: str
+    title: str
+    text: str
+    effort: int
+    effort_label: str
+    expected_gain: float
+    share: float | None
+    basis: str
+    is_fallback: bool
+    evidence: list[dict]
+
+
+@dataclass(frozen=True)
+class Previous:
+    assessment_id: int
+    submitted_at: datetime | None
+    readiness_index: float | None
+
+
+@dataclass(frozen=True)
+class Report:
+    assessment: Assessment
+    overall: float | None
+    benchmark_overall: float | None
+    readiness_index: float | None
+    tier_key: str
+    tier_name: str
+    tier_summary: str
+    edition_id: int
+    edition_label: str
+    pillars: list[PillarRow]
+    recommendations: list[RecommendationRow]
+    previous: Previous | None
+    percentile: float | None
+    context: list[ContextFigure]
+
+    @property
+    def index_change(self) -> float | None:
+        if self.previous is None or None in (self.previous.readiness_index, self.readiness_index):
+            return None
+        return self.readiness_index - self.previous.readiness_index
+
+
+def report_for(assessment: Assessment) -> Report:
+    """The report of a scored assessment (load it with Assessment.objects.with_report())."""
+    result = assessment.result
+    if result is None:
+        raise ValueError(f"Assessment {assessment.pk} has no result yet ({assessment.status}).")
+    previous = _previous(assessment)
+    before = {p.key: p.score for p in previous.result.pillars.all()} if previous else {}
+    return Report(
+        assessment=assessment,
+        overall=result.overall,
+        benchmark_overall=result.benchmark_overall,
+        readiness_index=result.readiness_index,
+        tier_key=result.tier_key,
+        tier_name=result.tier_name,
+        tier_summary=result.tier_summary,
+        edition_id=result.edition_id,
+        edition_label=result.edition.label,
+        pillars=[_pillar_row(p, before.get(p.key)) for p in result.pillars.all()],
+        recommendations=[_recommendation_row(r) for r in result.recommendations.all()],
+        previous=Previous(previous.pk, previous.submitted_at, previous.result.readiness_index)
+        if previous
+        else None,
+        percentile=percentile(assessment),
+        context=list(ContextFigure.objects.filter(edition_id=result.edition_id)),
+    )
+
+
+def _previous(assessment: Assessment) -> Assessment | None:
+    """The brand's latest scored assessment submitted before this one."""
+    if assessment.submitted_at is None:
+        return None
+    return (
+        Assessment.objects.filter(
+            brand_id=assessment.brand_id,
+            status=Assessment.Status.SCORED,
+            submitted_at__lt=assessment.submitted_at,
+        )
+        .select_related("result")
+        .prefetch_related("result__pillars")
+        .order_by("-submitted_at")
+        .first()
+    )
+
+
+def _pillar_row(pillar, score_before: float | None) -> PillarRow:
+    change = None
+    if pillar.score is not None and score_before is not None:
+        change = pillar.score - score_before
+    return PillarRow(
+        key=pillar.key,
+        name=pillar.name,
+        score=pillar.score,
+        benchmark=pillar.benchmark,
+        gap=pillar.gap,
+        change=change,
+    )
+
+
+def _recommendation_row(rec: Recommendation) -> RecommendationRow:
+    return RecommendationRow(
+        rank=rec.rank,
+        bucket=rec.bucket,
+        practice_key=rec.practice_key,
+        pillar_key=rec.pillar_key,
+        title=rec.title,
+        text=rec.text,
+        effort=rec.effort,
+        effort_label=Practice.Effort(rec.effort).label,
+        expected_gain=rec.expected_gain,
+        share=rec.share,
+        basis=rec.basis,
+        is_fallback=Basis(rec.basis).is_fallback,
+        evidence=rec.evidence,
+    )
+
+
+def percentile(assessment: Assessment) -> float | None:
+    """Share of other brands' scored assessments in the category that this one beats (0-100).
+
+    None while fewer than MIN_PEER_BRANDS other brands have one, so that no single competitor's
+    score can be read off it. Ties count half, as in the usual percentile rank.
+    """
+    index = assessment.result.readiness_index if assessment.result else None
+    if index is None:
+        return None
+    peers = Assessment.objects.filter(
+        category_id=assessment.category_id,
+        status=Assessment.Status.SCORED,
+        result__readiness_index__isnull=False,
+    ).exclude(brand_id=assessment.brand_id)
+    counts = peers.aggregate(
+        brands=Count("brand", distinct=True),
+        total=Count("pk"),
+        below=Count("pk", filter=Q(result__readiness_index__lt=index)),
+        equal=Count("pk", filter=Q(result__readiness_index=index)),
+    )
+    if counts["brands"] < MIN_PEER_BRANDS:
+        return None
+    return 100 * (counts["below"] + counts["equal"] / 2) / counts["total"]
