@@ -29,6 +29,7 @@ from assessments.models import (
 )
 from assessments.recommendations import recommend
 from assessments.scoring import Scorecard, score
+from assessments.signals import assessment_scored
 
 logger = logging.getLogger(__name__)
 Status = Assessment.Status
@@ -177,9 +178,15 @@ def assessment_score(*, assessment_id: int) -> Result | None:
     edition_id = Edition.objects.current().pk
     with transaction.atomic():
         result = result_store(assessment=assessment, edition_id=edition_id)
-        Assessment.objects.filter(pk=assessment_id, status=Status.SCORING).update(
+        moved = Assessment.objects.filter(pk=assessment_id, status=Status.SCORING).update(
             status=Status.SCORED, result=result, scored_at=timezone.now(), failure_reason=""
         )
+        if moved:
+            transaction.on_commit(
+                lambda: assessment_scored.send(
+                    sender=Assessment, assessment_id=assessment_id, result_id=result.pk
+                )
+            )
     return result
 
 

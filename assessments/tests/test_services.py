@@ -9,6 +9,7 @@ from assessments.editions import edition_spec
 from assessments.models import Assessment, Result
 from assessments.recommendations import recommend
 from assessments.scoring import score
+from assessments.signals import assessment_scored
 from assessments.tasks import score_assessment_task
 from assessments.tests.factories import AssessmentFactory, BrandFactory, UserFactory
 
@@ -86,10 +87,10 @@ def test_a_submitted_assessment_is_scored_on_commit_with_the_current_edition(
     draft = AssessmentFactory()
     answers = answers_at(spec, 0.4)
     services.assessment_save_answers(assessment=draft, answers=answers, expected_version=0)
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         services.assessment_submit(assessment=draft, user=draft.created_by)
+        # Not scored inside the submitting transaction: the task is sent after commit.
         assert Assessment.objects.get(pk=draft.pk).status == Status.SUBMITTED
-    assert len(callbacks) == 1
     draft.refresh_from_db()
     assert draft.status == Status.SCORED
     assert draft.submitted_by == draft.created_by
@@ -191,3 +192,29 @@ def test_creating_with_bad_answers_saves_no_assessment(spec, beauty):
         )
     assert "ls-frequency" in caught.value.errors
     assert not Assessment.objects.exists()
+
+
+def test_scoring_announces_the_scored_assessment_once_after_commit(
+    spec, django_capture_on_commit_callbacks
+):
+    heard = []
+
+    def listener(sender, **kwargs):
+        heard.append(kwargs)
+
+    assessment_scored.connect(listener)
+    try:
+        draft = AssessmentFactory()
+        services.assessment_save_answers(
+            assessment=draft, answers=answers_at(spec, 0.5), expected_version=0
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            services.assessment_submit(assessment=draft, user=draft.created_by)
+        with django_capture_on_commit_callbacks(execute=True):
+            score_assessment_task.delay(draft.pk)
+    finally:
+        assessment_scored.disconnect(listener)
+    draft.refresh_from_db()
+    assert heard == [
+        {"signal": assessment_scored, "assessment_id": draft.pk, "result_id": draft.result_id}
+    ]
