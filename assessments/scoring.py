@@ -21,6 +21,7 @@ rescore old answers, and unknown keys are ignored.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from statistics import fmean
@@ -262,7 +263,9 @@ def _weighted_mean(pairs: Iterable[tuple[float, float | None]]) -> float | None:
 def _index(overall: float | None, benchmark: float | None) -> float | None:
     if overall is None or not benchmark:
         return None
-    return PAR_INDEX * overall / benchmark
+    index = PAR_INDEX * overall / benchmark
+    # A benchmark within float rounding of 0 overflows the ratio: treat it like 0.
+    return index if math.isfinite(index) else None
 
 
 def _tier_for(tiers: Iterable[TierSpec], index: float | None) -> TierSpec | None:

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from datetime import timedelta
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from assessments.answers import validate_answers
 from assessments.editions import edition_spec
@@ -146,10 +149,48 @@ def assessment_submit(*, assessment: Assessment, user) -> Assessment:
 
 
 def _enqueue_scoring(assessment_id: int) -> None:
-    # Imported here: tasks import this module, and the task must be sent only after commit.
+    # Sent only after commit, so the worker never reads a submission that is not saved yet.
+    transaction.on_commit(partial(_send_scoring, assessment_id))
+
+
+def _send_scoring(assessment_id: int) -> None:
+    """Queue the scoring task; with the broker down, leave it to the reconciler.
+
+    Not delay_on_commit: its error would reach the manager as a 500 although the submission is
+    saved. The assessment stays "submitted" and requeue_stuck sends it again later.
+    """
+    # Imported here: tasks import this module.
     from assessments.tasks import score_assessment_task
 
-    score_assessment_task.delay_on_commit(assessment_id)
+    try:
+        score_assessment_task.delay(assessment_id)
+    except (KombuOperationalError, OSError) as exc:
+        logger.warning(
+            "Could not queue scoring of assessment %s (%s); the reconciler will retry.",
+            assessment_id,
+            exc,
+        )
+
+
+def assessments_requeue_stuck(*, older_than: timedelta, limit: int = 1000) -> int:
+    """Queue again the assessments left submitted or scoring for longer than older_than.
+
+    A lost message (broker down at submit, a worker killed before it acknowledged) leaves an
+    assessment waiting; scoring is idempotent, so sending it twice is harmless.
+    """
+    now = timezone.now()
+    ids = list(
+        Assessment.objects.filter(
+            status__in=[Status.SUBMITTED, Status.SCORING], updated_at__lt=now - older_than
+        )
+        .order_by("updated_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    # Touched first, so the next run waits a full period before sending these again.
+    Assessment.objects.filter(pk__in=ids).update(updated_at=now)
+    for assessment_id in ids:
+        _send_scoring(assessment_id)
+    return len(ids)
 
 
 def assessment_create(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 
 from assessments import services
 
@@ -20,3 +22,11 @@ def score_assessment_task(assessment_id: int) -> None:
         # with a reason an admin can read and retry from the admin.
         logger.exception("Scoring assessment %s failed", assessment_id)
         services.assessment_fail(assessment_id=assessment_id, reason=f"{type(exc).__name__}: {exc}")
+
+
+@shared_task
+def requeue_stuck_assessments_task() -> int:
+    """Periodic (Celery beat): re-send scoring that a broker or worker fault lost."""
+    return services.assessments_requeue_stuck(
+        older_than=timedelta(seconds=settings.SCORING_STUCK_AFTER_SECONDS)
+    )

@@ -172,6 +172,24 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 90)
 # longest task, or a slow task would run twice while the first copy is still going.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# With Redis down, a submission must not hang the request: try briefly, then leave the
+# assessment "submitted" for the reconciler below.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
+# An assessment still "submitted" or "scoring" after this long lost its message (the longest
+# task is bounded by CELERY_TASK_TIME_LIMIT, far below it): the reconciler sends it again.
+SCORING_STUCK_AFTER_SECONDS = env_int("SCORING_STUCK_AFTER_SECONDS", 300)
+CELERY_BEAT_SCHEDULE = {
+    "requeue-stuck-assessments": {
+        "task": "assessments.tasks.requeue_stuck_assessments_task",
+        "schedule": env_int("RECONCILE_EVERY_SECONDS", 60),
+    }
+}
 
 # --- REST API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {

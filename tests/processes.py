@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import signal
+import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.db import connection
@@ -22,21 +25,117 @@ def test_database_url() -> str:
     return f"postgres://{s['USER']}{password}@{s['HOST']}:{port}/{s['NAME']}"
 
 
-def start_worker(redis_url: str, *extra: str, log: Path | None = None) -> subprocess.Popen[bytes]:
-    env = os.environ | {
-        "DATABASE_URL": test_database_url(),
-        "REDIS_URL": redis_url,
-        "DJANGO_SETTINGS_MODULE": "readiness.settings",
-        "SECRET_KEY": os.environ.get("SECRET_KEY", "e2e-worker-secret-key-0123456789"),
-        "DEBUG": "false",
-    }
+def start_worker(
+    redis_url: str,
+    *extra: str,
+    log: Path | None = None,
+    app: str = "readiness",
+    env: dict[str, str] | None = None,
+) -> subprocess.Popen[bytes]:
+    """A worker in its own process group (so a test can kill it and its pool at once)."""
+    env = (
+        os.environ
+        | (env or {})
+        | {
+            "DATABASE_URL": test_database_url(),
+            "REDIS_URL": redis_url,
+            "DJANGO_SETTINGS_MODULE": "readiness.settings",
+            "SECRET_KEY": os.environ.get("SECRET_KEY", "e2e-worker-secret-key-0123456789"),
+            "DEBUG": "false",
+        }
+    )
     command = [
-        sys.executable, "-m", "celery", "-A", "readiness", "worker",
+        sys.executable, "-m", "celery", "-A", app, "worker",
         "--loglevel=INFO", "--concurrency=1", "--without-mingle", "--without-gossip",
         "-n", f"e2e-{os.getpid()}@%h", *extra,
     ]  # fmt: skip
     output = open(log, "wb") if log else subprocess.DEVNULL
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+    )
+
+
+def pool_children(process: subprocess.Popen[bytes]) -> list[int]:
+    """The pids of a worker's pool processes (the ones that run tasks)."""
+    path = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    return [int(pid) for pid in path.read_text().split()] if path.exists() else []
+
+
+def kill_group(process: subprocess.Popen[bytes]) -> None:
+    """SIGKILL a worker and its pool at once: nothing gets to clean up or acknowledge."""
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+@contextmanager
+def producing_to(broker_url: str) -> Iterator[None]:
+    """Send this test process's tasks to another broker (a Redis the test starts and stops)."""
+    from readiness.celery import app
+
+    saved = app.conf.broker_url, app.conf.task_always_eager
+    app.conf.broker_url, app.conf.task_always_eager = broker_url, False
+    _drop_connections(app)
+    try:
+        yield
+    finally:
+        app.conf.broker_url, app.conf.task_always_eager = saved
+        _drop_connections(app)
+
+
+def _drop_connections(app) -> None:
+    # Celery caches a connection pool and a producer pool per app; new ones follow broker_url.
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+    app.amqp._producer_pool = None
+
+
+@contextmanager
+def redis_server(port: int, workdir: Path) -> Iterator[RedisServer]:
+    server = RedisServer(port, workdir)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+class RedisServer:
+    """A throwaway redis-server on a spare loopback port, that a test may stop and start."""
+
+    def __init__(self, port: int, workdir: Path) -> None:
+        self.port, self.workdir = port, workdir
+        self.url = f"redis://127.0.0.1:{port}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
+             "--appendonly", "no", "--dir", str(self.workdir)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        if not wait_for(self._answers, timeout=10):
+            raise RuntimeError(f"redis-server on port {self.port} did not start")
+
+    def stop(self) -> None:
+        if self.process:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+    def _answers(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as conn:
+                conn.sendall(b"PING\r\n")
+                return conn.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+
+def spare_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:

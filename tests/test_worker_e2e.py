@@ -13,7 +13,7 @@ from assessments.tests.factories import BrandFactory, UserFactory
 from readiness.celery import app as celery_app
 from tests.processes import start_worker, stop, wait_for
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture

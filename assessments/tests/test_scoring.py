@@ -190,6 +190,16 @@ def test_tier_is_the_one_with_the_highest_min_index_reached(
     assert card.tier.key == expected_tier
 
 
+def test_a_benchmark_too_close_to_zero_for_a_finite_index_gives_no_index() -> None:
+    rare = practice("rare", "reach", citations=(citation(1e-305),))
+    spec = edition((REACH,), (rare,), (yes_no("rare_q", rare),))
+    card = score(spec, "beauty", {"rare_q": "yes"})
+    assert card.benchmark_overall is not None
+    assert card.benchmark_overall > 0.0
+    assert (card.index, card.tier) == (None, None)
+    json.dumps(card.explain(), allow_nan=False)
+
+
 def test_index_below_every_tier_has_no_tier() -> None:
     tiers = (TierSpec("top", "Top", 1000.0, ""),)
     assert score(replace(EXAMPLE, tiers=tiers), "beauty", EXAMPLE_ANSWERS).tier is None

@@ -218,3 +218,49 @@ def test_scoring_announces_the_scored_assessment_once_after_commit(
     assert heard == [
         {"signal": assessment_scored, "assessment_id": draft.pk, "result_id": draft.result_id}
     ]
+
+
+def test_a_submission_with_the_broker_down_is_saved_and_left_for_the_reconciler(
+    spec, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6399. Connection refused.")
+
+    monkeypatch.setattr(score_assessment_task, "delay", broker_down)
+    draft = AssessmentFactory()
+    services.assessment_save_answers(
+        assessment=draft, answers=answers_at(spec, 0.5), expected_version=0
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.assessment_submit(assessment=draft, user=draft.created_by)
+    draft.refresh_from_db()
+    assert draft.status == Status.SUBMITTED
+    assert "the reconciler will retry" in caplog.text
+
+
+def test_the_reconciler_requeues_only_assessments_waiting_too_long(
+    spec, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    waiting = []
+    for _ in range(3):
+        draft = AssessmentFactory()
+        services.assessment_save_answers(
+            assessment=draft, answers=answers_at(spec, 0.5), expected_version=0
+        )
+        waiting.append(draft)
+    long_ago = timezone.now() - timedelta(minutes=10)
+    Assessment.objects.filter(pk=waiting[0].pk).update(status=Status.SUBMITTED, updated_at=long_ago)
+    Assessment.objects.filter(pk=waiting[1].pk).update(status=Status.SCORING, updated_at=long_ago)
+    Assessment.objects.filter(pk=waiting[2].pk).update(status=Status.SUBMITTED)  # just now
+
+    assert services.assessments_requeue_stuck(older_than=timedelta(minutes=5)) == 2
+    statuses = dict(Assessment.objects.values_list("pk", "status"))
+    assert statuses[waiting[0].pk] == statuses[waiting[1].pk] == Status.SCORED
+    assert statuses[waiting[2].pk] == Status.SUBMITTED
+    assert Result.objects.count() == 2

@@ -1,0 +1,30 @@
+"""The real Celery app for fault tests, with scoring slowed down so a test can kill it mid-way.
+
+Started as `celery -A tests.fault_worker worker`; FAULT_SCORING_DELAY seconds pass after an
+assessment is claimed ("scoring") and before its result is written.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+from celery.signals import worker_process_init
+
+from readiness.celery import app
+
+__all__ = ["app"]
+
+
+@worker_process_init.connect
+def _slow_down_scoring(**kwargs) -> None:
+    from assessments import services
+
+    delay = float(os.environ.get("FAULT_SCORING_DELAY", "0"))
+    store = services.result_store
+
+    def slow_store(**store_kwargs):
+        time.sleep(delay)
+        return store(**store_kwargs)
+
+    services.result_store = slow_store

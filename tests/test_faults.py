@@ -1,0 +1,107 @@
+"""At-least-once scoring under worker and broker faults: real workers, real Redis, PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import pytest
+
+from assessments import services
+from assessments.demo import answers_at
+from assessments.editions import edition_spec
+from assessments.models import Assessment, Category, Edition, Recommendation, Result
+from assessments.tests.factories import BrandFactory, UserFactory
+from readiness.celery import app as celery_app
+from tests.processes import (
+    kill_group,
+    pool_children,
+    producing_to,
+    redis_server,
+    spare_port,
+    start_worker,
+    stop,
+    wait_for,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+Status = Assessment.Status
+KILLS = 10
+# Workers restore unacknowledged messages of a killed worker after this many seconds.
+FAULT_ENV = {"FAULT_SCORING_DELAY": "1.5", "CELERY_VISIBILITY_TIMEOUT": "3"}
+
+
+def submit(spec, category) -> Assessment:
+    return services.assessment_create(
+        brand=BrandFactory(),
+        category=category,
+        user=UserFactory(),
+        answers=answers_at(spec, 0.4),
+        submit=True,
+    )
+
+
+def status_of(assessment: Assessment) -> str:
+    return Assessment.objects.values_list("status", flat=True).get(pk=assessment.pk)
+
+
+def assert_scored_exactly_once(assessments: list[Assessment]) -> None:
+    for a in assessments:
+        a.refresh_from_db()
+        assert a.status == Status.SCORED, (a.pk, a.status, a.failure_reason)
+        assert Result.objects.filter(assessment=a).count() == 1
+        result = Result.objects.get(assessment=a)
+        ranks = list(Recommendation.objects.filter(result=result).values_list("rank", flat=True))
+        assert ranks == list(range(1, len(ranks) + 1)), "one set of recommendations"
+
+
+@pytest.fixture
+def broker(redis_url, postgres_url, tmp_path):
+    with redis_server(spare_port(), tmp_path) as server, producing_to(server.url):
+        yield server
+
+
+def test_a_worker_killed_mid_scoring_ten_times_loses_no_assessment(broker, tmp_path):
+    spec = edition_spec(Edition.objects.current().pk)
+    category = Category.objects.get(slug="cpg")
+    submitted = []
+    worker = start_worker(broker.url, app="tests.fault_worker", env=FAULT_ENV)
+    try:
+        for kill in range(KILLS):
+            assessment = submit(spec, category)
+            submitted.append(assessment)
+            assert wait_for(lambda a=assessment: status_of(a) == Status.SCORING, timeout=30)
+            if kill % 2 == 0:
+                # The pool process dies: the worker rejects the message and it is redelivered.
+                for pid in pool_children(worker):
+                    os.kill(pid, signal.SIGKILL)
+            else:
+                # The whole worker dies unacknowledged: a new worker restores the message.
+                kill_group(worker)
+                worker = start_worker(broker.url, app="tests.fault_worker", env=FAULT_ENV)
+        assert wait_for(
+            lambda: all(status_of(a) == Status.SCORED for a in submitted), timeout=120
+        ), {a.pk: status_of(a) for a in submitted}
+    finally:
+        stop(worker)
+    assert_scored_exactly_once(submitted)
+
+
+def test_submissions_while_redis_is_down_are_scored_once_it_is_back(broker, tmp_path):
+    spec = edition_spec(Edition.objects.current().pk)
+    category = Category.objects.get(slug="beauty")
+    env = {"SCORING_STUCK_AFTER_SECONDS": "2", "RECONCILE_EVERY_SECONDS": "1"}
+    broker.stop()
+    submitted = [submit(spec, category) for _ in range(3)]
+    assert [status_of(a) for a in submitted] == [Status.SUBMITTED] * 3, "saved and queued"
+    broker.start()
+    # -B runs Celery beat inside the worker: the reconciler finds the waiting submissions.
+    worker = start_worker(broker.url, "-B", "--schedule", str(tmp_path / "beat-schedule"), env=env)
+    try:
+        assert wait_for(
+            lambda: all(status_of(a) == Status.SCORED for a in submitted), timeout=60
+        ), {a.pk: status_of(a) for a in submitted}
+    finally:
+        stop(worker)
+    assert_scored_exactly_once(submitted)
+    celery_app.conf.task_always_eager = True
