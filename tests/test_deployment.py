@@ -31,6 +31,9 @@ def test_compose_runs_web_worker_database_and_redis_from_one_image():
     assert services["web"]["build"] == "." and (ROOT / "Dockerfile").exists()
     assert "gunicorn readiness.wsgi:application" in services["web"]["command"]
     assert services["worker"]["command"].startswith("celery -A readiness worker")
+    # The reconciler is periodic work: beat must run it.
+    assert services["beat"]["command"].startswith("celery -A readiness beat")
+    assert services["beat"]["image"] == services["web"]["image"]
 
 
 def test_every_service_has_a_health_check_and_web_waits_for_its_dependencies():
