@@ -66,15 +66,15 @@ def recommend(scorecard: Scorecard, edition: EditionSpec) -> tuple[Recommendatio
 
 
 def priority_bucket(rank: int, total: int) -> str:
-    """Return "P1".."P4" for a rank (1..total): ``ceil(4 * rank / total)``.
+    """Return "P1".."P4" for a rank (1..total): the rank's quartile, counted from the top.
 
-    Buckets are rank quartiles, so the last recommendation is always "P4". With
-    fewer than 4 recommendations some buckets are skipped: total=1 gives P4;
-    total=2 gives P2, P4; total=3 gives P2, P3, P4.
+    ``floor(4 * (rank - 1) / total) + 1``: the first recommendation is always P1, so a short
+    list starts with what to do first; with fewer than 4 recommendations the lower buckets
+    stay empty (total=1: P1; total=2: P1, P3; total=3: P1, P2, P3).
     """
     if not 1 <= rank <= total:
         raise ValueError(f"rank must be in 1..{total}, got {rank}")
-    return f"P{-(-BUCKETS * rank // total)}"  # integer ceiling division, no float rounding
+    return f"P{BUCKETS * (rank - 1) // total + 1}"
 
 
 def expected_gain(scorecard: Scorecard, pillar: PillarScore, practice: PracticeScore) -> float:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from statistics import fmean
 from typing import Any
 
-from assessments.answers import answer_level
+from assessments.answers import InvalidAnswer, answer_level
 from assessments.benchmark import ResolvedPrevalence, resolve_prevalence
 from assessments.specs import (
     CitationSpec,
@@ -209,9 +209,10 @@ def _score_practice(
     prevalence: ResolvedPrevalence,
 ) -> PracticeScore:
     answered = tuple(
-        _answered(question, answers[question.key])
+        answer
         for question in edition.questions_for(practice.key)
         if question.key in answers
+        and (answer := _answered(question, answers[question.key])) is not None
     )
     levels = [answer.level for answer in answered if answer.level is not None]
     return PracticeScore(
@@ -224,11 +225,19 @@ def _score_practice(
     )
 
 
-def _answered(question: QuestionSpec, value: object) -> AnsweredQuestion:
+def _answered(question: QuestionSpec, value: object) -> AnsweredQuestion | None:
+    """The answer with its level; None when this edition no longer accepts it.
+
+    Rescoring old answers on a later edition must not fail because a choice was retired: such
+    an answer counts as not given, like a question the brand never saw.
+    """
     # Answers stored as JSON bring multiple choices back as lists; keep the scorecard immutable.
     if isinstance(value, list):
         value = tuple(value)
-    return AnsweredQuestion(question.key, value, answer_level(question, value))
+    try:
+        return AnsweredQuestion(question.key, value, answer_level(question, value))
+    except InvalidAnswer:
+        return None
 
 
 def _scaled_mean(pairs: Iterable[tuple[float, float | None]]) -> float | None:

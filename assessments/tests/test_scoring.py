@@ -16,7 +16,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assessments.answers import InvalidAnswer
 from assessments.benchmark import resolve_prevalence
 from assessments.scoring import Scorecard, score
 from assessments.specs import (
@@ -123,9 +122,10 @@ def test_multiple_choices_stored_as_json_lists_score_like_tuples() -> None:
     assert score(EXAMPLE, "beauty", as_json) == score(EXAMPLE, "beauty", EXAMPLE_ANSWERS)
 
 
-def test_a_choice_the_question_does_not_offer_is_reported_by_question_key() -> None:
-    with pytest.raises(InvalidAnswer, match="msg_account"):
-        score(EXAMPLE, "beauty", {**EXAMPLE_ANSWERS, "msg_account": "retired_choice"})
+def test_a_choice_a_later_edition_retired_counts_as_not_answered() -> None:
+    retired = score(EXAMPLE, "beauty", {**EXAMPLE_ANSWERS, "msg_account": "retired_choice"})
+    without = {k: v for k, v in EXAMPLE_ANSWERS.items() if k != "msg_account"}
+    assert retired == score(EXAMPLE, "beauty", without)
 
 
 def test_cached_prevalence_gives_the_same_scorecard() -> None:
