@@ -14,7 +14,7 @@ from html import escape
 
 # Wider than tall: axis labels to the left and right need room for names like "Reviews and
 # user content" at 12 px.
-WIDTH = 600
+WIDTH = 680
 HEIGHT = 380
 CENTRE_X = WIDTH / 2
 CENTRE_Y = HEIGHT / 2
@@ -89,10 +89,11 @@ def _grid(axes: int) -> list[str]:
             f'<line x1="{CENTRE_X:.1f}" y1="{CENTRE_Y:.1f}" x2="{x:.1f}" y2="{y:.1f}" '
             f'stroke="#c8ced8" stroke-width="1"/>'
         )
+    # The outer ring goes unlabelled: its "100" would sit on the first axis label.
     ticks = [
-        f'<text x="{CENTRE_X + 3:.1f}" y="{point(0, axes, ring)[1] - 2:.1f}" font-size="9" '
+        f'<text x="{CENTRE_X + 4:.1f}" y="{point(0, axes, ring)[1] + 11:.1f}" font-size="10" '
         f'fill="#6b7280">{ring}</text>'
-        for ring in RINGS
+        for ring in RINGS[:-1]
     ]
     return rings + spokes + ticks
 
@@ -117,8 +118,8 @@ def _labels(labels: Sequence[str]) -> list[str]:
         vertical = abs(y - CENTRE_Y) > RADIUS * 0.9
         baseline = y + ((12 if y > CENTRE_Y else -2) if vertical else 4)
         out.append(
-            f'<text x="{x:.1f}" y="{baseline:.1f}" text-anchor="{anchor}" font-size="12" '
-            f'fill="#1d2433">{escape(label)}</text>'
+            f'<text x="{x:.1f}" y="{baseline:.1f}" text-anchor="{anchor}" font-size="14" '
+            f'font-weight="600" fill="#1d2433">{escape(label)}</text>'
         )
     return out
 
@@ -132,7 +133,7 @@ def _legend(series: Sequence[Series]) -> list[str]:
         left = CENTRE_X - 120
         out.append(
             f'<line x1="{left:.0f}" y1="{y}" x2="{left + 30:.0f}" y2="{y}" stroke="{colour}" '
-            f'stroke-width="3"{dashed}/><text x="{left + 38:.0f}" y="{y + 4}" font-size="12" '
+            f'stroke-width="3"{dashed}/><text x="{left + 38:.0f}" y="{y + 5}" font-size="13" '
             f'fill="#1d2433">{escape(one.name)}</text>'
         )
     return out

@@ -13,7 +13,8 @@ from assessments.tests.factories import BrandFactory, UserFactory
 from readiness.celery import app as celery_app
 from tests.processes import start_worker, stop, wait_for
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+# Serialized rollback: another live test may have flushed the seeded benchmark before this one.
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture
