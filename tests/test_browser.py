@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from assessments.models import Category
 from assessments.tests.factories import BrandFactory, manager_of
@@ -48,6 +49,21 @@ def browser(monkeypatch):
 
 
 @pytest.fixture
+def tidy_connections(postgres_url):
+    """End the database sessions that live-server request threads leave open.
+
+    A request thread keeps its connection while the browser keeps the socket alive, and the
+    session's end cannot drop a test database that still has sessions.
+    """
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
+@pytest.fixture
 def worker(redis_url, postgres_url, tmp_path):
     celery_app.conf.task_always_eager = False
     process = start_worker(redis_url, log=tmp_path / "worker.log")
@@ -79,7 +95,7 @@ def answer_step(page, *, only: int | None = None) -> None:
 
 
 def test_a_manager_answers_resumes_submits_and_reads_the_report(
-    live_server, browser, worker, settings
+    live_server, tidy_connections, browser, worker
 ):
     base = live_server.url
     brand = BrandFactory(name="Lotus Skin", default_category=Category.objects.get(slug="beauty"))
