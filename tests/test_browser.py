@@ -168,3 +168,7 @@ def test_a_manager_answers_resumes_submits_and_reads_the_report(
     page.emulate_media(media="print")
     page.screenshot(path=str(ARTIFACTS / "report-print.png"), full_page=True)
     assert os.path.getsize(ARTIFACTS / "report.png") > 10_000
+    page.emulate_media(media="screen")
+    page.goto(f"{base}/")
+    assert page.get_by_role("link", name=re.compile("^View report")).is_visible()
+    page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)

@@ -58,6 +58,7 @@ def test_starting_preselects_the_brands_default_category(web, brand, beauty):
     html = page.content.decode()
     assert f'<option value="{beauty.pk}" selected>' in html
     assert f'<option value="{brand.pk}" selected>' in html
+    assert f'"{brand.pk}": {beauty.pk}' in html  # picking another brand picks its category
 
 
 def test_starting_an_assessment_opens_the_first_step(web, brand, beauty):

@@ -68,7 +68,12 @@ def assessment_start(request: HttpRequest) -> HttpResponse:
         )
         first = steps(edition_spec(assessment.edition_id))[0]
         return redirect("assessment-step", pk=assessment.pk, step=first)
-    return render(request, "assessments/start.html", {"form": form})
+    # Lets the page preselect a brand's default category when the manager picks another brand.
+    defaults = {
+        str(pk): category_id
+        for pk, category_id in form.fields["brand"].queryset.values_list("pk", "default_category")
+    }
+    return render(request, "assessments/start.html", {"form": form, "defaults": defaults})
 
 
 def _start_initial(request: HttpRequest) -> dict:
