@@ -32,8 +32,6 @@ TAMPERED = (
     "This page was out of date or changed outside the form, so nothing was saved. "
     "Your saved answers are unchanged; check this step and save it again."
 )
-# Where each button of a step goes after saving; also where the manager resumes next time.
-ACTIONS = ("next", "back", "later", "review")
 
 
 @login_required
@@ -104,10 +102,12 @@ def _save_step(
 
 
 def _target(spec: EditionSpec, step: str, action: str) -> str:
+    """Where a step's button leads after saving; also where the manager resumes next time.
+    An unknown action counts as the default button, "Save and continue"."""
     where = progress(spec, step, ())
     if action == "back":
         return where.previous_step or step
-    if action in ("later",):
+    if action == "later":
         return step
     if action == "review":
         return "review"
@@ -181,6 +181,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 def _render_review(request, assessment, *, errors=None, status=200) -> HttpResponse:
     spec = edition_spec(assessment.edition_id)
     saved = services.assessment_answers(assessment)
+    order = steps(spec)
     pillars = [
         (
             pillar,
@@ -190,7 +191,7 @@ def _render_review(request, assessment, *, errors=None, status=200) -> HttpRespo
             ],
         )
         for pillar in spec.pillars
-        if pillar.key in steps(spec)
+        if pillar.key in order
     ]
     context = {
         "assessment": assessment,
