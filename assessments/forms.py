@@ -1,0 +1,199 @@
+"""The brand manager's forms: start an assessment, and one questionnaire step per pillar.
+
+A step's form is built from the edition's Question rows of one pillar. The form checks shape
+(choices, numbers) with answers.normalize_answer, the same rule the services apply, so that a
+manager sees every problem beside its field before anything is sent to the service.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django import forms
+from django.db.models import Prefetch
+
+from assessments.answers import InvalidAnswer, normalize_answer
+from assessments.models import Brand, Category, Citation, Question
+from assessments.presentation import benchmark_citation, citation_text
+from assessments.specs import EditionSpec, QuestionType
+
+# Not a valid slug, so it can never collide with a choice value of the edition.
+NA = "n/a"
+NA_SUFFIX = "--na"
+RADIO_TYPES = {QuestionType.YES_NO, QuestionType.SINGLE, QuestionType.FREQUENCY}
+
+
+class StartForm(forms.Form):
+    brand = forms.ModelChoiceField(queryset=Brand.objects.none(), empty_label=None)
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.all(),
+        empty_label=None,
+        help_text="Your brand is compared with the China benchmark for this category.",
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["brand"].queryset = Brand.objects.managed_by(user).order_by("name")
+
+
+def step_questions(edition_id: int, pillar_key: str) -> list[Question]:
+    """A step's questions with choices and benchmark citations, in three queries."""
+    return list(
+        Question.objects.filter(edition_id=edition_id, practice__pillar__key=pillar_key)
+        .select_related("practice__pillar")
+        .prefetch_related(
+            "choices",
+            Prefetch(
+                "practice__citations",
+                queryset=Citation.objects.filter(use=Citation.Use.BENCHMARK).select_related(
+                    "category"
+                ),
+                to_attr="benchmark_citations",
+            ),
+        )
+    )
+
+
+@dataclass
+class QuestionItem:
+    """What the template needs to draw one question."""
+
+    question: Question
+    field: forms.BoundField
+    na_field: forms.BoundField | None
+    benchmark: str
+    is_choice: bool
+    anchor: str
+    saved: str = ""  # the latest saved answer, shown after an edit conflict
+
+
+class StepForm(forms.Form):
+    """The answers of one pillar; blank fields are left unanswered (save and resume later)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(
+        self, *args, questions: list[Question], spec: EditionSpec, category: str, **kwargs
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        self.spec = spec
+        self.category = category
+        for q in questions:
+            self.fields[q.key] = _field(q)
+            if q.allows_na and q.type not in RADIO_TYPES:
+                self.fields[q.key + NA_SUFFIX] = forms.BooleanField(
+                    required=False, label="Not applicable to us"
+                )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        for q in self.questions:
+            if q.key in self.errors or q.key not in cleaned:
+                continue
+            try:
+                self._answer(q, cleaned)
+            except _Blank:
+                continue
+            except InvalidAnswer as problem:
+                self.add_error(q.key, _sentence(str(problem)))
+        return cleaned
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        # Screen readers announce a field as invalid; the summary links to it by its id.
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["aria-invalid"] = "true"
+
+    def answers(self) -> dict[str, object]:
+        """The answers given on this step, N/A as None; blank questions are left out."""
+        out: dict[str, object] = {}
+        for q in self.questions:
+            try:
+                value = self._answer(q, self.cleaned_data)
+            except _Blank:
+                continue
+            out[q.key] = value
+        return out
+
+    def _answer(self, q: Question, cleaned: dict) -> object:
+        value = cleaned.get(q.key)
+        if value == NA or cleaned.get(q.key + NA_SUFFIX):
+            return normalize_answer(self.spec.question(q.key), None)
+        if q.type == QuestionType.MULTIPLE:
+            return normalize_answer(self.spec.question(q.key), list(value or []))
+        if value in (None, ""):
+            raise _Blank
+        return normalize_answer(self.spec.question(q.key), value)
+
+    def items(self, saved: dict[str, str] | None = None) -> list[QuestionItem]:
+        saved = saved or {}
+        return [self._item(q, saved.get(q.key, "")) for q in self.questions]
+
+    def _item(self, q: Question, saved: str) -> QuestionItem:
+        chosen = benchmark_citation(
+            q.practice.benchmark_citations, category=self.category, key=_category_slug
+        )
+        is_choice = q.type != QuestionType.PERCENT
+        field = self[q.key]
+        return QuestionItem(
+            question=q,
+            field=field,
+            na_field=self[q.key + NA_SUFFIX] if q.key + NA_SUFFIX in self.fields else None,
+            benchmark=citation_text(chosen) if chosen else "",
+            is_choice=is_choice,
+            anchor=f"{field.auto_id}_0" if is_choice else field.auto_id,
+            saved=saved,
+        )
+
+    def unexpected_keys(self) -> set[str]:
+        """Posted names that are not fields of this step: a stale or tampered form."""
+        allowed = set(self.fields) | {"csrfmiddlewaretoken", "action"}
+        return set(self.data) - allowed
+
+
+class _Blank(Exception):
+    pass
+
+
+def _category_slug(citation: Citation) -> str | None:
+    return citation.category.slug if citation.category else None
+
+
+def _sentence(message: str) -> str:
+    return message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")
+
+
+def _field(q: Question) -> forms.Field:
+    described = f"hint-{q.key} error-{q.key}"
+    messages = {"invalid_choice": "Choose one of the options listed."}
+    if q.type in RADIO_TYPES:
+        choices = [(c.value, c.label) for c in q.choices.all()]
+        if q.allows_na:
+            choices.append((NA, "Not applicable to us"))
+        return forms.ChoiceField(
+            label=q.text,
+            required=False,
+            choices=choices,
+            widget=forms.RadioSelect,
+            error_messages=messages,
+        )
+    if q.type == QuestionType.MULTIPLE:
+        return forms.MultipleChoiceField(
+            label=q.text,
+            required=False,
+            choices=[(c.value, c.label) for c in q.choices.all()],
+            widget=forms.CheckboxSelectMultiple,
+            error_messages=messages | {"invalid_choice": "Choose only options from the list."},
+        )
+    return forms.CharField(
+        label=q.text,
+        required=False,
+        max_length=20,
+        # Text, not type=number: the browser would otherwise refuse 140 with its own message,
+        # in its own language, instead of ours beside the field.
+        widget=forms.TextInput(
+            attrs={"inputmode": "decimal", "aria-describedby": described, "class": "percent"}
+        ),
+    )

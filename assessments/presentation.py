@@ -1,0 +1,139 @@
+"""PURE: how the questionnaire and the report put answers and evidence into a manager's words.
+
+No Django import: these take specs and plain values, so they are tested without a database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from assessments.specs import EditionSpec, QuestionSpec, QuestionType
+
+NOT_APPLICABLE = "Not applicable"
+NOT_ANSWERED = "Not answered yet"
+
+# What a recommendation's benchmark basis means for the figure shown beside it.
+BASIS_NOTES = {
+    "category": "",
+    "all_categories": "figure for brands of all categories",
+    "other_categories": "benchmark estimated from other categories",
+    "pillar_average": "benchmark estimated from the other practices of this pillar",
+    "edition_average": "benchmark estimated from the average of the whole benchmark",
+    "none": "no benchmark figure",
+}
+
+
+class CitationLike(Protocol):
+    percent: object
+    category: object
+    statement: str
+    source: str
+    year: int
+
+
+def benchmark_citation(
+    citations: Iterable[CitationLike],
+    category: str | None,
+    key: Callable[[CitationLike], str | None] = lambda c: c.category,  # type: ignore[return-value]
+) -> CitationLike | None:
+    """The benchmark citation to show beside a question, most specific first.
+
+    The figure for the assessment's category, else the all-category figure, else the first
+    qualitative statement. ``key`` reads a citation's category slug (None: all categories).
+    """
+    citations = list(citations)
+    for wanted in (
+        lambda c: c.percent is not None and category is not None and key(c) == category,
+        lambda c: c.percent is not None and key(c) is None,
+        lambda c: c.percent is None,
+    ):
+        found = next((c for c in citations if wanted(c)), None)
+        if found is not None:
+            return found
+    return None
+
+
+def citation_text(citation: CitationLike) -> str:
+    """'69% of Beauty brands in L2's Index live stream content — L2 ..., 2017'."""
+    statement = citation.statement.rstrip(". ")
+    return f"{statement} — {citation.source}, {citation.year}"
+
+
+def display_answer(question: QuestionSpec, value: object, *, answered: bool = True) -> str:
+    """A saved answer as a person reads it: choice labels, '45%', 'Not applicable'."""
+    if not answered:
+        return NOT_ANSWERED
+    if value is None:
+        return NOT_APPLICABLE
+    if question.type is QuestionType.PERCENT:
+        return f"{float(value):g}%"  # type: ignore[arg-type]
+    if question.type is QuestionType.MULTIPLE:
+        chosen = [question.choice(v).label for v in value if question.has_choice(v)]  # type: ignore[union-attr]
+        return ", ".join(chosen) or "None of these"
+    return question.choice(value).label if question.has_choice(value) else str(value)
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Where a manager is in the questionnaire: step k of n, answered of total."""
+
+    step_number: int
+    step_count: int
+    answered: int
+    total: int
+    previous_step: str | None
+    next_step: str | None
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.answered / self.total) if self.total else 0
+
+
+def steps(edition: EditionSpec) -> list[str]:
+    """The questionnaire's steps (pillar keys), in order; a pillar without questions is skipped."""
+    asked = {q.pillar for q in edition.questions}
+    return [p.key for p in edition.pillars if p.key in asked]
+
+
+def progress(edition: EditionSpec, step: str, answered_keys: Iterable[str]) -> Progress:
+    """Progress at a step; raises ValueError for a step the questionnaire does not have."""
+    order = steps(edition)
+    i = order.index(step)
+    asked = {q.key for q in edition.questions}
+    return Progress(
+        step_number=i + 1,
+        step_count=len(order),
+        answered=len(asked & set(answered_keys)),
+        total=len(asked),
+        previous_step=order[i - 1] if i > 0 else None,
+        next_step=order[i + 1] if i + 1 < len(order) else None,
+    )
+
+
+def questions_of(edition: EditionSpec, step: str) -> list[QuestionSpec]:
+    return [q for q in edition.questions if q.pillar == step]
+
+
+def unanswered(edition: EditionSpec, answers: Mapping[str, object]) -> list[QuestionSpec]:
+    return [q for q in edition.questions if q.key not in answers]
+
+
+def signed(value: float | None, digits: int = 0) -> str:
+    """'+4', '-12', '0' for a change or gap; '' when unknown."""
+    if value is None:
+        return ""
+    text = f"{value:+.{digits}f}"
+    return "0" if text in ("+0", "-0") else text
+
+
+def pillar_counts(
+    edition: EditionSpec, answers: Mapping[str, object]
+) -> Sequence[tuple[str, int, int]]:
+    """(pillar key, answered, asked) for every step, for the step list beside the form."""
+    out = []
+    for key in steps(edition):
+        asked = questions_of(edition, key)
+        out.append((key, sum(q.key in answers for q in asked), len(asked)))
+    return out

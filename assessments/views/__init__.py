@@ -1,0 +1,22 @@
+"""The brand manager's web pages: dashboard, questionnaire, status and report.
+
+Views only translate HTTP to service calls and back; the rules live in services and models.
+"""
+
+from assessments.views.dashboard import assessment_start, dashboard
+from assessments.views.questionnaire import assessment_detail, review, step, submit
+from assessments.views.results import report, report_csv, report_pdf, status, status_json
+
+__all__ = [
+    "assessment_detail",
+    "assessment_start",
+    "dashboard",
+    "report",
+    "report_csv",
+    "report_pdf",
+    "review",
+    "status",
+    "status_json",
+    "step",
+    "submit",
+]

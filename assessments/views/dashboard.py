@@ -1,0 +1,88 @@
+"""The manager's home: their brands with their assessments, and starting a new assessment."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from assessments import services
+from assessments.editions import edition_spec
+from assessments.forms import StartForm
+from assessments.models import Assessment, Brand, Membership, Question
+from assessments.presentation import steps
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Brands and their assessments in a fixed number of queries, however many there are."""
+    user = request.user
+    managed = Membership.objects.filter(
+        user=user, brand=OuterRef("pk"), role=Membership.Role.MANAGER
+    )
+    brands = (
+        Brand.objects.visible_to(user)
+        .select_related("default_category")
+        .annotate(is_managed=Exists(managed))
+        .order_by("name")
+    )
+    by_brand = defaultdict(list)
+    for assessment in _assessments(user):
+        by_brand[assessment.brand_id].append(assessment)
+    rows = [(brand, by_brand[brand.pk]) for brand in brands]
+    return render(request, "assessments/dashboard.html", {"rows": rows})
+
+
+def _assessments(user):
+    asked = (
+        Question.objects.filter(edition=OuterRef("edition"))
+        .values("edition")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Assessment.objects.visible_to(user)
+        .select_related("category", "result")
+        .annotate(answered=Count("answers"), asked=Subquery(asked, output_field=IntegerField()))
+        .order_by("-created_at", "-id")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_start(request: HttpRequest) -> HttpResponse:
+    form = StartForm(request.POST or None, user=request.user, initial=_start_initial(request))
+    if not form.fields["brand"].queryset.exists():
+        messages.info(request, "Only a brand's managers start its assessments.")
+        return redirect("dashboard")
+    if request.method == "POST" and form.is_valid():
+        assessment = services.assessment_start(
+            brand=form.cleaned_data["brand"],
+            category=form.cleaned_data["category"],
+            user=request.user,
+        )
+        first = steps(edition_spec(assessment.edition_id))[0]
+        return redirect("assessment-step", pk=assessment.pk, step=first)
+    # Lets the page preselect a brand's default category when the manager picks another brand.
+    defaults = {
+        str(pk): category_id
+        for pk, category_id in form.fields["brand"].queryset.values_list("pk", "default_category")
+    }
+    return render(request, "assessments/start.html", {"form": form, "defaults": defaults})
+
+
+def _start_initial(request: HttpRequest) -> dict:
+    """The brand asked for (or the only one) with its default category preselected."""
+    brands = Brand.objects.managed_by(request.user)
+    wanted = request.GET.get("brand", "")
+    brand = brands.filter(pk=wanted).first() if wanted.isdigit() else None
+    if brand is None and brands.count() == 1:
+        brand = brands.first()
+    if brand is None:
+        return {}
+    return {"brand": brand, "category": brand.default_category_id}

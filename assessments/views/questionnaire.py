@@ -1,0 +1,217 @@
+"""The questionnaire: one step per pillar, saved as a draft on every step, then review and submit.
+
+Every save passes the draft version the page was built on, so two tabs or two colleagues never
+overwrite each other silently: the later save gets a conflict page with both answers.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from assessments import services
+from assessments.answers import AnswerErrors
+from assessments.editions import edition_spec
+from assessments.forms import NA, StepForm, step_questions
+from assessments.models import Assessment
+from assessments.presentation import (
+    display_answer,
+    pillar_counts,
+    progress,
+    questions_of,
+    steps,
+    unanswered,
+)
+from assessments.specs import EditionSpec, QuestionType
+from assessments.views.access import managed_assessment
+
+TAMPERED = (
+    "This page was out of date or changed outside the form, so nothing was saved. "
+    "Your saved answers are unchanged; check this step and save it again."
+)
+
+
+@login_required
+@require_GET
+def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Resume a draft where the manager stopped; anything else shows its status or report."""
+    assessment = managed_assessment(request, pk)
+    if not assessment.is_editable:
+        return redirect("assessment-status", pk=pk)
+    order = steps(edition_spec(assessment.edition_id))
+    resume = assessment.resume_step if assessment.resume_step in order else order[0]
+    return redirect("assessment-step", pk=pk, step=resume)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    assessment = managed_assessment(request, pk)
+    if not assessment.is_editable:
+        messages.info(request, str(services.AssessmentNotEditable(assessment)))
+        return redirect("assessment-status", pk=pk)
+    spec = edition_spec(assessment.edition_id)
+    if step not in steps(spec):
+        raise Http404("No such step in this questionnaire.")
+    questions = step_questions(assessment.edition_id, step)
+    kwargs = {"questions": questions, "spec": spec, "category": assessment.category.slug}
+    if request.method == "POST":
+        return _save_step(request, assessment, spec, step, StepForm(request.POST, **kwargs))
+    saved = services.assessment_answers(assessment)
+    initial = _initial(spec, step, saved) | {"version": assessment.version}
+    form = StepForm(initial=initial, **kwargs)
+    return _render_step(request, assessment, spec, step, form, saved)
+
+
+def _save_step(
+    request: HttpRequest, assessment: Assessment, spec: EditionSpec, step: str, form: StepForm
+) -> HttpResponse:
+    saved = services.assessment_answers(assessment)
+    if form.unexpected_keys() or (not form.is_valid() and "version" in form.errors):
+        form.add_error(None, TAMPERED)
+        return _render_step(request, assessment, spec, step, form, saved, status=400)
+    if not form.is_valid():
+        return _render_step(request, assessment, spec, step, form, saved, status=400)
+    action = request.POST.get("action", "next")
+    target = _target(spec, step, action)
+    try:
+        services.assessment_save_answers(
+            assessment=assessment,
+            answers=form.answers(),
+            expected_version=form.cleaned_data["version"],
+            resume_step=target if target != "review" else step,
+        )
+    except AnswerErrors as problems:
+        for key, message in problems.errors.items():
+            form.add_error(key if key in form.fields else None, message.split(": ", 1)[-1])
+        return _render_step(request, assessment, spec, step, form, saved, status=400)
+    except services.StaleDraft as conflict:
+        return _conflict(request, assessment, spec, step, form, conflict)
+    except services.AssessmentNotEditable as refused:
+        messages.error(request, str(refused))
+        return redirect("assessment-status", pk=assessment.pk)
+    if action == "later":
+        messages.success(request, "Saved. You can pick up where you left off at any time.")
+        return redirect("dashboard")
+    if target == "review":
+        return redirect("assessment-review", pk=assessment.pk)
+    return redirect("assessment-step", pk=assessment.pk, step=target)
+
+
+def _target(spec: EditionSpec, step: str, action: str) -> str:
+    """Where a step's button leads after saving; also where the manager resumes next time.
+    An unknown action counts as the default button, "Save and continue"."""
+    where = progress(spec, step, ())
+    if action == "back":
+        return where.previous_step or step
+    if action == "later":
+        return step
+    if action == "review":
+        return "review"
+    return where.next_step or "review"
+
+
+def _conflict(request, assessment, spec, step, form, conflict) -> HttpResponse:
+    """Keep what the user typed in the fields, show the latest saved answers beside them, and
+    take the new version so that saving again is a deliberate overwrite."""
+    data = form.data.copy()
+    data["version"] = str(conflict.current_version)
+    retry = StepForm(data, questions=form.questions, spec=spec, category=form.category)
+    retry.is_valid()
+    saved = services.assessment_answers(assessment)
+    latest = {
+        q.key: display_answer(q, saved.get(q.key), answered=q.key in saved)
+        for q in questions_of(spec, step)
+    }
+    return _render_step(
+        request, assessment, spec, step, retry, saved, status=409, conflict=str(conflict),
+        latest=latest,
+    )  # fmt: skip
+
+
+def _render_step(
+    request, assessment, spec, step, form, saved, *, status=200, conflict="", latest=None
+) -> HttpResponse:
+    names = {p.key: p.name for p in spec.pillars}
+    context = {
+        "assessment": assessment,
+        "step": step,
+        "pillar": names[step],
+        "description": form.questions[0].practice.pillar.description if form.questions else "",
+        "form": form,
+        "items": form.items(latest),
+        "progress": progress(spec, step, saved),
+        "steps": [
+            (key, names[key], done, asked) for key, done, asked in pillar_counts(spec, saved)
+        ],
+        "conflict": conflict,
+        "error_count": len(form.errors),
+    }
+    return render(request, "assessments/step.html", context, status=status)
+
+
+def _initial(spec: EditionSpec, step: str, saved: dict[str, object]) -> dict[str, object]:
+    initial: dict[str, object] = {}
+    for q in questions_of(spec, step):
+        if q.key not in saved:
+            continue
+        value = saved[q.key]
+        if value is None:
+            na_on_field = q.type in (QuestionType.PERCENT, QuestionType.MULTIPLE)
+            initial[q.key + "--na" if na_on_field else q.key] = True if na_on_field else NA
+        elif q.type == QuestionType.PERCENT:
+            initial[q.key] = f"{float(value):g}"
+        else:
+            initial[q.key] = value
+    return initial
+
+
+@login_required
+@require_GET
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = managed_assessment(request, pk)
+    if not assessment.is_editable:
+        return redirect("assessment-status", pk=pk)
+    return _render_review(request, assessment)
+
+
+def _render_review(request, assessment, *, errors=None, status=200) -> HttpResponse:
+    spec = edition_spec(assessment.edition_id)
+    saved = services.assessment_answers(assessment)
+    order = steps(spec)
+    pillars = [
+        (
+            pillar,
+            [
+                (q, display_answer(q, saved.get(q.key), answered=q.key in saved), q.key in saved)
+                for q in questions_of(spec, pillar.key)
+            ],
+        )
+        for pillar in spec.pillars
+        if pillar.key in order
+    ]
+    context = {
+        "assessment": assessment,
+        "pillars": pillars,
+        "missing": unanswered(spec, saved),
+        "total": len(spec.questions),
+        "errors": errors or {},
+    }
+    return render(request, "assessments/review.html", context, status=status)
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = managed_assessment(request, pk)
+    try:
+        services.assessment_submit(assessment=assessment, user=request.user)
+    except services.AssessmentNotEditable as refused:
+        messages.error(request, str(refused))
+        return redirect("assessment-status", pk=pk)
+    except AnswerErrors as problems:
+        return _render_review(request, assessment, errors=problems.errors, status=400)
+    return redirect("assessment-status", pk=pk)

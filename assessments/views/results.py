@@ -1,0 +1,99 @@
+"""After submission: the status page that follows scoring, and the report with its downloads."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from assessments import exports
+from assessments.models import Assessment
+from assessments.reports import Report, report_for
+from assessments.views.access import visible_assessment
+
+Status = Assessment.Status
+# What a manager reads while waiting; failure_reason stays for admins.
+STATUS_MESSAGES = {
+    Status.DRAFT: "This assessment is still a draft: it has not been submitted.",
+    Status.SUBMITTED: "Your answers are in. Scoring starts in a moment.",
+    Status.SCORING: "Scoring your answers against the China benchmark…",
+    Status.SCORED: "Your report is ready.",
+    Status.FAILED: (
+        "Scoring failed on our side, not because of your answers. The admins have been told "
+        "and will score it again; you don't need to answer anything again."
+    ),
+}
+
+
+@login_required
+@require_GET
+def status(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = visible_assessment(request, pk)
+    if assessment.result_id and assessment.status == Status.SCORED:
+        return redirect("assessment-report", pk=pk)
+    return render(
+        request,
+        "assessments/status.html",
+        {"assessment": assessment, "message": STATUS_MESSAGES[assessment.status]},
+    )
+
+
+@login_required
+@require_GET
+def status_json(request: HttpRequest, pk: int) -> JsonResponse:
+    """Polled by the status page every two seconds until the report is ready or scoring failed."""
+    assessment = visible_assessment(request, pk)
+    ready = assessment.status == Status.SCORED and assessment.result_id is not None
+    return JsonResponse(
+        {
+            "status": assessment.status,
+            "label": assessment.get_status_display(),
+            "message": STATUS_MESSAGES[assessment.status],
+            "ready": ready,
+            "failed": assessment.status == Status.FAILED,
+            "report_url": reverse("assessment-report", args=[pk]) if ready else None,
+        },
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+def _report(request: HttpRequest, pk: int) -> Report | None:
+    assessment = get_object_or_404(Assessment.objects.visible_to(request.user).with_report(), pk=pk)
+    return report_for(assessment) if assessment.result is not None else None
+
+
+@login_required
+@require_GET
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _report(request, pk)
+    if found is None:
+        return redirect("assessment-status", pk=pk)
+    return render(request, "assessments/report.html", {"report": found})
+
+
+@login_required
+@require_GET
+def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _report(request, pk)
+    if found is None:
+        return redirect("assessment-status", pk=pk)
+    response = HttpResponse(exports.report_pdf(found), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(found)}.pdf"'
+    return response
+
+
+@login_required
+@require_GET
+def report_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _report(request, pk)
+    if found is None:
+        return redirect("assessment-status", pk=pk)
+    response = HttpResponse(exports.report_csv(found), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(found)}.csv"'
+    return response
+
+
+def _filename(found: Report) -> str:
+    return f"readiness-{found.assessment.brand.slug}-{found.assessment.pk}"

@@ -1,0 +1,174 @@
+"""A brand manager in a real browser, against a live server, with a real Celery worker scoring.
+
+Chromium is the system one (/usr/bin/chromium), never a downloaded build: the test skips when it
+is missing outside CI and fails under CI=true.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from assessments.models import Category
+from assessments.tests.factories import BrandFactory, manager_of
+from conftest import require
+from readiness.celery import app as celery_app
+from tests.processes import ROOT, start_worker, stop
+
+pytestmark = [
+    pytest.mark.e2e,
+    # Serialized rollback brings back the seeded benchmark that an earlier live test flushed.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+ARTIFACTS = ROOT / "test-artifacts"
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    require(Path(CHROMIUM).exists(), f"a Chromium at {CHROMIUM} for the browser test")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls of the test itself
+    # are still plain synchronous calls between browser steps.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def tidy_connections(postgres_url):
+    """End the database sessions that live-server request threads leave open.
+
+    A request thread keeps its connection while the browser keeps the socket alive, and the
+    session's end cannot drop a test database that still has sessions.
+    """
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
+@pytest.fixture
+def worker(redis_url, postgres_url, tmp_path):
+    celery_app.conf.task_always_eager = False
+    process = start_worker(redis_url, log=tmp_path / "worker.log")
+    yield process
+    stop(process)
+    print((tmp_path / "worker.log").read_text(errors="replace")[-3000:])
+
+
+def log_in(page, base: str, username: str) -> None:
+    page.goto(f"{base}/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{base}/")
+
+
+def answer_step(page, *, only: int | None = None) -> None:
+    """Answer the questions of the current step (the first `only` of them, if given)."""
+    questions = page.locator("form.questionnaire .question").all()
+    for n, question in enumerate(questions[:only]):
+        radios = question.locator("input[type=radio]:not([value='n/a'])")
+        boxes = question.locator(".options input[type=checkbox]")
+        if radios.count():
+            radios.nth(min(n % 3, radios.count() - 1)).check()
+        elif boxes.count():
+            boxes.first.check()
+        else:
+            question.locator("input.percent").fill(str(40 + 5 * n))
+
+
+def test_a_manager_answers_resumes_submits_and_reads_the_report(
+    live_server, tidy_connections, browser, worker
+):
+    base = live_server.url
+    brand = BrandFactory(name="Lotus Skin", default_category=Category.objects.get(slug="beauty"))
+    user = manager_of(brand, username="lin")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    log_in(page, base, user.username)
+
+    page.get_by_role("link", name="Start an assessment").click()
+    assert page.get_by_label("Category").input_value() == str(brand.default_category_id)
+    page.get_by_role("button", name="Start").click()
+    page.wait_for_url(re.compile(r".*/steps/messaging/$"))
+    assert page.get_by_text("Step 1 of 6").is_visible()
+    assert page.get_by_text("— L2").first.is_visible()  # the benchmark behind a question
+
+    # Step 1, with a percentage out of range first: the error shows, the typing stays.
+    answer_step(page)
+    share = page.get_by_label("What share of customer messages")
+    share.fill("140")
+    page.get_by_role("button", name="Save and continue").click()
+    summary = page.locator("#error-summary")
+    assert summary.is_visible()
+    # Focus moves to the summary once its script has run (the click returns at navigation).
+    page.wait_for_function(
+        "document.activeElement && document.activeElement.id === 'error-summary'"
+    )
+    assert "Enter a percentage from 0 to 100" in summary.inner_text()
+    assert share.input_value() == "140"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "step-error.png"), full_page=True)
+    assert page.locator("input[name=msg-account]:checked").count() == 1
+    share.fill("80")
+    page.get_by_role("button", name="Save and continue").click()
+    page.wait_for_url(re.compile(r".*/steps/payments/$"))
+    answer_step(page)
+    page.get_by_role("button", name="Save and continue").click()
+
+    # Step 3 half done, then leave; log back in and land on it with those answers kept.
+    page.wait_for_url(re.compile(r".*/steps/social-commerce/$"))
+    answer_step(page, only=2)
+    chosen = page.locator("input[name=sc-shop]:checked").get_attribute("value")
+    page.get_by_role("button", name="Save and finish later").click()
+    page.wait_for_url(f"{base}/")
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url(f"{base}/login/")
+    log_in(page, base, user.username)
+    page.get_by_role("link", name=re.compile("^Continue")).click()
+    page.wait_for_url(re.compile(r".*/steps/social-commerce/$"))
+    assert page.locator("input[name=sc-shop]:checked").get_attribute("value") == chosen
+    assert page.get_by_text("Step 3 of 6").is_visible()
+
+    for following in ["live-streaming", "ugc", "integration"]:
+        answer_step(page)
+        page.get_by_role("button", name="Save and continue").click()
+        page.wait_for_url(re.compile(rf".*/steps/{following}/$"))
+    answer_step(page)
+    page.get_by_role("button", name="Save and review").click()
+    page.wait_for_url(re.compile(r".*/review/$"))
+    assert page.get_by_text("All 30 questions are answered").is_visible()
+    page.get_by_role("button", name="Submit for scoring").click()
+
+    # The status page turns into the report by itself once the worker has scored it.
+    page.wait_for_url(re.compile(r".*/report/$"), timeout=60_000)
+    assert page.locator("svg.radar polygon.series").count() == 2
+    first = page.locator(".rec").first
+    assert re.search(r"L2[^<]*, 2017", first.locator("cite").first.inner_text())
+    assert page.locator(".index-value").inner_text().isdigit()
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
+    page.emulate_media(media="print")
+    page.screenshot(path=str(ARTIFACTS / "report-print.png"), full_page=True)
+    assert os.path.getsize(ARTIFACTS / "report.png") > 10_000
+    page.emulate_media(media="screen")
+    page.goto(f"{base}/")
+    assert page.get_by_role("link", name=re.compile("^View report")).is_visible()
+    page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
