@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from django.db import connection
+from kombu import pools as kombu_pools
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -83,11 +84,13 @@ def producing_to(broker_url: str) -> Iterator[None]:
 
 
 def _drop_connections(app) -> None:
-    # Celery caches a connection pool and a producer pool per app; new ones follow broker_url.
+    # Celery caches a connection pool and a producer pool per app, and kombu a producer pool per
+    # broker URL; all are dropped so the next task opens a connection to the new broker_url.
     if app._pool is not None:
         app._pool.force_close_all()
         app._pool = None
     app.amqp._producer_pool = None
+    kombu_pools.reset()
 
 
 @contextmanager
