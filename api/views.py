@@ -331,7 +331,9 @@ class WebhookEndpointViewSet(viewsets.ModelViewSet):
     def partial_update(self, request, pk=None):
         """Change the URL, description or is_active (false pauses deliveries)."""
         endpoint = self.get_object()
-        data = _valid(s.WebhookEndpointInputSerializer, request.data)
+        serializer = s.WebhookEndpointInputSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
         for field, value in data.items():
             setattr(endpoint, field, value)
         endpoint.save(update_fields=[*data, "updated_at"])
