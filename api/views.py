@@ -16,7 +16,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -24,6 +24,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from api import serializers as s
+from api.exceptions import Conflict
 from api.filters import AssessmentFilter
 from api.models import WebhookEndpoint
 from api.pagination import BoundedPageNumberPagination
@@ -38,11 +39,6 @@ FORMAT_JSON_CSV = OpenApiParameter(
     "format", str, enum=["json", "csv"], description="csv: the same rows as CSV."
 )
 FORMAT_JSON_CSV_PDF = OpenApiParameter("format", str, enum=["json", "csv", "pdf"])
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
 
 
 def answer_errors(exc: AnswerErrors) -> ValidationError:
