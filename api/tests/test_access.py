@@ -88,9 +88,7 @@ VISIBLE = {
 @pytest.mark.parametrize(
     "query", ["", "?brand=foreign-brand", "?status=scored", "?ordering=-readiness_index"]
 )
-def test_a_list_never_holds_a_row_of_a_brand_the_caller_does_not_serve(
-    world, clients, role, query
-):
+def test_a_list_never_holds_a_row_of_a_brand_the_caller_does_not_serve(world, clients, role, query):
     response = clients[role].get(ASSESSMENTS + query)
     assert response.status_code == 200
     listed = {row["id"] for row in response.json()["results"]}

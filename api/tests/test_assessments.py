@@ -133,9 +133,7 @@ def test_errors_stay_json_when_a_file_was_asked_for(consultant_client, world):
     assert response["Content-Type"] == "application/json"
 
 
-def test_the_list_filters_by_brand_category_status_tier_and_submission_date(
-    admin_client, world
-):
+def test_the_list_filters_by_brand_category_status_tier_and_submission_date(admin_client, world):
     def ids(query: str) -> set[int]:
         response = admin_client.get(ASSESSMENTS + query)
         assert response.status_code == 200, response.json()
@@ -212,7 +210,5 @@ def test_a_report_takes_the_same_queries_whatever_its_recommendations(
     assert many.result.recommendations.count() > few.result.recommendations.count()
     # token + user, assessment with result, pillars, recommendations, previous assessment,
     # percentile, context figures
-    assert _report_queries(consultant_client, many.pk) == _report_queries(
-        consultant_client, few.pk
-    )
+    assert _report_queries(consultant_client, many.pk) == _report_queries(consultant_client, few.pk)
     assert _report_queries(consultant_client, many.pk) == 7
