@@ -204,3 +204,36 @@ def test_the_owner_reads_the_delivery_log(pending, http, consultant_client):
     assert row["last_error"] == "HTTP 500: oops"
     assert row["event"] == "assessment.scored" and row["last_attempt_at"]
     assert row["payload"]["data"]["assessment_id"]
+
+
+def test_admins_read_endpoints_and_deliveries_without_the_secret(pending, client):
+    client.force_login(AdminFactory())
+    endpoint_page = client.get(f"/admin/api/webhookendpoint/{pending.endpoint_id}/change/")
+    assert endpoint_page.status_code == 200
+    assert pending.endpoint.secret not in endpoint_page.content.decode()
+    assert client.get("/admin/api/webhookdelivery/").status_code == 200
+    assert client.get(f"/admin/api/webhookdelivery/{pending.pk}/change/").status_code == 200
+
+
+def test_the_readmes_verification_example_accepts_our_signature():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    example = readme.split("Verify before parsing:\n\n```python\n")[1].split("```")[0]
+    namespace: dict = {}
+    exec(example, namespace)
+    timestamp, body = int(time.time()), b'{"event":"assessment.scored"}'
+    headers = {
+        "X-Readiness-Timestamp": str(timestamp),
+        "X-Readiness-Signature": webhooks.sign("s3cret", timestamp, body),
+    }
+    assert namespace["verify"]("s3cret", headers, body)
+    assert not namespace["verify"]("other", headers, body)
+
+
+def test_a_webhook_failure_never_disturbs_scoring(own_brand, consultant, make_scored):
+    endpoint_for(consultant)
+    with mock.patch.object(webhooks, "scored_payload", side_effect=RuntimeError("bug")):
+        scored = make_scored(own_brand)
+    assert scored.status == "scored"
+    assert not WebhookDelivery.objects.exists()
