@@ -47,11 +47,16 @@ def answer_errors(exc: AnswerErrors) -> ValidationError:
 
 
 def conflict(exc: Exception) -> Response:
-    body: dict[str, object] = {"detail": str(exc)}
     if isinstance(exc, services.StaleDraft):
-        body.update(code="stale_version", current_version=exc.current_version)
+        # The service's message speaks of a web page; an API client needs to re-read instead.
+        body: dict[str, object] = {
+            "detail": "Someone saved this assessment after the version you sent; nothing was "
+            "saved. Read it again (GET) and send your changes with the current version.",
+            "code": "stale_version",
+            "current_version": exc.current_version,
+        }
     else:
-        body["code"] = "not_editable"
+        body = {"detail": str(exc), "code": "not_editable"}
     return Response(body, status=status.HTTP_409_CONFLICT)
 
 
