@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
+from datetime import datetime
 
 from django.template.loader import render_to_string
 
+from assessments.models import Assessment
 from assessments.reports import Report
 
 
@@ -83,3 +86,49 @@ def report_pdf(report: Report) -> bytes:
 
     html = render_to_string("assessments/report_pdf.html", {"report": report})
     return HTML(string=html).write_pdf()
+
+
+ASSESSMENT_COLUMNS = [
+    "id",
+    "brand",
+    "brand_slug",
+    "category",
+    "status",
+    "created_at",
+    "submitted_at",
+    "scored_at",
+    "edition",
+    "overall",
+    "readiness_index",
+    "tier",
+]
+
+
+def assessments_csv(assessments: Iterable[Assessment]) -> str:
+    """One row per assessment (load them with brand, category, edition and result)."""
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(ASSESSMENT_COLUMNS)
+    for a in assessments:
+        result = a.result
+        w.writerow(
+            [
+                a.pk,
+                a.brand.name,
+                a.brand.slug,
+                a.category.slug,
+                a.status,
+                _timestamp(a.created_at),
+                _timestamp(a.submitted_at),
+                _timestamp(a.scored_at),
+                a.edition.label,
+                _number(result.overall if result else None),
+                _number(result.readiness_index if result else None),
+                result.tier_name if result else "",
+            ]
+        )
+    return out.getvalue()
+
+
+def _timestamp(value: datetime | None) -> str:
+    return "" if value is None else value.isoformat()

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "assessments",
     "api",
+    # Login lockout (see "Login lockout" below).
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -81,6 +83,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout flagged by its backend into a response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "readiness.urls"
@@ -198,9 +202,21 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only, with a body size limit (api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.LimitedJSONParser"],
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": env_int("API_PAGE_SIZE", 50),
+    # ?format=csv / ?format=pdf pick a renderer; DRF's default name, spelled out because the
+    # API documents it.
+    "URL_FORMAT_OVERRIDE": "format",
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    # Counted in the default cache: Redis when REDIS_URL is set, so every process shares them.
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env_str("API_USER_THROTTLE_RATE", "2000/hour"),
+        "token": env_str("API_TOKEN_THROTTLE_RATE", "10/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "readiness API",
@@ -212,6 +228,60 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# --- REST API: limits, webhooks -----------------------------------------------------------------
+# Django refuses a larger body with "400 Request Data Too Big"; the API's JSON parser checks the
+# same limit itself (DRF reads the stream directly) and answers 413 with a JSON message.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 256 * 1024)
+API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 200)
+# The questionnaire has a few dozen questions; more answers than this in one request is abuse.
+API_MAX_ANSWERS = env_int("API_MAX_ANSWERS", 200)
+# requests' (connect, read) timeouts: both well under the task's soft time limit below.
+WEBHOOK_CONNECT_TIMEOUT = env_int("WEBHOOK_CONNECT_TIMEOUT", 5)
+WEBHOOK_READ_TIMEOUT = env_int("WEBHOOK_READ_TIMEOUT", 10)
+# Attempts after the first; the delay doubles from WEBHOOK_RETRY_DELAY up to WEBHOOK_RETRY_MAX_DELAY
+# (30 s, 1 min, 2 min, ... about 1 hour in all with the defaults).
+WEBHOOK_MAX_RETRIES = env_int("WEBHOOK_MAX_RETRIES", 6)
+WEBHOOK_RETRY_DELAY = env_int("WEBHOOK_RETRY_DELAY", 30)
+WEBHOOK_RETRY_MAX_DELAY = env_int("WEBHOOK_RETRY_MAX_DELAY", 3600)
+
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    "AssessmentStatusEnum": "assessments.models.Assessment.Status",
+    "WebhookDeliveryStatusEnum": "api.models.WebhookDelivery.Status",
+}
+SPECTACULAR_SETTINGS["DESCRIPTION"] = """\
+How ready a consumer brand is for Chinese-style social commerce, against a China benchmark.
+
+**Auth**: `POST /api/v1/auth/token/` with a username and password returns a token; send it as
+`Authorization: Token <token>`. Every answer holds only the brands you serve (consultants: the
+brands assigned to them; brand managers: their brands; admins: all). Anything else is a 404.
+
+**Formats**: `?format=csv` on the assessment list and on a report, `?format=pdf` on a report.
+
+**Webhooks**: register a URL under `/api/v1/webhooks/`; the response shows its secret once.
+Each `assessment.scored` event is a JSON POST with the headers `X-Readiness-Event`,
+`X-Readiness-Delivery` (the same on every retry: deduplicate on it), `X-Readiness-Timestamp`
+(Unix seconds) and `X-Readiness-Signature: sha256=<hex>`, the HMAC-SHA256 under the secret of
+`<timestamp>.<raw body>`. Verify it in constant time over the raw bytes, before parsing, and
+refuse timestamps more than 5 minutes old. A 2xx answer is a delivery; a 5xx, 408, 429 or a
+network error is retried with exponential backoff; anything else fails at once (redirects are
+not followed). Read the outcome under `/api/v1/webhooks/{id}/deliveries/`.
+"""
+
+# --- Login lockout (django-axes) ---------------------------------------------------------------
+# Both the API token endpoint and the web login count failures per username and address; after
+# AXES_FAILURE_LIMIT of them that pair is locked out for AXES_COOLOFF_TIME hours.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_TIME", 1)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+# JSON for the API, axes' plain message for the web login.
+AXES_LOCKOUT_CALLABLE = "api.lockout.lockout_response"
 
 # --- Security behind a proxy -------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -4,6 +4,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 from rest_framework.authtoken.models import Token
 
 from assessments.models import Assessment, Brand, Membership
@@ -36,7 +37,9 @@ def test_create_user_with_a_password_can_log_in(client):
         "--password",
         "s3cret-pw!",
     )
-    assert client.login(username="li", password="s3cret-pw!")
+    # django-axes watches every login and needs the request to know the client's address.
+    request = RequestFactory().post("/login/")
+    assert client.login(request=request, username="li", password="s3cret-pw!")
     assert Membership.objects.get(user__username="li").role == Membership.Role.MANAGER
 
 

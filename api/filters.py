@@ -1,0 +1,39 @@
+"""Filters and ordering of the assessment list, over a queryset already scoped to the caller."""
+
+from __future__ import annotations
+
+import django_filters
+
+from assessments.models import Assessment
+
+
+class AssessmentFilter(django_filters.FilterSet):
+    # Slugs, not ids: a slug the caller does not serve simply matches nothing in their scope.
+    brand = django_filters.CharFilter(field_name="brand__slug", help_text="Brand slug.")
+    category = django_filters.CharFilter(field_name="category__slug", help_text="Category slug.")
+    status = django_filters.ChoiceFilter(choices=Assessment.Status.choices)
+    tier = django_filters.CharFilter(field_name="result__tier_key", help_text="Tier key.")
+    submitted_after = django_filters.DateFilter(
+        field_name="submitted_at", lookup_expr="date__gte", help_text="On or after (YYYY-MM-DD)."
+    )
+    submitted_before = django_filters.DateFilter(
+        field_name="submitted_at", lookup_expr="date__lte", help_text="On or before (YYYY-MM-DD)."
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("created_at", "created_at"),
+            ("submitted_at", "submitted_at"),
+            ("result__readiness_index", "readiness_index"),
+        ),
+        help_text="A field, '-' first for descending; newest first by default.",
+    )
+
+    class Meta:
+        model = Assessment
+        fields: list[str] = []
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        # The id breaks ties, so pages never repeat or skip a row with an equal sort value.
+        ordering = queryset.query.order_by or ("-created_at",)
+        return queryset.order_by(*ordering, "-id")

@@ -1,0 +1,363 @@
+"""The API's shapes: explicit input serializers (what a client may send) and output ones.
+
+No domain rule lives here: answers are validated by the services, access by the querysets.
+Request-implied values (the user) come in through the serializer context, never from the body.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.conf import settings
+from django.core.validators import URLValidator
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from api.models import WebhookDelivery, WebhookEndpoint
+from assessments.models import Assessment, Brand, Category
+
+SERVICE_OWNED = "This field cannot be written: it is unknown, or set by the service."
+
+
+class StrictInputSerializer(serializers.Serializer):
+    """Refuses fields it does not declare, so that a client sending status, scores or an owner
+    learns at once that the service sets those, instead of having them silently ignored."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            unknown = sorted(str(key) for key in data if key not in self.fields)
+            if unknown:
+                raise serializers.ValidationError({key: [SERVICE_OWNED] for key in unknown})
+        return super().to_internal_value(data)
+
+
+# --- Errors and auth -------------------------------------------------------------------------
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField(required=False)
+
+
+class ConflictSerializer(ErrorSerializer):
+    current_version = serializers.IntegerField(required=False)
+
+
+class TokenInputSerializer(StrictInputSerializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, style={"input_type": "password"})
+
+
+class TokenOutputSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+# --- Small read shapes shared below -------------------------------------------------------------
+
+
+class BrandRefSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+
+
+class CategoryRefSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+
+
+class EditionRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    label = serializers.CharField()
+
+
+class CitationSerializer(serializers.Serializer):
+    category = serializers.CharField(allow_null=True, help_text="Category slug; null: all.")
+    percent = serializers.FloatField(allow_null=True, help_text="Null for qualitative evidence.")
+    statement = serializers.CharField()
+    source = serializers.CharField()
+    year = serializers.IntegerField()
+    population = serializers.CharField()
+    note = serializers.CharField(allow_blank=True)
+
+
+# --- Questionnaire and benchmark ----------------------------------------------------------------
+
+
+class ChoiceSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    label = serializers.CharField()
+
+
+class QuestionSerializer(serializers.Serializer):
+    id = serializers.CharField(source="key", help_text="The key to answer this question under.")
+    pillar = serializers.CharField(source="practice.pillar.key")
+    practice = serializers.CharField(source="practice.key")
+    text = serializers.CharField()
+    help = serializers.CharField(source="help_text", allow_blank=True)
+    type = serializers.CharField(
+        help_text="yes_no: true/false or 'yes'/'no'; single, frequency: a choice value; "
+        "multiple: a list of choice values; percent: a number from 0 to 100."
+    )
+    choices = ChoiceSerializer(many=True, help_text="Empty for percent questions.")
+    allows_na = serializers.BooleanField(help_text="Whether null (not applicable) is accepted.")
+
+
+class QuestionnaireSerializer(serializers.Serializer):
+    edition = EditionRefSerializer()
+    questions = QuestionSerializer(many=True)
+
+
+class CategorySerializer(CategoryRefSerializer):
+    is_fallback = serializers.BooleanField()
+
+
+class PillarSerializer(serializers.Serializer):
+    key = serializers.SlugField()
+    name = serializers.CharField()
+    description = serializers.CharField(allow_blank=True)
+    weight = serializers.FloatField()
+
+
+class BenchmarkCitationSerializer(CitationSerializer):
+    category = serializers.CharField(source="category.slug", allow_null=True, default=None)
+    url = serializers.CharField(allow_blank=True)
+
+
+class PracticeSerializer(serializers.Serializer):
+    key = serializers.SlugField()
+    pillar = serializers.CharField(source="pillar.key")
+    title = serializers.CharField()
+    recommendation = serializers.CharField()
+    weight = serializers.FloatField()
+    effort = serializers.IntegerField(help_text="1 low, 2 medium, 3 high.")
+    effort_label = serializers.CharField(source="get_effort_display")
+    prevalence = BenchmarkCitationSerializer(
+        source="benchmark_citations",
+        many=True,
+        help_text="The China-benchmark figures per category (category null: all categories).",
+    )
+
+
+class TierSerializer(serializers.Serializer):
+    key = serializers.SlugField()
+    name = serializers.CharField()
+    min_index = serializers.FloatField()
+    summary = serializers.CharField()
+
+
+class BenchmarkSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    label = serializers.CharField()
+    published_at = serializers.DateTimeField(allow_null=True)
+    categories = CategorySerializer(many=True)
+    pillars = PillarSerializer(many=True)
+    practices = PracticeSerializer(many=True)
+    tiers = TierSerializer(many=True)
+
+
+# --- Assessments: input -------------------------------------------------------------------------
+
+
+class AnswersField(serializers.DictField):
+    """Question id -> answer; null means "not applicable". The services validate the values."""
+
+    child = serializers.JSONField(allow_null=True)
+
+    def to_internal_value(self, data):
+        answers = super().to_internal_value(data)
+        if len(answers) > settings.API_MAX_ANSWERS:
+            raise serializers.ValidationError(
+                f"At most {settings.API_MAX_ANSWERS} answers per request."
+            )
+        return answers
+
+
+class AssessmentCreateSerializer(StrictInputSerializer):
+    brand = serializers.SlugField(help_text="The slug of a brand you serve.")
+    category = serializers.SlugField(help_text="A category slug (see the benchmark).")
+    answers = AnswersField(default=dict)
+    submit = serializers.BooleanField(
+        default=False, help_text="true: submit for scoring now (every question must be answered)."
+    )
+
+    def validate_brand(self, slug: str) -> Brand:
+        # Unknown and not-yours read the same, so a slug's existence never leaks.
+        brand = Brand.objects.visible_to(self.context["user"]).filter(slug=slug).first()
+        if brand is None:
+            raise serializers.ValidationError("No brand with this slug among the brands you serve.")
+        return brand
+
+    def validate_category(self, slug: str) -> Category:
+        category = Category.objects.filter(slug=slug).first()
+        if category is None:
+            raise serializers.ValidationError("No such category; see GET /api/v1/benchmark/.")
+        return category
+
+
+class AssessmentUpdateSerializer(StrictInputSerializer):
+    answers = AnswersField(required=False, help_text="Answers to add or change.")
+    submit = serializers.BooleanField(default=False)
+    version = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        help_text="The version you read: if someone saved since, nothing is saved and you get 409.",
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        if "answers" not in attrs and not attrs["submit"]:
+            raise serializers.ValidationError("Send answers, submit: true, or both.")
+        return attrs
+
+
+# --- Assessments: output ------------------------------------------------------------------------
+
+
+class ResultTierSerializer(serializers.Serializer):
+    key = serializers.CharField(source="tier_key")
+    name = serializers.CharField(source="tier_name")
+    summary = serializers.CharField(source="tier_summary")
+
+
+class AssessmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    brand = BrandRefSerializer()
+    category = CategoryRefSerializer()
+    status = serializers.ChoiceField(choices=Assessment.Status.choices)
+    version = serializers.IntegerField(help_text="Send it back with PATCH to detect conflicts.")
+    edition = EditionRefSerializer(help_text="The edition whose questionnaire is answered.")
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    scored_at = serializers.DateTimeField(allow_null=True)
+    overall = serializers.FloatField(source="result.overall", allow_null=True)
+    readiness_index = serializers.FloatField(source="result.readiness_index", allow_null=True)
+    tier = ResultTierSerializer(source="result", allow_null=True)
+
+
+class PillarRowSerializer(serializers.Serializer):
+    key = serializers.SlugField()
+    name = serializers.CharField()
+    score = serializers.FloatField(allow_null=True)
+    benchmark = serializers.FloatField(allow_null=True)
+    gap = serializers.FloatField(allow_null=True, help_text="score - benchmark")
+    change = serializers.FloatField(
+        allow_null=True, help_text="Since the brand's previous scored assessment."
+    )
+
+
+class RecommendationRowSerializer(serializers.Serializer):
+    rank = serializers.IntegerField()
+    bucket = serializers.CharField(help_text="Priority quartile, P1 (first) to P4.")
+    practice_key = serializers.SlugField()
+    pillar_key = serializers.SlugField()
+    title = serializers.CharField()
+    text = serializers.CharField()
+    effort = serializers.IntegerField()
+    effort_label = serializers.CharField()
+    expected_gain = serializers.FloatField(help_text="Points of the overall score.")
+    share = serializers.FloatField(allow_null=True, help_text="Benchmark prevalence, 0 to 1.")
+    basis = serializers.CharField(help_text="Where the benchmark figure came from.")
+    is_fallback = serializers.BooleanField(help_text="True when no figure for the category.")
+    evidence = CitationSerializer(many=True)
+
+
+class PreviousSerializer(serializers.Serializer):
+    assessment_id = serializers.IntegerField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    readiness_index = serializers.FloatField(allow_null=True)
+
+
+class ContextFigureSerializer(serializers.Serializer):
+    statement = serializers.CharField()
+    source = serializers.CharField()
+    year = serializers.IntegerField()
+    population = serializers.CharField(allow_blank=True)
+    note = serializers.CharField(allow_blank=True)
+
+
+class ReportEditionSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="edition_id")
+    label = serializers.CharField(source="edition_label")
+
+
+class ReportSerializer(serializers.Serializer):
+    """The report of a scored assessment, from assessments.reports.report_for()."""
+
+    assessment = AssessmentSerializer()
+    overall = serializers.FloatField(allow_null=True)
+    benchmark_overall = serializers.FloatField(allow_null=True)
+    readiness_index = serializers.FloatField(
+        allow_null=True, help_text="100 x overall / benchmark_overall: 100 is on par."
+    )
+    index_change = serializers.FloatField(allow_null=True)
+    tier = ResultTierSerializer(source="*")
+    edition = ReportEditionSerializer(source="*", help_text="The edition the result used.")
+    pillars = PillarRowSerializer(many=True)
+    recommendations = RecommendationRowSerializer(many=True)
+    previous = PreviousSerializer(allow_null=True)
+    percentile = serializers.FloatField(
+        allow_null=True, help_text="Null while fewer than 5 other brands of the category scored."
+    )
+    context = ContextFigureSerializer(many=True)
+
+
+class AssessmentDetailSerializer(AssessmentSerializer):
+    answers = serializers.SerializerMethodField()
+    report = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.DictField(child=serializers.JSONField(allow_null=True)))
+    def get_answers(self, assessment: Assessment) -> dict:
+        return self.context["answers"]
+
+    @extend_schema_field(ReportSerializer(allow_null=True))
+    def get_report(self, assessment: Assessment) -> dict | None:
+        report = self.context["report"]
+        return None if report is None else ReportSerializer(report).data
+
+
+# --- Webhooks -----------------------------------------------------------------------------------
+
+_http_only = URLValidator(schemes=["http", "https"])
+
+
+class WebhookEndpointInputSerializer(StrictInputSerializer):
+    url = serializers.URLField(max_length=500, validators=[_http_only])
+    description = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    is_active = serializers.BooleanField(required=False)
+
+
+class WebhookEndpointSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["id", "url", "description", "is_active", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class WebhookEndpointCreatedSerializer(WebhookEndpointSerializer):
+    secret = serializers.CharField(
+        help_text="The signing secret: shown only in this response. Store it now."
+    )
+
+    class Meta(WebhookEndpointSerializer.Meta):
+        fields = [*WebhookEndpointSerializer.Meta.fields, "secret"]
+        read_only_fields = fields
+
+
+class WebhookDeliverySerializer(serializers.ModelSerializer):
+    payload = serializers.JSONField()
+
+    class Meta:
+        model = WebhookDelivery
+        fields = [
+            "id",
+            "event",
+            "status",
+            "attempts",
+            "response_status",
+            "last_error",
+            "payload",
+            "created_at",
+            "last_attempt_at",
+            "delivered_at",
+        ]
+        read_only_fields = fields

@@ -1,0 +1,125 @@
+"""Layered fixtures: users per role with real API tokens, their brands, and scored assessments."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from api.models import WebhookEndpoint
+from assessments import services
+from assessments.demo import answers_at
+from assessments.editions import edition_spec
+from assessments.models import Assessment, Brand, Category, Edition
+from assessments.tests.factories import (
+    AdminFactory,
+    AssessmentFactory,
+    BrandFactory,
+    UserFactory,
+    consultant_for,
+    manager_of,
+)
+
+ROLES = ["admin", "consultant", "manager", "outsider", "anonymous"]
+
+
+def token_client(user=None) -> APIClient:
+    """An API client that authenticates like a real one: with the user's token in a header."""
+    client = APIClient()
+    if user is not None:
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Every test makes several users; the production hasher is slow on purpose.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def spec(db):
+    return edition_spec(Edition.objects.current().pk)
+
+
+@pytest.fixture
+def beauty(db) -> Category:
+    return Category.objects.get(slug="beauty")
+
+
+@pytest.fixture
+def own_brand(db) -> Brand:
+    return BrandFactory(slug="own-brand")
+
+
+@pytest.fixture
+def foreign_brand(db) -> Brand:
+    return BrandFactory(slug="foreign-brand")
+
+
+@pytest.fixture
+def users(own_brand, foreign_brand) -> dict[str, object]:
+    """One user per role; the consultant and the manager serve own_brand only."""
+    return {
+        "admin": AdminFactory(username="the-admin"),
+        "consultant": consultant_for(own_brand, username="the-consultant"),
+        "manager": manager_of(own_brand, username="the-manager"),
+        "outsider": UserFactory(username="the-outsider"),
+        "anonymous": None,
+    }
+
+
+@pytest.fixture
+def clients(users) -> dict[str, APIClient]:
+    return {role: token_client(user) for role, user in users.items()}
+
+
+@pytest.fixture
+def consultant(users):
+    return users["consultant"]
+
+
+@pytest.fixture
+def consultant_client(clients) -> APIClient:
+    return clients["consultant"]
+
+
+@pytest.fixture
+def admin_client(clients) -> APIClient:
+    return clients["admin"]
+
+
+@pytest.fixture
+def make_scored(spec, beauty, django_capture_on_commit_callbacks) -> Callable[..., Assessment]:
+    """Make an assessment of a brand answered at a maturity (0 to 1), scored in-process."""
+
+    def make(brand: Brand, maturity: float = 0.5) -> Assessment:
+        with django_capture_on_commit_callbacks(execute=True):
+            assessment = services.assessment_create(
+                brand=brand,
+                category=beauty,
+                user=UserFactory(),
+                answers=answers_at(spec, maturity),
+                submit=True,
+            )
+        assessment.refresh_from_db()
+        return assessment
+
+    return make
+
+
+@pytest.fixture
+def world(own_brand, foreign_brand, users, make_scored) -> dict[str, int]:
+    """A draft and a scored assessment on each brand, and a webhook endpoint of another user."""
+    return {
+        "own_draft": AssessmentFactory(brand=own_brand).pk,
+        "own_scored": make_scored(own_brand).pk,
+        "foreign_draft": AssessmentFactory(brand=foreign_brand).pk,
+        "foreign_scored": make_scored(foreign_brand).pk,
+        "theirs": WebhookEndpoint.objects.create(
+            owner=UserFactory(), url="https://elsewhere.example/hook"
+        ).pk,
+    }

@@ -1,0 +1,214 @@
+"""The assessment contract: create, complete and submit a draft, read, filter, order, export."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from assessments.demo import answers_at
+from assessments.models import Assessment
+
+ASSESSMENTS = "/api/v1/assessments/"
+
+
+def _one_question_per_pillar(spec) -> dict:
+    answers = answers_at(spec, 0.5)
+    return dict(list(answers.items())[:3])
+
+
+def test_creating_with_submit_true_answers_201_and_submits_for_scoring(
+    consultant_client, own_brand, spec
+):
+    body = {"brand": "own-brand", "category": "beauty", "answers": answers_at(spec, 0.5)}
+    response = consultant_client.post(ASSESSMENTS, {**body, "submit": True}, format="json")
+    assert response.status_code == 201, response.json()
+    data = response.json()
+    assert data["status"] == "submitted"
+    assert response["Location"].endswith(f"{ASSESSMENTS}{data['id']}/")
+    assessment = Assessment.objects.get(pk=data["id"])
+    assert assessment.brand == own_brand and assessment.answers.count() == len(spec.questions)
+
+
+def test_a_draft_is_completed_and_submitted_with_patch(consultant_client, spec):
+    answers = answers_at(spec, 0.5)
+    first = dict(list(answers.items())[:2])
+    created = consultant_client.post(
+        ASSESSMENTS, {"brand": "own-brand", "category": "beauty", "answers": first}, format="json"
+    ).json()
+    assert created["status"] == "draft"
+    url = f"{ASSESSMENTS}{created['id']}/"
+    response = consultant_client.patch(
+        url, {"answers": answers, "submit": True, "version": created["version"]}, format="json"
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["status"] == "submitted"
+
+
+def test_a_patch_based_on_an_old_version_is_a_conflict_and_saves_nothing(consultant_client, spec):
+    created = consultant_client.post(
+        ASSESSMENTS, {"brand": "own-brand", "category": "beauty"}, format="json"
+    ).json()
+    url = f"{ASSESSMENTS}{created['id']}/"
+    answers = _one_question_per_pillar(spec)
+    assert consultant_client.patch(url, {"answers": answers}, format="json").status_code == 200
+    stale = consultant_client.patch(
+        url, {"answers": answers, "version": created["version"]}, format="json"
+    )
+    assert stale.status_code == 409
+    assert stale.json()["code"] == "stale_version"
+    assert stale.json()["current_version"] == created["version"] + 1
+
+
+def test_a_submitted_assessment_cannot_be_edited(consultant_client, own_brand, make_scored, spec):
+    scored = make_scored(own_brand)
+    response = consultant_client.patch(
+        f"{ASSESSMENTS}{scored.pk}/", {"answers": _one_question_per_pillar(spec)}, format="json"
+    )
+    assert response.status_code == 409
+    assert "already submitted" in response.json()["detail"]
+
+
+def test_submitting_an_incomplete_draft_names_the_missing_answers_and_saves_none(
+    consultant_client, spec
+):
+    created = consultant_client.post(
+        ASSESSMENTS, {"brand": "own-brand", "category": "beauty"}, format="json"
+    ).json()
+    answers = _one_question_per_pillar(spec)
+    response = consultant_client.patch(
+        f"{ASSESSMENTS}{created['id']}/", {"answers": answers, "submit": True}, format="json"
+    )
+    assert response.status_code == 400
+    missing = response.json()["answers"]
+    assert set(missing) == {q.key for q in spec.questions} - set(answers)
+    assessment = Assessment.objects.get(pk=created["id"])
+    assert assessment.status == "draft" and assessment.answers.count() == 0
+
+
+def test_the_detail_holds_the_answers_and_the_report_once_scored(
+    consultant_client, own_brand, make_scored
+):
+    scored = make_scored(own_brand)
+    data = consultant_client.get(f"{ASSESSMENTS}{scored.pk}/").json()
+    assert len(data["answers"]) > 0
+    assert data["report"]["readiness_index"] == pytest.approx(scored.result.readiness_index)
+
+
+def test_the_report_holds_scores_tier_pillars_recommendations_edition_and_changes(
+    consultant_client, own_brand, make_scored
+):
+    make_scored(own_brand, 0.3)
+    later = make_scored(own_brand, 0.7)
+    report = consultant_client.get(f"{ASSESSMENTS}{later.pk}/report/").json()
+    assert report["tier"]["key"] and report["tier"]["name"] and report["tier"]["summary"]
+    assert report["edition"]["label"] == later.result.edition.label
+    assert report["previous"]["readiness_index"] < report["readiness_index"]
+    assert report["index_change"] > 0
+    assert all(p["change"] is not None for p in report["pillars"] if p["score"] is not None)
+    first = report["recommendations"][0]
+    assert first["rank"] == 1 and first["evidence"] and "is_fallback" in first
+    assert report["percentile"] is None  # fewer than 5 peer brands
+
+
+def test_a_report_of_an_unscored_assessment_is_a_409_with_a_message(consultant_client, world):
+    response = consultant_client.get(f"{ASSESSMENTS}{world['own_draft']}/report/")
+    assert response.status_code == 409
+    assert "no report yet" in response.json()["detail"]
+
+
+def test_a_report_downloads_as_csv_and_as_pdf(consultant_client, world):
+    url = f"{ASSESSMENTS}{world['own_scored']}/report/"
+    csv = consultant_client.get(url + "?format=csv")
+    assert csv["Content-Type"].startswith("text/csv")
+    assert "readiness index" in csv.content.decode()
+    pdf = consultant_client.get(url + "?format=pdf")
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+
+
+def test_errors_stay_json_when_a_file_was_asked_for(consultant_client, world):
+    response = consultant_client.get(f"{ASSESSMENTS}{world['foreign_scored']}/report/?format=pdf")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+
+
+def test_the_list_filters_by_brand_category_status_tier_and_submission_date(admin_client, world):
+    def ids(query: str) -> set[int]:
+        response = admin_client.get(ASSESSMENTS + query)
+        assert response.status_code == 200, response.json()
+        return {row["id"] for row in response.json()["results"]}
+
+    scored = Assessment.objects.get(pk=world["own_scored"])
+    day = scored.submitted_at.date().isoformat()
+    assert ids("?brand=own-brand") == {world["own_draft"], world["own_scored"]}
+    assert ids("?status=draft") == {world["own_draft"], world["foreign_draft"]}
+    assert ids(f"?tier={scored.result.tier_key}&brand=own-brand") == {world["own_scored"]}
+    assert ids(f"?submitted_after={day}&submitted_before={day}") == {
+        world["own_scored"],
+        world["foreign_scored"],
+    }
+    assert ids("?submitted_before=2000-01-01") == set()
+    assert ids("?category=cpg") == set()
+
+
+def test_the_list_orders_by_readiness_index(admin_client, own_brand, make_scored):
+    low, high = make_scored(own_brand, 0.2), make_scored(own_brand, 0.8)
+    rows = admin_client.get(ASSESSMENTS + "?ordering=-readiness_index").json()["results"]
+    assert [r["id"] for r in rows] == [high.pk, low.pk]
+
+
+def test_a_bad_filter_value_is_a_400(admin_client, db):
+    assert admin_client.get(ASSESSMENTS + "?status=bogus").status_code == 400
+    assert admin_client.get(ASSESSMENTS + "?submitted_after=yesterday").status_code == 400
+
+
+def test_the_page_size_is_bounded(admin_client, world, monkeypatch):
+    from api.pagination import BoundedPageNumberPagination
+
+    monkeypatch.setattr(BoundedPageNumberPagination, "max_page_size", 2)
+    assert len(admin_client.get(ASSESSMENTS + "?page_size=1").json()["results"]) == 1
+    assert len(admin_client.get(ASSESSMENTS + "?page_size=100000").json()["results"]) == 2
+
+
+def _list_queries(client, query: str = "") -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(ASSESSMENTS + query)
+    assert response.status_code == 200
+    return len(ctx)
+
+
+@pytest.mark.parametrize("query", ["", "?format=csv"])
+def test_a_list_page_takes_the_same_queries_for_3_or_30_assessments(
+    consultant_client, own_brand, make_scored, query
+):
+    for _ in range(3):
+        make_scored(own_brand)
+    few = _list_queries(consultant_client, query)
+    for _ in range(27):
+        make_scored(own_brand)
+    many = _list_queries(consultant_client, query)
+    # token + user, count, page (brand, category, edition and result joined in)
+    assert few == many == 3
+
+
+def _report_queries(client, assessment_id: int) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(f"{ASSESSMENTS}{assessment_id}/report/")
+    assert response.status_code == 200
+    return len(ctx)
+
+
+def test_a_report_takes_the_same_queries_whatever_its_recommendations(
+    consultant_client, own_brand, foreign_brand, make_scored, consultant
+):
+    from assessments.models import Membership
+
+    Membership.objects.create(user=consultant, brand=foreign_brand, role="consultant")
+    many = make_scored(own_brand, 0.1)
+    few = make_scored(foreign_brand, 0.95)
+    assert many.result.recommendations.count() > few.result.recommendations.count()
+    # token + user, assessment with result, pillars, recommendations, previous assessment,
+    # percentile, context figures
+    assert _report_queries(consultant_client, many.pk) == _report_queries(consultant_client, few.pk)
+    assert _report_queries(consultant_client, many.pk) == 7

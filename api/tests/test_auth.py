@@ -1,0 +1,92 @@
+"""Tokens: issued for a username and password, throttled, locked out after repeated failures."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+from rest_framework.throttling import ScopedRateThrottle
+
+from assessments.tests.factories import UserFactory
+
+TOKEN = "/api/v1/auth/token/"
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory(username="li")
+
+
+@pytest.fixture
+def lockout_after_3(settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.AXES_COOLOFF_TIME = 2
+
+
+def _login(username: str, password: str, address: str = "10.0.0.1"):
+    return APIClient(REMOTE_ADDR=address).post(
+        TOKEN, {"username": username, "password": password}, format="json"
+    )
+
+
+def test_a_username_and_password_get_the_users_token(user):
+    response = _login("li", PASSWORD)
+    assert response.status_code == 200
+    assert response.json() == {"token": Token.objects.get(user=user).key}
+
+
+def test_the_token_authenticates_api_calls(user):
+    token = _login("li", PASSWORD).json()["token"]
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.get("/api/v1/assessments/").status_code == 200
+
+
+def test_a_wrong_password_is_a_400_with_a_message(user):
+    response = _login("li", "wrong")
+    assert response.status_code == 400
+    assert "Unable to log in" in response.json()["detail"]
+
+
+def test_repeated_failures_lock_the_username_at_that_address_with_a_json_message(
+    user, lockout_after_3
+):
+    for _ in range(2):
+        assert _login("li", "wrong").status_code == 400
+    locked = _login("li", "wrong")
+    assert locked.status_code == 429
+    assert "locked for 2 hour(s)" in locked.json()["detail"]
+    assert locked["Retry-After"] == str(2 * 3600)
+    # Even the right password is refused while locked.
+    assert _login("li", PASSWORD).status_code == 429
+
+
+def test_a_lockout_holds_for_that_username_and_address_only(user, lockout_after_3):
+    UserFactory(username="wu")
+    for _ in range(3):
+        _login("li", "wrong")
+    assert _login("li", PASSWORD, address="10.0.0.2").status_code == 200
+    assert _login("wu", PASSWORD).status_code == 200
+
+
+def test_the_web_login_is_locked_out_too(user, lockout_after_3, client):
+    for _ in range(3):
+        client.post("/login/", {"username": "li", "password": "wrong"})
+    response = client.post("/login/", {"username": "li", "password": PASSWORD})
+    assert response.status_code == 429
+
+
+def test_the_token_endpoint_is_throttled(user, monkeypatch):
+    monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, "token", "2/minute")
+    assert _login("li", PASSWORD).status_code == 200
+    assert _login("li", PASSWORD).status_code == 200
+    throttled = _login("li", PASSWORD)
+    assert throttled.status_code == 429
+    assert "throttled" in throttled.json()["detail"].lower()
+
+
+def test_anonymous_calls_are_401_with_a_token_challenge(db):
+    response = APIClient().get("/api/v1/questionnaire/")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"

@@ -1,0 +1,150 @@
+"""Bad input is refused with field-level errors, and nothing is saved."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assessments.models import Answer, Assessment
+from assessments.specs import QuestionType
+
+ASSESSMENTS = "/api/v1/assessments/"
+
+
+@pytest.fixture
+def percent_question(spec):
+    return next(q for q in spec.questions if q.type == QuestionType.PERCENT)
+
+
+@pytest.fixture
+def na_refused(spec):
+    return next(q for q in spec.questions if not q.allows_na)
+
+
+@pytest.fixture
+def counts(world):
+    def snapshot() -> tuple[int, int]:
+        return Assessment.objects.count(), Answer.objects.count()
+
+    return snapshot
+
+
+def _post(client, body):
+    return client.post(ASSESSMENTS, body, format="json")
+
+
+def draft(**changes) -> dict:
+    return {"brand": "own-brand", "category": "beauty", "answers": {}, **changes}
+
+
+def test_an_empty_body_names_the_required_fields(consultant_client, counts):
+    before = counts()
+    response = _post(consultant_client, {})
+    assert response.status_code == 400
+    assert set(response.json()) == {"brand", "category"}
+    assert counts() == before
+
+
+@pytest.mark.parametrize(
+    "body,field",
+    [
+        (draft(answers=["not", "a", "map"]), "answers"),
+        (draft(submit="maybe"), "submit"),
+        (draft(brand=12), "brand"),
+        (draft(brand="no-such-brand"), "brand"),
+        (draft(brand="foreign-brand"), "brand"),
+        (draft(category="no-such-category"), "category"),
+        (draft(status="scored"), "status"),
+        (draft(submitted_by=1), "submitted_by"),
+        (draft(edition=1), "edition"),
+        (draft(readiness_index=140), "readiness_index"),
+    ],
+    ids=lambda v: v if isinstance(v, str) else "",
+)
+def test_a_bad_field_is_a_400_on_that_field_and_saves_nothing(
+    consultant_client, counts, body, field
+):
+    before = counts()
+    response = _post(consultant_client, body)
+    assert response.status_code == 400
+    assert field in response.json()
+    assert counts() == before
+
+
+def test_a_brand_not_served_reads_like_an_unknown_one(consultant_client, counts):
+    foreign = _post(consultant_client, draft(brand="foreign-brand")).json()
+    unknown = _post(consultant_client, draft(brand="no-such-brand")).json()
+    assert foreign == unknown
+
+
+def test_bad_answers_are_refused_per_question_and_nothing_is_saved(
+    consultant_client, counts, percent_question, na_refused
+):
+    answers = {percent_question.key: 250, na_refused.key: None, "no-such-question": "yes"}
+    before = counts()
+    response = _post(consultant_client, draft(answers=answers, submit=False))
+    assert response.status_code == 400
+    errors = response.json()["answers"]
+    assert set(errors) == {percent_question.key, na_refused.key, "no-such-question"}
+    assert "0 to 100" in errors[percent_question.key][0]
+    assert "not applicable" in errors[na_refused.key][0]
+    assert counts() == before
+
+
+def test_a_wrong_answer_type_is_refused(consultant_client, counts, percent_question):
+    before = counts()
+    response = _post(consultant_client, draft(answers={percent_question.key: [1, 2]}))
+    assert response.status_code == 400
+    assert percent_question.key in response.json()["answers"]
+    assert counts() == before
+
+
+def test_too_many_answers_are_refused(consultant_client, counts, settings):
+    settings.API_MAX_ANSWERS = 3
+    before = counts()
+    response = _post(consultant_client, draft(answers={f"q{i}": "yes" for i in range(4)}))
+    assert response.status_code == 400
+    assert response.json()["answers"] == ["At most 3 answers per request."]
+    assert counts() == before
+
+
+def test_an_oversized_body_is_a_413_with_a_message(consultant_client, counts, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    before = counts()
+    body = json.dumps(draft(answers={"padding": "x" * 2000}))
+    response = consultant_client.post(ASSESSMENTS, body, content_type="application/json")
+    assert response.status_code == 413
+    assert "larger than 1000 bytes" in response.json()["detail"]
+    assert counts() == before
+
+
+def test_malformed_json_is_a_400(consultant_client, counts):
+    before = counts()
+    response = consultant_client.post(ASSESSMENTS, "{nope", content_type="application/json")
+    assert response.status_code == 400
+    assert counts() == before
+
+
+def test_a_patch_may_not_set_what_the_service_owns(consultant_client, world):
+    url = f"{ASSESSMENTS}{world['own_draft']}/"
+    response = consultant_client.patch(url, {"status": "scored", "version": 0}, format="json")
+    assert response.status_code == 400
+    assert "set by the service" in response.json()["status"][0]
+    assessment = Assessment.objects.get(pk=world["own_draft"])
+    assert assessment.status == "draft" and assessment.version == 0
+
+
+def test_an_empty_patch_says_what_to_send(consultant_client, world):
+    response = consultant_client.patch(f"{ASSESSMENTS}{world['own_draft']}/", {}, format="json")
+    assert response.status_code == 400
+    assert "Send answers" in response.json()["non_field_errors"][0]
+
+
+def test_a_patch_with_bad_answers_saves_nothing(consultant_client, world, percent_question):
+    url = f"{ASSESSMENTS}{world['own_draft']}/"
+    response = consultant_client.patch(url, {"answers": {percent_question.key: -1}}, format="json")
+    assert response.status_code == 400
+    assert percent_question.key in response.json()["answers"]
+    assessment = Assessment.objects.get(pk=world["own_draft"])
+    assert assessment.version == 0 and assessment.answers.count() == 0

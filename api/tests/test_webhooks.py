@@ -1,0 +1,239 @@
+"""Webhooks: registration, who receives assessment.scored, signatures, retries, the delivery log."""
+
+from __future__ import annotations
+
+import json
+import time
+from unittest import mock
+
+import pytest
+import requests
+
+from api import webhooks
+from api.models import WebhookDelivery, WebhookEndpoint
+from api.tasks import deliver_webhook_task
+from assessments.tests.factories import AdminFactory, UserFactory, consultant_for
+
+WEBHOOKS = "/api/v1/webhooks/"
+
+
+class FakeResponse:
+    def __init__(self, status_code: int, body: bytes = b"") -> None:
+        self.status_code = status_code
+        self.raw = mock.Mock(read=mock.Mock(return_value=body))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+
+@pytest.fixture
+def http():
+    """requests.post as the webhook service calls it; answers 200 unless a test says otherwise."""
+    with mock.patch.object(webhooks.requests, "post", return_value=FakeResponse(200)) as post:
+        yield post
+
+
+def endpoint_for(user, url: str = "https://hooks.example/readiness", **kwargs) -> WebhookEndpoint:
+    return WebhookEndpoint.objects.create(owner=user, url=url, **kwargs)
+
+
+# --- Registration -------------------------------------------------------------------------------
+
+
+def test_the_secret_is_shown_once_on_create(consultant_client):
+    created = consultant_client.post(WEBHOOKS, {"url": "https://a.example/h"}, format="json")
+    assert created.status_code == 201
+    secret = created.json()["secret"]
+    assert len(secret) == 64
+    assert WebhookEndpoint.objects.get(pk=created.json()["id"]).secret == secret
+    read = consultant_client.get(f"{WEBHOOKS}{created.json()['id']}/").json()
+    assert "secret" not in read
+    assert all("secret" not in row for row in consultant_client.get(WEBHOOKS).json()["results"])
+
+
+@pytest.mark.parametrize(
+    "url", ["ftp://a.example/h", "javascript:alert(1)", "file:///etc/passwd", "not a url"]
+)
+def test_only_http_and_https_urls_are_accepted(consultant_client, url):
+    response = consultant_client.post(WEBHOOKS, {"url": url}, format="json")
+    assert response.status_code == 400
+    assert "url" in response.json()
+    assert not WebhookEndpoint.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["owner", "secret"])
+def test_the_owner_and_the_secret_cannot_be_set(consultant_client, users, field):
+    body = {"url": "https://a.example/h", field: users["admin"].pk if field == "owner" else "x"}
+    response = consultant_client.post(WEBHOOKS, body, format="json")
+    assert response.status_code == 400 and field in response.json()
+    assert not WebhookEndpoint.objects.exists()
+
+
+# --- Who hears about a scored assessment --------------------------------------------------------
+
+
+def test_only_endpoints_whose_owner_may_see_the_brand_receive_the_event(
+    own_brand, foreign_brand, consultant, make_scored, http
+):
+    mine = endpoint_for(consultant)
+    admins = endpoint_for(AdminFactory())
+    endpoint_for(consultant_for(foreign_brand))
+    endpoint_for(UserFactory())
+    endpoint_for(consultant, url="https://paused.example/", is_active=False)
+    scored = make_scored(own_brand)
+    deliveries = WebhookDelivery.objects.filter(subject_id=scored.result_id)
+    assert {d.endpoint_id for d in deliveries} == {mine.pk, admins.pk}
+    assert {d.status for d in deliveries} == {"succeeded"}
+    assert {call.args[0] for call in http.call_args_list} == {mine.url, admins.url}
+
+
+def test_the_event_is_signed_so_the_receiver_can_verify_it(
+    own_brand, consultant, make_scored, http
+):
+    endpoint = endpoint_for(consultant)
+    scored = make_scored(own_brand)
+    call = http.call_args
+    body, headers = call.kwargs["data"], call.kwargs["headers"]
+    timestamp = int(headers["X-Readiness-Timestamp"])
+    signature = headers["X-Readiness-Signature"]
+    assert signature.startswith("sha256=")
+    assert webhooks.verify(endpoint.secret, timestamp, body, signature, now=time.time())
+    assert not webhooks.verify("another-secret", timestamp, body, signature, now=time.time())
+    assert not webhooks.verify(endpoint.secret, timestamp, body + b" ", signature, now=time.time())
+    event = json.loads(body)
+    assert event["event"] == headers["X-Readiness-Event"] == "assessment.scored"
+    assert event["data"]["assessment_id"] == scored.pk
+    assert event["data"]["report_url"] == f"/api/v1/assessments/{scored.pk}/report/"
+
+
+def test_an_old_timestamp_does_not_verify_so_a_captured_event_cannot_be_replayed():
+    signature = webhooks.sign("s", 1_000, b"{}")
+    assert webhooks.verify("s", 1_000, b"{}", signature, now=1_000 + 60)
+    assert not webhooks.verify("s", 1_000, b"{}", signature, now=1_000 + 3600)
+
+
+def test_requests_are_sent_with_a_timeout_and_without_following_redirects(
+    own_brand, consultant, make_scored, http
+):
+    endpoint_for(consultant)
+    make_scored(own_brand)
+    assert http.call_args.kwargs["allow_redirects"] is False
+    assert http.call_args.kwargs["timeout"]
+
+
+def test_announcing_the_same_result_twice_makes_one_delivery(
+    own_brand, consultant, make_scored, http
+):
+    endpoint_for(consultant)
+    scored = make_scored(own_brand)
+    again = webhooks.deliveries_create_for_scored(
+        assessment_id=scored.pk, result_id=scored.result_id
+    )
+    assert again == []
+    assert WebhookDelivery.objects.count() == 1
+
+
+# --- Retries ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def pending(own_brand, consultant, make_scored, http):
+    """A delivery waiting to be sent: its task was not enqueued, the test runs it."""
+    endpoint_for(consultant)
+    with mock.patch.object(webhooks, "_enqueue"):
+        make_scored(own_brand)
+    return WebhookDelivery.objects.get()
+
+
+def test_a_5xx_is_retried_up_to_the_limit_then_marked_failed(pending, http, monkeypatch):
+    monkeypatch.setattr(deliver_webhook_task, "max_retries", 2)
+    http.return_value = FakeResponse(503, b"busy")
+    deliver_webhook_task.apply(args=[pending.pk])
+    pending.refresh_from_db()
+    assert http.call_count == 3
+    assert (pending.status, pending.attempts, pending.response_status) == ("failed", 3, 503)
+    assert pending.last_error == "HTTP 503: busy"
+
+
+def test_a_connection_error_is_retried_and_a_later_success_is_logged(pending, http):
+    http.side_effect = [requests.ConnectionError("refused"), FakeResponse(204)]
+    deliver_webhook_task.apply(args=[pending.pk])
+    pending.refresh_from_db()
+    assert (pending.status, pending.attempts, pending.response_status) == ("succeeded", 2, 204)
+    assert pending.last_error == "" and pending.delivered_at is not None
+
+
+@pytest.mark.parametrize("status", [301, 400, 410])
+def test_a_redirect_or_a_4xx_fails_at_once(pending, http, status):
+    http.return_value = FakeResponse(status)
+    deliver_webhook_task.apply(args=[pending.pk])
+    pending.refresh_from_db()
+    assert (pending.status, pending.attempts, http.call_count) == ("failed", 1, 1)
+
+
+def test_the_retry_delay_doubles_up_to_a_cap(settings):
+    settings.WEBHOOK_RETRY_DELAY, settings.WEBHOOK_RETRY_MAX_DELAY = 30, 100
+    assert [webhooks.retry_delay(n) for n in range(4)] == [30, 60, 100, 100]
+
+
+def test_a_delivered_event_is_not_sent_again(pending, http):
+    deliver_webhook_task.apply(args=[pending.pk])
+    deliver_webhook_task.apply(args=[pending.pk])
+    assert http.call_count == 1
+
+
+def test_a_deleted_delivery_is_a_no_op(db, http):
+    deliver_webhook_task.apply(args=[987654])
+    assert http.call_count == 0
+
+
+# --- The delivery log ---------------------------------------------------------------------------
+
+
+def test_the_owner_reads_the_delivery_log(pending, http, consultant_client):
+    http.return_value = FakeResponse(500, b"oops")
+    with mock.patch.object(deliver_webhook_task, "max_retries", 0):
+        deliver_webhook_task.apply(args=[pending.pk])
+    rows = consultant_client.get(f"{WEBHOOKS}{pending.endpoint_id}/deliveries/").json()["results"]
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["status"] == "failed" and row["attempts"] == 1 and row["response_status"] == 500
+    assert row["last_error"] == "HTTP 500: oops"
+    assert row["event"] == "assessment.scored" and row["last_attempt_at"]
+    assert row["payload"]["data"]["assessment_id"]
+
+
+def test_admins_read_endpoints_and_deliveries_without_the_secret(pending, client):
+    client.force_login(AdminFactory())
+    endpoint_page = client.get(f"/admin/api/webhookendpoint/{pending.endpoint_id}/change/")
+    assert endpoint_page.status_code == 200
+    assert pending.endpoint.secret not in endpoint_page.content.decode()
+    assert client.get("/admin/api/webhookdelivery/").status_code == 200
+    assert client.get(f"/admin/api/webhookdelivery/{pending.pk}/change/").status_code == 200
+
+
+def test_the_readmes_verification_example_accepts_our_signature():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    example = readme.split("Verify before parsing:\n\n```python\n")[1].split("```")[0]
+    namespace: dict = {}
+    exec(example, namespace)
+    timestamp, body = int(time.time()), b'{"event":"assessment.scored"}'
+    headers = {
+        "X-Readiness-Timestamp": str(timestamp),
+        "X-Readiness-Signature": webhooks.sign("s3cret", timestamp, body),
+    }
+    assert namespace["verify"]("s3cret", headers, body)
+    assert not namespace["verify"]("other", headers, body)
+
+
+def test_a_webhook_failure_never_disturbs_scoring(own_brand, consultant, make_scored):
+    endpoint_for(consultant)
+    with mock.patch.object(webhooks, "scored_payload", side_effect=RuntimeError("bug")):
+        scored = make_scored(own_brand)
+    assert scored.status == "scored"
+    assert not WebhookDelivery.objects.exists()

@@ -1,0 +1,349 @@
+"""Thin API views: parse with an input serializer, call a service, answer with an output one.
+
+Every queryset is scoped to the caller in get_queryset() through the one access rule
+(Assessment.objects.visible_to / Brand.objects.visible_to), so list, detail, report, exports and
+webhooks can never disagree about who sees what: anything else is a 404.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import authenticate
+from django.db import transaction
+from django.db.models import Prefetch
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from api import serializers as s
+from api.exceptions import Conflict
+from api.filters import AssessmentFilter
+from api.models import WebhookEndpoint
+from api.pagination import BoundedPageNumberPagination
+from api.renderers import CSVRenderer, PDFRenderer
+from assessments import exports, services
+from assessments.answers import AnswerErrors
+from assessments.models import Assessment, Category, Citation, Edition, Practice, Question
+from assessments.reports import report_for
+
+ERRORS = {400: s.ErrorSerializer, 401: s.ErrorSerializer, 404: s.ErrorSerializer}
+FORMAT_JSON_CSV = OpenApiParameter(
+    "format", str, enum=["json", "csv"], description="csv: the same rows as CSV."
+)
+FORMAT_JSON_CSV_PDF = OpenApiParameter("format", str, enum=["json", "csv", "pdf"])
+
+
+def answer_errors(exc: AnswerErrors) -> ValidationError:
+    """The services' per-question messages as field errors: {"answers": {"<id>": ["..."]}}."""
+    return ValidationError({"answers": {key: [message] for key, message in exc.errors.items()}})
+
+
+def conflict(exc: Exception) -> Response:
+    if isinstance(exc, services.StaleDraft):
+        # The service's message speaks of a web page; an API client needs to re-read instead.
+        body: dict[str, object] = {
+            "detail": "Someone saved this assessment after the version you sent; nothing was "
+            "saved. Read it again (GET) and send your changes with the current version.",
+            "code": "stale_version",
+            "current_version": exc.current_version,
+        }
+    else:
+        body = {"detail": str(exc), "code": "not_editable"}
+    return Response(body, status=status.HTTP_409_CONFLICT)
+
+
+class JSONErrorsMixin:
+    """Errors are JSON even when ?format=csv or pdf asked for a file."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        renderer = getattr(request, "accepted_renderer", None)
+        if getattr(response, "exception", False) and getattr(renderer, "format", "") in (
+            "csv",
+            "pdf",
+        ):
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+# --- Auth ---------------------------------------------------------------------------------------
+
+
+class TokenView(APIView):
+    """Username and password in, API token out; failures count towards a lockout (django-axes)."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
+
+    @extend_schema(
+        operation_id="auth_token",
+        request=s.TokenInputSerializer,
+        responses={
+            200: s.TokenOutputSerializer,
+            400: s.ErrorSerializer,
+            429: OpenApiResponse(
+                s.ErrorSerializer, description="Throttled, or locked out after failed logins."
+            ),
+        },
+        auth=[],
+        description="Send it as `Authorization: Token <token>`. Repeated failures for one "
+        "username from one address lock that pair out (429, JSON message).",
+    )
+    def post(self, request):
+        data = _valid(s.TokenInputSerializer, request.data)
+        # The Django request: django-axes reads the client address and flags lockouts on it.
+        user = authenticate(request._request, username=data["username"], password=data["password"])
+        if user is None:
+            raise ValidationError({"detail": "Unable to log in with this username and password."})
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+def _valid(serializer_class, data, **context) -> dict:
+    serializer = serializer_class(data=data, context=context)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+# --- The benchmark ------------------------------------------------------------------------------
+
+
+class QuestionnaireView(APIView):
+    @extend_schema(responses={200: s.QuestionnaireSerializer, **ERRORS})
+    def get(self, request):
+        """The current edition's questions, in questionnaire order."""
+        edition = Edition.objects.current()
+        questions = (
+            Question.objects.filter(edition=edition)
+            .select_related("practice__pillar")
+            .prefetch_related("choices")
+        )
+        return Response(
+            s.QuestionnaireSerializer({"edition": edition, "questions": questions}).data
+        )
+
+
+class BenchmarkView(APIView):
+    @extend_schema(responses={200: s.BenchmarkSerializer, **ERRORS})
+    def get(self, request):
+        """The current edition: weights, efforts, sourced prevalence per category, and tiers."""
+        edition = Edition.objects.prefetch_related(
+            "pillars",
+            "tiers",
+            Prefetch(
+                "practices",
+                queryset=Practice.objects.select_related("pillar").prefetch_related(
+                    Prefetch(
+                        "citations",
+                        queryset=Citation.objects.filter(use=Citation.Use.BENCHMARK).select_related(
+                            "category"
+                        ),
+                        to_attr="benchmark_citations",
+                    )
+                ),
+            ),
+        ).get(is_current=True)
+        edition.categories = Category.objects.all()
+        return Response(s.BenchmarkSerializer(edition).data)
+
+
+# --- Assessments --------------------------------------------------------------------------------
+
+
+class AssessmentViewSet(
+    JSONErrorsMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
+):
+    queryset = Assessment.objects.none()  # for the schema; get_queryset() scopes every request
+    serializer_class = s.AssessmentSerializer
+    pagination_class = BoundedPageNumberPagination
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = AssessmentFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        visible = Assessment.objects.visible_to(self.request.user)
+        if self.action in ("retrieve", "report"):
+            return visible.with_report()
+        return visible.select_related("brand", "category", "edition", "result")
+
+    def get_renderers(self):
+        formats = {"list": [CSVRenderer()], "report": [CSVRenderer(), PDFRenderer()]}
+        return [JSONRenderer(), *formats.get(getattr(self, "action", None) or "", [])]
+
+    @extend_schema(
+        parameters=[FORMAT_JSON_CSV],
+        responses={
+            (200, "application/json"): s.AssessmentSerializer(many=True),
+            (200, "text/csv"): OpenApiTypes.STR,
+            **ERRORS,
+        },
+    )
+    def list(self, request, *args, **kwargs):
+        """The assessments of the brands you serve, newest first; filter and order with params."""
+        if request.accepted_renderer.format != "csv":
+            return super().list(request, *args, **kwargs)
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return Response(
+            exports.assessments_csv(page),
+            headers={"Content-Disposition": 'attachment; filename="assessments.csv"'},
+        )
+
+    @extend_schema(
+        request=s.AssessmentCreateSerializer,
+        responses={201: s.AssessmentSerializer, **ERRORS, 413: s.ErrorSerializer},
+    )
+    def create(self, request):
+        """Start an assessment with its answers; submit: true also submits it for scoring."""
+        data = _valid(s.AssessmentCreateSerializer, request.data, user=request.user)
+        try:
+            assessment = services.assessment_create(
+                brand=data["brand"],
+                category=data["category"],
+                user=request.user,
+                answers=data["answers"],
+                submit=data["submit"],
+            )
+        except AnswerErrors as exc:
+            raise answer_errors(exc) from exc
+        return Response(
+            s.AssessmentSerializer(self._reload(assessment.pk)).data,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": f"{request.path}{assessment.pk}/"},
+        )
+
+    def _reload(self, pk: int) -> Assessment:
+        return self.get_queryset().get(pk=pk)
+
+    @extend_schema(responses={200: s.AssessmentDetailSerializer, **ERRORS})
+    def retrieve(self, request, pk=None):
+        """One assessment with its answers, and its report once scored (else report is null)."""
+        assessment = self.get_object()
+        report = report_for(assessment) if assessment.result_id else None
+        context = {"answers": services.assessment_answers(assessment), "report": report}
+        return Response(s.AssessmentDetailSerializer(assessment, context=context).data)
+
+    @extend_schema(
+        request=s.AssessmentUpdateSerializer,
+        responses={
+            200: s.AssessmentSerializer,
+            **ERRORS,
+            409: OpenApiResponse(
+                s.ConflictSerializer, description="Already submitted, or a stale version."
+            ),
+            413: s.ErrorSerializer,
+        },
+    )
+    def partial_update(self, request, pk=None):
+        """Save answers of a draft and/or submit it; all or nothing."""
+        assessment = self.get_object()
+        data = _valid(s.AssessmentUpdateSerializer, request.data)
+        try:
+            _update_draft(assessment, data, request.user)
+        except AnswerErrors as exc:
+            raise answer_errors(exc) from exc
+        except (services.StaleDraft, services.AssessmentNotEditable) as exc:
+            return conflict(exc)
+        return Response(s.AssessmentSerializer(self._reload(assessment.pk)).data)
+
+    @extend_schema(
+        parameters=[FORMAT_JSON_CSV_PDF],
+        responses={
+            (200, "application/json"): s.ReportSerializer,
+            (200, "text/csv"): OpenApiTypes.STR,
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            **ERRORS,
+            409: OpenApiResponse(s.ErrorSerializer, description="Not scored yet."),
+        },
+    )
+    @action(detail=True, methods=["get"])
+    def report(self, request, pk=None):
+        """The report of a scored assessment, as JSON, CSV or PDF."""
+        assessment = self.get_object()
+        if assessment.result_id is None:
+            raise Conflict(
+                f"This assessment has no report yet: it is "
+                f"{assessment.get_status_display().lower()}. Reports exist once it is scored."
+            )
+        report = report_for(assessment)
+        fmt = request.accepted_renderer.format
+        if fmt in ("csv", "pdf"):
+            content = exports.report_csv(report) if fmt == "csv" else exports.report_pdf(report)
+            name = f"readiness-{assessment.brand.slug}-{assessment.pk}.{fmt}"
+            return Response(
+                content, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+            )
+        return Response(s.ReportSerializer(report).data)
+
+
+def _update_draft(assessment: Assessment, data: dict, user) -> None:
+    # One transaction: a submit refused for missing answers also undoes the answers just sent.
+    with transaction.atomic():
+        # Called even without answers: it checks the version and that the draft is editable.
+        services.assessment_save_answers(
+            assessment=assessment,
+            answers=data.get("answers", {}),
+            expected_version=data.get("version"),
+        )
+        if data["submit"]:
+            services.assessment_submit(assessment=assessment, user=user)
+
+
+# --- Webhooks -----------------------------------------------------------------------------------
+
+
+class WebhookEndpointViewSet(viewsets.ModelViewSet):
+    """Your webhook endpoints; each receives assessment.scored for the brands you serve."""
+
+    queryset = WebhookEndpoint.objects.none()  # for the schema; get_queryset() scopes it
+    serializer_class = s.WebhookEndpointSerializer
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return WebhookEndpoint.objects.filter(owner=self.request.user)
+
+    @extend_schema(
+        request=s.WebhookEndpointInputSerializer,
+        responses={201: s.WebhookEndpointCreatedSerializer, **ERRORS},
+    )
+    def create(self, request):
+        """Register an endpoint; the response holds its signing secret, shown only this once."""
+        data = _valid(s.WebhookEndpointInputSerializer, request.data)
+        endpoint = WebhookEndpoint.objects.create(owner=request.user, **data)
+        return Response(
+            s.WebhookEndpointCreatedSerializer(endpoint).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(
+        request=s.WebhookEndpointInputSerializer,
+        responses={200: s.WebhookEndpointSerializer, **ERRORS},
+    )
+    def partial_update(self, request, pk=None):
+        """Change the URL, description or is_active (false pauses deliveries)."""
+        endpoint = self.get_object()
+        serializer = s.WebhookEndpointInputSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        for field, value in data.items():
+            setattr(endpoint, field, value)
+        endpoint.save(update_fields=[*data, "updated_at"])
+        return Response(s.WebhookEndpointSerializer(endpoint).data)
+
+    @extend_schema(responses={200: s.WebhookDeliverySerializer(many=True), **ERRORS})
+    @action(detail=True, methods=["get"], pagination_class=BoundedPageNumberPagination)
+    def deliveries(self, request, pk=None):
+        """The delivery log of one endpoint, newest first."""
+        endpoint = self.get_object()
+        page = self.paginate_queryset(endpoint.deliveries.all())
+        return self.get_paginated_response(s.WebhookDeliverySerializer(page, many=True).data)
