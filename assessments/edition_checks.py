@@ -1,4 +1,4 @@
-"""Is a draft edition fit to publish? Pure checks over plain rows, with messages that say what to fix.
+"""Is a draft edition fit to publish? Pure checks over plain rows; messages say what to fix.
 
 Row-local checks (a weight, a figure, a level) run when an admin saves a row; the whole-edition
 checks (every pillar has a positive practice weight, keys are unique, every practice has a
@@ -175,8 +175,12 @@ def _duplicates(keys: Iterable[str], what: str) -> list[str]:
 
 
 def _weight_problems(rows: EditionRows) -> list[str]:
-    problems = [m for p in rows.pillars for m in weight_problems(p.weight, p.key).values()]
-    problems += [m for p in rows.practices for m in weight_problems(p.weight, p.key).values()]
+    problems = [
+        message
+        for kind, items in (("pillar", rows.pillars), ("practice", rows.practices))
+        for item in items
+        for message in weight_problems(item.weight, f"{kind} {item.key!r}").values()
+    ]
     if not any(pillar.weight > 0 for pillar in rows.pillars):
         problems.append("Give at least one pillar a positive weight, or nothing is scored.")
     for pillar in rows.pillars:

@@ -44,6 +44,14 @@ class EditionPart(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs) -> None:
+        self._refuse_if_published()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._refuse_if_published()
+        return super().delete(*args, **kwargs)
+
     def owning_edition_id(self) -> int | None:
         owner: object = self
         for step in self.edition_path.split("."):
@@ -70,14 +78,6 @@ class EditionPart(models.Model):
         problems = self.row_problems()
         if problems:
             raise ValidationError(problems)
-
-    def save(self, *args, **kwargs) -> None:
-        self._refuse_if_published()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        self._refuse_if_published()
-        return super().delete(*args, **kwargs)
 
     def _refuse_if_published(self) -> None:
         edition = self.published_edition()
@@ -145,10 +145,6 @@ class Edition(models.Model):
     def __str__(self) -> str:
         return self.label
 
-    @property
-    def is_draft(self) -> bool:
-        return self.status == self.Status.DRAFT
-
     def save(self, *args, **kwargs) -> None:
         # Publishing moves status and is_current with conditional UPDATEs (publishing.py), never
         # through save(): a save of a stored published edition is always an accident.
@@ -160,6 +156,10 @@ class Edition(models.Model):
         if _published(self.pk) is not None:
             raise PublishedEditionReadOnly(READ_ONLY_MESSAGE.format(label=self.label))
         return super().delete(*args, **kwargs)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
 
 
 class Pillar(EditionPart):
@@ -179,12 +179,12 @@ class Pillar(EditionPart):
             models.CheckConstraint(condition=Q(weight__gte=0), name="pillar_weight_not_negative"),
         ]
 
+    def __str__(self) -> str:
+        return self.name
+
     def row_problems(self) -> dict[str, str]:
         weight = None if self.weight is None else float(self.weight)
         return checks.weight_problems(weight, f"pillar {self.key!r}")
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Practice(EditionPart):
@@ -212,12 +212,12 @@ class Practice(EditionPart):
             models.CheckConstraint(condition=Q(effort__gte=1), name="practice_effort_positive"),
         ]
 
+    def __str__(self) -> str:
+        return self.title
+
     def row_problems(self) -> dict[str, str]:
         weight = None if self.weight is None else float(self.weight)
         return checks.weight_problems(weight, f"practice {self.key!r}")
-
-    def __str__(self) -> str:
-        return self.title
 
 
 class Citation(EditionPart):
@@ -255,6 +255,10 @@ class Citation(EditionPart):
             )
         ]
 
+    def __str__(self) -> str:
+        figure = f"{self.percent:g}%" if self.percent is not None else "qualitative"
+        return f"{figure}: {self.source} ({self.year})"
+
     def row_problems(self) -> dict[str, str]:
         return checks.citation_problems(
             checks.CitationRow(
@@ -266,10 +270,6 @@ class Citation(EditionPart):
                 population=self.population or "",
             )
         )
-
-    def __str__(self) -> str:
-        figure = f"{self.percent:g}%" if self.percent is not None else "qualitative"
-        return f"{figure}: {self.source} ({self.year})"
 
 
 class Question(EditionPart):
@@ -322,13 +322,13 @@ class Choice(EditionPart):
             ),
         ]
 
+    def __str__(self) -> str:
+        return self.label
+
     def row_problems(self) -> dict[str, str]:
         if self.level is None:
             return {}
         return checks.choice_problems(checks.ChoiceRow("", self.value, float(self.level)))
-
-    def __str__(self) -> str:
-        return self.label
 
 
 class Tier(EditionPart):
@@ -349,13 +349,13 @@ class Tier(EditionPart):
             models.CheckConstraint(condition=Q(min_index__gte=0), name="tier_min_not_negative"),
         ]
 
+    def __str__(self) -> str:
+        return self.name
+
     def row_problems(self) -> dict[str, str]:
         if self.min_index is None:
             return {}
         return checks.tier_problems(checks.TierRow(self.key, float(self.min_index)))
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class ContextFigure(EditionPart):
@@ -374,10 +374,10 @@ class ContextFigure(EditionPart):
     class Meta:
         ordering = ["edition", "position", "id"]
 
+    def __str__(self) -> str:
+        return self.statement[:80]
+
     def row_problems(self) -> dict[str, str]:
         return checks.figure_problems(
             checks.FigureRow(self.statement or "", self.source or "", self.year)
         )
-
-    def __str__(self) -> str:
-        return self.statement[:80]
