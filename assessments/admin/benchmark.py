@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
 
 from assessments.admin.parts import EditionPartAdmin, EditionPartInline, SameEditionFormSet
 from assessments.models import (
@@ -42,8 +43,13 @@ class PillarAdmin(EditionPartAdmin):
     inlines = [PracticeInline]
 
 
+# Links to studies are https; say so rather than let Django guess the scheme.
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+
+
 class CitationInline(EditionPartInline, admin.StackedInline):
     model = Citation
+    formfield_overrides = URL_FIELDS
     fields = [
         ("use", "category", "percent"),
         "statement",
@@ -81,6 +87,7 @@ class CitationAdmin(EditionPartAdmin):
     list_select_related = ["practice", "category"]
     search_fields = ["statement", "source", "population", "practice__key"]
     raw_id_fields = ["practice"]
+    formfield_overrides = URL_FIELDS
 
 
 class ChoiceInline(EditionPartInline, admin.TabularInline):

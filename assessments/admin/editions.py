@@ -16,12 +16,16 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from assessments import publishing
-from assessments.admin.parts import READ_ONLY_HINT, EditionPartInline, in_published_edition
+from assessments.admin.parts import EditionPartInline, in_published_edition
 from assessments.models import ContextFigure, Edition, EditionJob, Pillar, Tier
 
 # A running job's page reloads itself this often (seconds): progress a person can follow
 # without hammering the database.
 JOB_REFRESH_SECONDS = 2
+EDITION_READ_ONLY_HINT = (
+    "This edition is published and read-only: results point at it, so it never changes. "
+    "Use \u201cCreate a draft from this edition\u201d, change the draft and publish it."
+)
 
 
 class PillarInline(EditionPartInline, admin.TabularInline):
@@ -61,7 +65,7 @@ class EditionAdmin(SimpleHistoryAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         edition = self.get_object(request, object_id)
         if request.method == "GET" and in_published_edition(edition):
-            messages.info(request, READ_ONLY_HINT.replace("This row belongs to", "This is"))
+            messages.info(request, EDITION_READ_ONLY_HINT)
         context = {**(extra_context or {}), "edition": edition, "jobs": _recent_jobs(edition)}
         return super().change_view(request, object_id, form_url, context)
 

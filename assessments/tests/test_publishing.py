@@ -1,4 +1,4 @@
-"""Edition workflows: copy, read-only published editions, checks, audit, publish, preview, rescore."""
+"""Edition workflows: copy, read-only editions, checks, audit, publish, preview, rescore."""
 
 from __future__ import annotations
 
