@@ -1,4 +1,4 @@
-"""Two admins publish at once on PostgreSQL: exactly one new current edition, a message for the other.
+"""Two admins publish at once on PostgreSQL: one new current edition, a message for the other.
 
 Each thread has its own connection and transaction, so the row locks really meet; SQLite has no
 row locks, hence the postgres_url fixture (skips without PostgreSQL, fails in CI).
@@ -14,8 +14,21 @@ from django.db import connection
 from assessments import publishing
 from assessments.models import Edition
 
-# serialized_rollback: the flush after a transactional test must give the seeded edition back.
+# serialized_rollback: each test starts from the seeded edition, although the test before it
+# ended with a flush.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _seed_back_for_later_tests(django_db_blocker):
+    """Put the seeded edition back after this module's last flush, for the tests that follow.
+
+    Module scope: this teardown runs after the flush that ends the module's last test.
+    """
+    yield
+    with django_db_blocker.unblock():
+        if not Edition.objects.exists():
+            connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
 
 
 def publish_together(edition_ids: list[int], expected_current_id: int) -> list[object]:
