@@ -215,3 +215,17 @@ def test_retry_scoring_sends_a_failed_assessment_back(
     failed.refresh_from_db()
     assert failed.status == Assessment.Status.SCORED
     assert services.assessment_retry(assessment=failed) is False
+
+
+def test_a_running_job_page_refreshes_itself_in_a_bounded_number_of_queries(
+    staff, draft, scored_assessment, settings, django_assert_max_num_queries
+):
+    settings.IMPACT_PREVIEW_SYNC_LIMIT = 0  # to Celery, whose tasks wait for the commit
+    job = publishing.edition_preview(edition=draft)
+    url = reverse("admin:assessments_edition_job", args=[job.pk])
+    with django_assert_max_num_queries(MAX_QUERIES):
+        page = staff.get(url).content.decode()
+    assert 'http-equiv="refresh"' in page and "0 of 1 assessments" in page
+    publishing.preview_chunk(job_id=job.pk, number=0)
+    page = staff.get(url).content.decode()
+    assert 'http-equiv="refresh"' not in page and "Mean index shift" in page
