@@ -7,6 +7,7 @@ over many assessments runs as an EditionJob cut into fixed-size chunks (models/j
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -29,6 +30,7 @@ from assessments.models import (
     EditionJob,
     JobChunk,
     Pillar,
+    PillarResult,
     Practice,
     Question,
     Tier,
@@ -302,25 +304,35 @@ def preview_chunk(*, job_id: int, number: int) -> bool:
     if chunk is None:
         return False
     draft = edition_spec(chunk.job.edition_id)
-    before = {
-        a.pk: a
-        for a in Assessment.objects.filter(pk__in=chunk.assessment_ids)
-        .select_related("brand", "result")
-        .prefetch_related("result__pillars")
-    }
+    before = _standings_before(chunk.assessment_ids)
     tally = ImpactTally()
     for pk, card in services.scorecards_for_ids(chunk.assessment_ids, draft):
-        assessment = before[pk]
-        tally.add(pk, assessment.brand.name, _standing_before(assessment), standing_of(card))
+        brand, standing = before[pk]
+        tally.add(pk, brand, standing, standing_of(card))
     return _finish_chunk(chunk, tally=tally.to_json())
 
 
-def _standing_before(assessment: Assessment) -> Standing:
-    result = assessment.result
-    if result is None:
-        return Standing(None, "", {})
-    pillars = {p.key: p.score for p in result.pillars.all()}
-    return Standing(result.readiness_index, result.tier_name, pillars)
+def _standings_before(assessment_ids: list[int]) -> dict[int, tuple[str, Standing]]:
+    """Each assessment's brand and stored standing, in two queries of plain values.
+
+    Plain values rather than model rows: a result's explanation is kilobytes of JSON that the
+    preview does not need, and thousands of row objects cost more than the scoring itself.
+    """
+    rows = list(
+        Assessment.objects.filter(pk__in=assessment_ids).values_list(
+            "pk", "brand__name", "result_id", "result__readiness_index", "result__tier_name"
+        )
+    )
+    pillars: dict[int, dict[str, float | None]] = defaultdict(dict)
+    result_ids = [row[2] for row in rows if row[2] is not None]
+    for result_id, key, score in PillarResult.objects.filter(result_id__in=result_ids).values_list(
+        "result_id", "key", "score"
+    ):
+        pillars[result_id][key] = score
+    return {
+        pk: (brand, Standing(index, tier or "", pillars.get(result_id, {})))
+        for pk, brand, result_id, index, tier in rows
+    }
 
 
 def preview_summary(job: EditionJob) -> ImpactSummary:

@@ -210,10 +210,10 @@ SECURE_HSTS_PRELOAD = not DEBUG
 # name the admin who made a change.
 INSTALLED_APPS += ["simple_history"]
 MIDDLEWARE += ["simple_history.middleware.HistoryRequestMiddleware"]
-# Impact previews of up to this many assessments are computed in the admin's request: scoring
-# runs at thousands of assessments a second, so this stays around a second. Larger sets go to
-# Celery with a progress page, so that no request runs into the proxy's timeout.
-IMPACT_PREVIEW_SYNC_LIMIT = env_int("IMPACT_PREVIEW_SYNC_LIMIT", 2000)
+# Impact previews of up to this many assessments are computed in the admin's request: a preview
+# runs at about a thousand assessments a second, so this stays around a second. Larger sets go
+# to Celery with a progress page, so that no request runs into the proxy's timeout.
+IMPACT_PREVIEW_SYNC_LIMIT = env_int("IMPACT_PREVIEW_SYNC_LIMIT", 1000)
 # Assessments per preview or rescoring chunk: one chunk's answers (about 30 rows each) stay a few
 # MB in a worker and score in well under the task time limit, while the fixed cost of a chunk (a
 # handful of queries and one task) is shared by enough assessments to stay negligible.

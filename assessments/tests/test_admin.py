@@ -79,7 +79,7 @@ def test_change_forms_render_in_a_bounded_number_of_queries(
         ("assessment", scored_assessment.pk),
     ]
     for model, pk in pages:
-        with django_assert_max_num_queries(60):
+        with django_assert_max_num_queries(30):
             response = staff.get(reverse(f"admin:assessments_{model}_change", args=[pk]))
         assert response.status_code == 200, (model, pk)
 
