@@ -12,12 +12,13 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
-from django.db.models import F, JSONField, OuterRef, Subquery, Value
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from assessments.answers import validate_answers
 from assessments.benchmark import ResolvedPrevalence, resolve_prevalence
+from assessments.bulk_insert import bulk_insert, reserve_ids
 from assessments.editions import edition_spec
 from assessments.models import (
     Answer,
@@ -354,22 +355,20 @@ def _store_missing_results(assessment_ids: Sequence[int], edition: EditionSpec) 
         result_rows(assessment_id=pk, edition=edition, card=card)
         for pk, card in scorecards_for_ids(missing, edition)
     ]
-    Result.objects.bulk_create([_with_json_as_value(r.result) for r in rows])
-    PillarResult.objects.bulk_create([p for r in rows for p in r.pillars])
-    Recommendation.objects.bulk_create([c for r in rows for c in r.recommendations])
+    _insert_result_rows(rows)
     _point_at_results(assessment_ids, edition.id)
     return len(rows)
 
 
-def _with_json_as_value(result: Result) -> Result:
-    """Send the explanation as an expression, so that PostgreSQL gets it as a plain VALUES row.
-
-    Django 5.2 bulk-inserts literal values on PostgreSQL as UNNEST of one array per column, and
-    psycopg quotes a jsonb array element by element in Python: for 15 kB of JSON per result that
-    was over a third of a rescoring chunk's time; with VALUES, libpq quotes it in C.
-    """
-    result.explanation = Value(result.explanation, output_field=JSONField())
-    return result
+def _insert_result_rows(rows: Sequence[ResultRows]) -> None:
+    results = [r.result for r in rows]
+    if connection.vendor == "postgresql":
+        reserve_ids(Result, results)
+        bulk_insert(Result, results)
+    else:
+        Result.objects.bulk_create(results)
+    bulk_insert(PillarResult, [p for r in rows for p in r.pillars])
+    bulk_insert(Recommendation, [c for r in rows for c in r.recommendations])
 
 
 def _point_at_results(assessment_ids: Sequence[int], edition_id: int) -> None:
