@@ -19,7 +19,7 @@ from simple_history.utils import bulk_create_with_history
 
 from assessments import edition_checks as checks
 from assessments import services
-from assessments.editions import _load_edition_spec, edition_spec
+from assessments.editions import edition_spec
 from assessments.impact import ImpactSummary, ImpactTally, Standing, merged, standing_of
 from assessments.models import (
     Assessment,
@@ -172,7 +172,7 @@ def edition_validate(*, edition_id: int) -> list[str]:
     if not problems:
         try:
             # The scoring specs check their own invariants: the last word on what scores.
-            _load_edition_spec(edition_id)
+            edition_spec(edition_id)
         except ValueError as exc:
             problems.append(f"The scoring engine refuses this edition: {exc}.")
     return problems

@@ -357,3 +357,28 @@ def test_an_old_report_still_renders_on_its_own_edition_after_a_publish(
     assert (new_report.edition_id, new_report.edition_label) == (draft.pk, "2018 draft")
     assert old_report.readiness_index > new_report.readiness_index
     assert old_report.recommendations and old_report.context
+
+
+def test_a_chunk_task_that_fails_leaves_the_chunk_pending_with_its_reason(
+    brands_scored, draft, monkeypatch
+):
+    from assessments.tasks import edition_job_chunk_task
+
+    published = publishing.edition_publish(edition_id=draft.pk)
+    job = publishing.rescore_start(edition=published, chunk_size=5, enqueue=False)
+
+    def fail(**kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(services, "results_store_bulk", fail)
+    edition_job_chunk_task(job.pk, 0)
+    chunk = job.chunks.get()
+    assert (chunk.done, chunk.error) == (False, "RuntimeError: database went away")
+    job.refresh_from_db()
+    assert (job.done, job.status) == (0, EditionJob.Status.RUNNING)
+
+
+def test_a_chunk_task_of_a_deleted_job_does_nothing():
+    from assessments.tasks import edition_job_chunk_task
+
+    edition_job_chunk_task(123456, 0)
