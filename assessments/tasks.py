@@ -30,3 +30,19 @@ def requeue_stuck_assessments_task() -> int:
     return services.assessments_requeue_stuck(
         older_than=timedelta(seconds=settings.SCORING_STUCK_AFTER_SECONDS)
     )
+
+
+# A chunk of a preview or rescoring scores EDITION_JOB_CHUNK_SIZE assessments (500: about a
+# quarter of a second of scoring and writing); the limits leave room for a slow database.
+@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=120, time_limit=150)
+def edition_job_chunk_task(job_id: int, number: int) -> None:
+    from assessments import publishing
+
+    try:
+        publishing.job_chunk_run(job_id=job_id, number=number)
+    except Exception as exc:
+        # The chunk stays not done, with a reason the job page shows; "resume" sends it again.
+        logger.exception("Chunk %s of edition job %s failed", number, job_id)
+        publishing.job_chunk_fail(
+            job_id=job_id, number=number, reason=f"{type(exc).__name__}: {exc}"
+        )

@@ -293,6 +293,20 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 
+# --- Benchmark admin: editions, audit trail, impact preview, rescoring (issue 5) ---------------
+# The audit trail records who changed which weight, figure or question; the middleware lets it
+# name the admin who made a change.
+INSTALLED_APPS += ["simple_history"]
+MIDDLEWARE += ["simple_history.middleware.HistoryRequestMiddleware"]
+# Impact previews of up to this many assessments are computed in the admin's request: a preview
+# runs at about a thousand assessments a second, so this stays around a second. Larger sets go
+# to Celery with a progress page, so that no request runs into the proxy's timeout.
+IMPACT_PREVIEW_SYNC_LIMIT = env_int("IMPACT_PREVIEW_SYNC_LIMIT", 1000)
+# Assessments per preview or rescoring chunk: one chunk's answers (about 30 rows each) stay a few
+# MB in a worker and score in well under the task time limit, while the fixed cost of a chunk (a
+# handful of queries and one task) is shared by enough assessments to stay negligible.
+EDITION_JOB_CHUNK_SIZE = env_int("EDITION_JOB_CHUNK_SIZE", 500)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

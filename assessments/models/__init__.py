@@ -7,12 +7,15 @@ from assessments.models.benchmark import (
     Citation,
     ContextFigure,
     Edition,
+    EditionPart,
     Pillar,
     Practice,
+    PublishedEditionReadOnly,
     Question,
     Tier,
 )
 from assessments.models.brands import Brand, Membership
+from assessments.models.jobs import EditionJob, JobChunk
 
 __all__ = [
     "Answer",
@@ -23,10 +26,14 @@ __all__ = [
     "Citation",
     "ContextFigure",
     "Edition",
+    "EditionJob",
+    "EditionPart",
+    "JobChunk",
     "Membership",
     "Pillar",
     "PillarResult",
     "Practice",
+    "PublishedEditionReadOnly",
     "Question",
     "Recommendation",
     "Result",

@@ -6,8 +6,83 @@ it. Results point at the edition they used, so an old report always renders as i
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from assessments import edition_checks as checks
+
+READ_ONLY_MESSAGE = (
+    "Edition {label!r} is published and read-only. Create a draft from it, change the draft and "
+    "publish that instead."
+)
+
+
+class PublishedEditionReadOnly(Exception):
+    """A write to a published edition or one of its rows: published editions never change."""
+
+
+def _published(edition_id: int | None) -> Edition | None:
+    if edition_id is None:
+        return None
+    return Edition.objects.filter(pk=edition_id, status=Edition.Status.PUBLISHED).first()
+
+
+class EditionPart(models.Model):
+    """A row that belongs to an edition and so is read-only once the edition is published.
+
+    The guard lives in save() and delete() so that nothing edits a published edition by accident,
+    and in clean() so that admin forms show it as a message instead of an error page. The seed
+    migration uses historical models, which have none of these methods, and bulk writes bypass
+    them: only the edition workflows in assessments/publishing.py use those.
+    """
+
+    # The foreign key that leads to the edition, and the path from this row to the edition's id.
+    edition_path = "edition_id"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        self._refuse_if_published()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._refuse_if_published()
+        return super().delete(*args, **kwargs)
+
+    def owning_edition_id(self) -> int | None:
+        owner: object = self
+        for step in self.edition_path.split("."):
+            owner = getattr(owner, step, None)
+        return owner  # type: ignore[return-value]
+
+    def published_edition(self) -> Edition | None:
+        """The published edition this row belongs to (or belonged to when it was read), if any."""
+        edition = _published(self.owning_edition_id())
+        if edition is None and self.pk is not None:
+            stored = type(self)._default_manager.filter(pk=self.pk).first()
+            edition = _published(stored.owning_edition_id()) if stored else None
+        return edition
+
+    def row_problems(self) -> dict[str, str]:
+        """What is wrong with this row on its own (field -> message); see edition_checks."""
+        return {}
+
+    def clean(self) -> None:
+        super().clean()
+        edition = self.published_edition()
+        if edition is not None:
+            raise ValidationError(READ_ONLY_MESSAGE.format(label=edition.label))
+        problems = self.row_problems()
+        if problems:
+            raise ValidationError(problems)
+
+    def _refuse_if_published(self) -> None:
+        edition = self.published_edition()
+        if edition is not None:
+            raise PublishedEditionReadOnly(READ_ONLY_MESSAGE.format(label=edition.label))
 
 
 class Category(models.Model):
@@ -53,6 +128,7 @@ class Edition(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
 
     objects = EditionQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at"]
@@ -69,18 +145,32 @@ class Edition(models.Model):
     def __str__(self) -> str:
         return self.label
 
+    def save(self, *args, **kwargs) -> None:
+        # Publishing moves status and is_current with conditional UPDATEs (publishing.py), never
+        # through save(): a save of a stored published edition is always an accident.
+        if self.pk is not None and _published(self.pk) is not None:
+            raise PublishedEditionReadOnly(READ_ONLY_MESSAGE.format(label=self.label))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if _published(self.pk) is not None:
+            raise PublishedEditionReadOnly(READ_ONLY_MESSAGE.format(label=self.label))
+        return super().delete(*args, **kwargs)
+
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
 
 
-class Pillar(models.Model):
+class Pillar(EditionPart):
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="pillars")
     key = models.SlugField()
     name = models.CharField(max_length=100)
     description = models.TextField(blank=True)
     weight = models.DecimalField(max_digits=6, decimal_places=2, default=1)
     position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["edition", "position", "key"]
@@ -92,8 +182,12 @@ class Pillar(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def row_problems(self) -> dict[str, str]:
+        weight = None if self.weight is None else float(self.weight)
+        return checks.weight_problems(weight, f"pillar {self.key!r}")
 
-class Practice(models.Model):
+
+class Practice(EditionPart):
     class Effort(models.IntegerChoices):
         LOW = 1, "Low"
         MEDIUM = 2, "Medium"
@@ -108,6 +202,8 @@ class Practice(models.Model):
     weight = models.DecimalField(max_digits=6, decimal_places=2, default=1)
     position = models.PositiveSmallIntegerField(default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["edition", "pillar__position", "position", "key"]
         constraints = [
@@ -119,8 +215,12 @@ class Practice(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def row_problems(self) -> dict[str, str]:
+        weight = None if self.weight is None else float(self.weight)
+        return checks.weight_problems(weight, f"practice {self.key!r}")
 
-class Citation(models.Model):
+
+class Citation(EditionPart):
     """A sourced statement about a practice: a benchmark figure, a Western contrast, or support."""
 
     class Use(models.TextChoices):
@@ -143,6 +243,9 @@ class Citation(models.Model):
     url = models.URLField(blank=True)
     note = models.TextField(blank=True)
 
+    edition_path = "practice.edition_id"
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["practice", "use", "category__position", "id"]
         constraints = [
@@ -156,8 +259,20 @@ class Citation(models.Model):
         figure = f"{self.percent:g}%" if self.percent is not None else "qualitative"
         return f"{figure}: {self.source} ({self.year})"
 
+    def row_problems(self) -> dict[str, str]:
+        return checks.citation_problems(
+            checks.CitationRow(
+                practice="",
+                category=None,
+                percent=None if self.percent is None else float(self.percent),
+                source=self.source or "",
+                year=self.year,
+                population=self.population or "",
+            )
+        )
 
-class Question(models.Model):
+
+class Question(EditionPart):
     class Type(models.TextChoices):
         YES_NO = "yes_no", "Yes / no"
         SINGLE = "single", "Single choice"
@@ -174,6 +289,8 @@ class Question(models.Model):
     allows_na = models.BooleanField(default=False, verbose_name="allows N/A")
     position = models.PositiveSmallIntegerField(default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["edition", "practice__pillar__position", "position", "key"]
         constraints = [
@@ -184,7 +301,7 @@ class Question(models.Model):
         return f"{self.key}: {self.text}"
 
 
-class Choice(models.Model):
+class Choice(EditionPart):
     """An allowed answer and the adoption level (0 to 1) it stands for."""
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
@@ -192,6 +309,9 @@ class Choice(models.Model):
     label = models.CharField(max_length=200)
     level = models.DecimalField(max_digits=4, decimal_places=3)
     position = models.PositiveSmallIntegerField(default=0)
+
+    edition_path = "question.edition_id"
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["question", "position", "id"]
@@ -205,8 +325,13 @@ class Choice(models.Model):
     def __str__(self) -> str:
         return self.label
 
+    def row_problems(self) -> dict[str, str]:
+        if self.level is None:
+            return {}
+        return checks.choice_problems(checks.ChoiceRow("", self.value, float(self.level)))
 
-class Tier(models.Model):
+
+class Tier(EditionPart):
     """A named band of the readiness index; the highest min_index at or below the index wins."""
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="tiers")
@@ -214,6 +339,8 @@ class Tier(models.Model):
     name = models.CharField(max_length=60)
     min_index = models.DecimalField(max_digits=6, decimal_places=2)
     summary = models.TextField(help_text="What the tier means, in a manager's words.")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["edition", "-min_index"]
@@ -225,8 +352,13 @@ class Tier(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def row_problems(self) -> dict[str, str]:
+        if self.min_index is None:
+            return {}
+        return checks.tier_problems(checks.TierRow(self.key, float(self.min_index)))
 
-class ContextFigure(models.Model):
+
+class ContextFigure(EditionPart):
     """A sourced figure shown in reports for context; it never enters a score."""
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="context_figures")
@@ -237,8 +369,15 @@ class ContextFigure(models.Model):
     note = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["edition", "position", "id"]
 
     def __str__(self) -> str:
         return self.statement[:80]
+
+    def row_problems(self) -> dict[str, str]:
+        return checks.figure_problems(
+            checks.FigureRow(self.statement or "", self.source or "", self.year)
+        )

@@ -1,0 +1,135 @@
+"""Admins of the benchmark's rows: categories, pillars, practices, citations, questions, tiers."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db import models
+
+from assessments.admin.parts import EditionPartAdmin, EditionPartInline, SameEditionFormSet
+from assessments.models import (
+    Category,
+    Choice,
+    Citation,
+    ContextFigure,
+    Pillar,
+    Practice,
+    Question,
+    Tier,
+)
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "is_fallback", "position"]
+    list_editable = ["position"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class PracticeInline(EditionPartInline, admin.TabularInline):
+    model = Practice
+    formset = SameEditionFormSet
+    fields = ["key", "title", "weight", "effort", "position"]
+    show_change_link = True
+
+
+@admin.register(Pillar)
+class PillarAdmin(EditionPartAdmin):
+    list_display = ["name", "key", "edition", "weight", "position"]
+    list_editable = ["weight"]
+    list_filter = ["edition"]
+    list_select_related = ["edition"]
+    search_fields = ["key", "name"]
+    inlines = [PracticeInline]
+
+
+# Links to studies are https; say so rather than let Django guess the scheme.
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+
+
+class CitationInline(EditionPartInline, admin.StackedInline):
+    model = Citation
+    formfield_overrides = URL_FIELDS
+    fields = [
+        ("use", "category", "percent"),
+        "statement",
+        ("population", "source", "year"),
+        ("url", "note"),
+    ]
+
+
+class QuestionInline(EditionPartInline, admin.TabularInline):
+    model = Question
+    formset = SameEditionFormSet
+    fields = ["key", "text", "type", "allows_na", "position"]
+    show_change_link = True
+
+
+@admin.register(Practice)
+class PracticeAdmin(EditionPartAdmin):
+    list_display = ["title", "key", "pillar", "edition", "weight", "effort"]
+    list_editable = ["weight"]
+    list_filter = ["edition", "effort", "pillar__key"]
+    list_select_related = ["edition", "pillar"]
+    search_fields = ["key", "title", "recommendation"]
+    inlines = [CitationInline, QuestionInline]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "pillar":
+            kwargs["queryset"] = Pillar.objects.select_related("edition")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Citation)
+class CitationAdmin(EditionPartAdmin):
+    list_display = ["__str__", "practice", "category", "use", "percent", "population", "year"]
+    list_filter = ["use", "category", "year", "practice__edition"]
+    list_select_related = ["practice", "category"]
+    search_fields = ["statement", "source", "population", "practice__key"]
+    raw_id_fields = ["practice"]
+    formfield_overrides = URL_FIELDS
+
+
+class ChoiceInline(EditionPartInline, admin.TabularInline):
+    model = Choice
+    fields = ["value", "label", "level", "position"]
+
+
+@admin.register(Question)
+class QuestionAdmin(EditionPartAdmin):
+    list_display = ["key", "text", "practice", "edition", "type", "allows_na"]
+    list_filter = ["edition", "type", "allows_na"]
+    list_select_related = ["practice", "edition"]
+    search_fields = ["key", "text"]
+    raw_id_fields = ["practice"]
+    inlines = [ChoiceInline]
+
+
+@admin.register(Choice)
+class ChoiceAdmin(EditionPartAdmin):
+    """Choices are edited inline on their question; this page gives each one its history."""
+
+    list_display = ["label", "value", "level", "question"]
+    list_select_related = ["question"]
+    search_fields = ["value", "label", "question__key"]
+    raw_id_fields = ["question"]
+
+    def has_module_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(Tier)
+class TierAdmin(EditionPartAdmin):
+    list_display = ["name", "key", "edition", "min_index"]
+    list_editable = ["min_index"]
+    list_filter = ["edition"]
+    list_select_related = ["edition"]
+    search_fields = ["key", "name"]
+
+
+@admin.register(ContextFigure)
+class ContextFigureAdmin(EditionPartAdmin):
+    list_display = ["__str__", "edition", "source", "year", "position"]
+    list_filter = ["edition", "year"]
+    list_select_related = ["edition"]
+    search_fields = ["statement", "source", "population"]

@@ -1,0 +1,222 @@
+"""The edition admin: copy to a draft, preview the impact, publish, rescore, and job progress.
+
+Every button calls a service in assessments/publishing.py; these views only translate its
+outcome into messages and redirects.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST
+from simple_history.admin import SimpleHistoryAdmin
+
+from assessments import publishing
+from assessments.admin.parts import EditionPartInline, in_published_edition
+from assessments.models import ContextFigure, Edition, EditionJob, Pillar, Tier
+
+# A running job's page reloads itself this often (seconds): progress a person can follow
+# without hammering the database.
+JOB_REFRESH_SECONDS = 2
+EDITION_READ_ONLY_HINT = (
+    "This edition is published and read-only: results point at it, so it never changes. "
+    "Use \u201cCreate a draft from this edition\u201d, change the draft and publish it."
+)
+
+
+class PillarInline(EditionPartInline, admin.TabularInline):
+    model = Pillar
+    fields = ["key", "name", "weight", "position"]
+    show_change_link = True
+
+
+class TierInline(EditionPartInline, admin.TabularInline):
+    model = Tier
+    fields = ["key", "name", "min_index", "summary"]
+
+
+class ContextFigureInline(EditionPartInline, admin.StackedInline):
+    model = ContextFigure
+    fields = ["statement", ("population", "source", "year"), "note", "position"]
+
+
+@admin.register(Edition)
+class EditionAdmin(SimpleHistoryAdmin):
+    list_display = ["label", "status", "is_current", "based_on", "created_at", "published_at"]
+    list_filter = ["status", "is_current"]
+    list_select_related = ["based_on"]
+    search_fields = ["label", "notes"]
+    fields = ["label", "notes", "status", "is_current", "based_on", "published_at"]
+    readonly_fields = ["status", "is_current", "based_on", "published_at"]
+    inlines = [PillarInline, TierInline, ContextFigureInline]
+    actions = ["create_draft"]
+    change_form_template = "admin/assessments/edition/change_form.html"
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and not in_published_edition(obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and not in_published_edition(obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        edition = self.get_object(request, object_id)
+        if request.method == "GET" and in_published_edition(edition):
+            messages.info(request, EDITION_READ_ONLY_HINT)
+        context = {**(extra_context or {}), "edition": edition, "jobs": _recent_jobs(edition)}
+        return super().change_view(request, object_id, form_url, context)
+
+    @admin.action(description="Create a draft from this edition")
+    def create_draft(self, request: HttpRequest, queryset) -> None:
+        for edition in queryset:
+            draft = publishing.edition_copy(edition=edition, user=request.user)
+            messages.success(
+                request, f"Created the draft \u201c{draft}\u201d: change it, then publish."
+            )
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/copy/", view(self.copy_view), name="assessments_edition_copy"),
+            path("<int:pk>/preview/", view(self.preview_view), name="assessments_edition_preview"),
+            path("<int:pk>/publish/", view(self.publish_view), name="assessments_edition_publish"),
+            path("<int:pk>/rescore/", view(self.rescore_view), name="assessments_edition_rescore"),
+            path("jobs/<int:job_id>/", view(self.job_view), name="assessments_edition_job"),
+            *super().get_urls(),
+        ]
+
+    def _edition(self, request: HttpRequest, pk: int) -> Edition:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(Edition, pk=pk)
+
+    def copy_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return require_POST(self._copy)(request, pk)
+
+    def _copy(self, request: HttpRequest, pk: int) -> HttpResponse:
+        draft = publishing.edition_copy(edition=self._edition(request, pk), user=request.user)
+        messages.success(
+            request, f"Created the draft \u201c{draft}\u201d: change it, then publish."
+        )
+        return _to_change(draft.pk)
+
+    def preview_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return require_POST(self._preview)(request, pk)
+
+    def _preview(self, request: HttpRequest, pk: int) -> HttpResponse:
+        edition = self._edition(request, pk)
+        try:
+            job = publishing.edition_preview(edition=edition, user=request.user)
+        except publishing.EditionRefused as refused:
+            _report_refusal(request, refused)
+            return _to_change(pk)
+        return _to_job(job.pk)
+
+    def publish_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        edition = self._edition(request, pk)
+        if request.method == "POST":
+            return self._publish(request, edition)
+        current = Edition.objects.filter(is_current=True).first()
+        preview = edition.jobs.filter(kind=EditionJob.Kind.PREVIEW).first()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Publish {edition}",
+            "edition": edition,
+            "current": current,
+            "problems": publishing.edition_validate(edition_id=pk) if edition.is_draft else [],
+            "preview": preview,
+            "summary": publishing.preview_summary(preview) if preview else None,
+        }
+        return TemplateResponse(request, "admin/assessments/edition/publish.html", context)
+
+    def _publish(self, request: HttpRequest, edition: Edition) -> HttpResponse:
+        expected = request.POST.get("expected_current_id")
+        try:
+            published = publishing.edition_publish(
+                edition_id=edition.pk,
+                user=request.user,
+                expected_current_id=int(expected) if expected else None,
+            )
+        except publishing.EditionRefused as refused:
+            _report_refusal(request, refused)
+            return HttpResponseRedirect(
+                reverse("admin:assessments_edition_publish", args=[edition.pk])
+            )
+        messages.success(request, f"\u201c{published}\u201d is now the current edition.")
+        if request.POST.get("rescore"):
+            job = publishing.rescore_start(edition=published, user=request.user)
+            return _to_job(job.pk)
+        return _to_change(published.pk)
+
+    def rescore_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return require_POST(self._rescore)(request, pk)
+
+    def _rescore(self, request: HttpRequest, pk: int) -> HttpResponse:
+        try:
+            job = publishing.rescore_start(edition=self._edition(request, pk), user=request.user)
+        except publishing.EditionRefused as refused:
+            _report_refusal(request, refused)
+            return _to_change(pk)
+        return _to_job(job.pk)
+
+    def job_view(self, request: HttpRequest, job_id: int) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        job = get_object_or_404(EditionJob.objects.select_related("edition"), pk=job_id)
+        if request.method == "POST" and "resume" in request.POST:
+            resent = publishing.job_resume(job=job)
+            messages.info(request, f"Sent {resent} unfinished chunk(s) again.")
+            return _to_job(job.pk)
+        preview = job.kind == EditionJob.Kind.PREVIEW
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": str(job),
+            "job": job,
+            "failed": job.chunks.exclude(error="").values_list("number", "error")[:20],
+            "summary": publishing.preview_summary(job) if preview else None,
+            "refresh": JOB_REFRESH_SECONDS if job.is_running else None,
+        }
+        return TemplateResponse(request, "admin/assessments/edition/job.html", context)
+
+
+@admin.register(EditionJob)
+class EditionJobAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "kind", "status", "done", "total", "created_by", "created_at"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["edition", "created_by"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The progress page says more than the raw row.
+        return _to_job(int(object_id))
+
+
+def _recent_jobs(edition: Edition | None):
+    return list(edition.jobs.all()[:5]) if edition is not None else []
+
+
+def _report_refusal(request: HttpRequest, refused: publishing.EditionRefused) -> None:
+    if isinstance(refused, publishing.EditionInvalid):
+        messages.error(request, "The edition cannot be published or previewed yet. Fix this first:")
+        for problem in refused.problems:
+            messages.error(request, problem)
+        return
+    messages.error(request, str(refused))
+
+
+def _to_change(pk: int) -> HttpResponseRedirect:
+    return HttpResponseRedirect(reverse("admin:assessments_edition_change", args=[pk]))
+
+
+def _to_job(job_id: int) -> HttpResponseRedirect:
+    return HttpResponseRedirect(reverse("admin:assessments_edition_job", args=[job_id]))

@@ -1,0 +1,84 @@
+"""What every admin of an edition's rows shares: a published edition is shown, never changed."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.forms.models import BaseInlineFormSet
+from simple_history.admin import SimpleHistoryAdmin
+
+from assessments.models import Edition, EditionPart
+
+READ_ONLY_HINT = (
+    "This row belongs to a published edition and is read-only. To change it, open its edition "
+    "and use \u201cCreate a draft from this edition\u201d."
+)
+
+
+def in_published_edition(obj) -> bool:
+    """True for a row of a published edition (or a published edition itself)."""
+    if obj is None:
+        return False
+    if isinstance(obj, Edition):
+        return not obj.is_draft
+    cached = getattr(obj, "_in_published_edition", None)
+    if cached is None:
+        cached = isinstance(obj, EditionPart) and obj.published_edition() is not None
+        obj._in_published_edition = cached
+    return cached
+
+
+class DraftRowForm(forms.ModelForm):
+    """A changelist row (list_editable) of a published edition shows its values, disabled."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        edition = getattr(self.instance, "edition", None) if self.instance.pk else None
+        if edition is not None and not edition.is_draft:
+            for field in self.fields.values():
+                field.disabled = True
+
+
+class SameEditionFormSet(BaseInlineFormSet):
+    """Inline rows that carry an edition of their own (practices, questions) join the parent's."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.instance.edition_id = self.instance.edition_id
+        return form
+
+
+class EditionPartAdmin(SimpleHistoryAdmin):
+    """Rows of published editions are read-only; the History button shows who changed what."""
+
+    list_per_page = 50
+
+    def get_changelist_form(self, request, **kwargs):
+        return super().get_changelist_form(request, form=DraftRowForm, **kwargs)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and not in_published_edition(obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and not in_published_edition(obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        if request.method == "GET" and in_published_edition(obj):
+            messages.info(request, READ_ONLY_HINT)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+class EditionPartInline:
+    """Mixin for inlines: nothing is added, changed or deleted under a published parent."""
+
+    extra = 0
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return super().has_add_permission(request, obj) and not in_published_edition(obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and not in_published_edition(obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and not in_published_edition(obj)

@@ -1,0 +1,229 @@
+"""Is a draft edition fit to publish? Pure checks over plain rows; messages say what to fix.
+
+Row-local checks (a weight, a figure, a level) run when an admin saves a row; the whole-edition
+checks (every pillar has a positive practice weight, keys are unique, every practice has a
+question, a tier starts at 0) run before publishing. No Django import: the rows are read from
+the database by assessments/publishing.py, and tests build them by hand.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+PERCENT_MAX = 100.0
+LEVEL_MAX = 1.0
+YES_NO_VALUES = frozenset({"yes", "no"})
+PERCENT_TYPE = "percent"
+YES_NO_TYPE = "yes_no"
+
+
+@dataclass(frozen=True, slots=True)
+class PillarRow:
+    key: str
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class PracticeRow:
+    key: str
+    pillar: str
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class CitationRow:
+    practice: str
+    category: str | None
+    percent: float | None
+    source: str
+    year: int | None
+    population: str
+    is_benchmark: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionRow:
+    key: str
+    practice: str
+    type: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceRow:
+    question: str
+    value: str
+    level: float
+
+
+@dataclass(frozen=True, slots=True)
+class TierRow:
+    key: str
+    min_index: float
+
+
+@dataclass(frozen=True, slots=True)
+class FigureRow:
+    statement: str
+    source: str
+    year: int | None
+
+
+@dataclass(frozen=True)
+class EditionRows:
+    """Everything an edition holds that its checks look at."""
+
+    pillars: tuple[PillarRow, ...] = ()
+    practices: tuple[PracticeRow, ...] = ()
+    citations: tuple[CitationRow, ...] = ()
+    questions: tuple[QuestionRow, ...] = ()
+    choices: tuple[ChoiceRow, ...] = ()
+    tiers: tuple[TierRow, ...] = ()
+    figures: tuple[FigureRow, ...] = field(default=())
+
+
+# --- row-local checks: field name -> message, empty when the row is fine ----------------------
+
+
+def weight_problems(weight: float | None, what: str) -> dict[str, str]:
+    if weight is not None and weight < 0:
+        return {"weight": f"The weight of {what} is {weight:g}: a weight cannot be negative."}
+    return {}
+
+
+def citation_problems(row: CitationRow) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    if row.percent is not None and not 0 <= row.percent <= PERCENT_MAX:
+        problems["percent"] = (
+            f"A prevalence is a share of brands between 0 and 100%, not {row.percent:g}%."
+        )
+    problems.update(_source_problems(row.source, row.year, "the figure"))
+    if not row.population.strip():
+        problems["population"] = "Say whom the figure describes (e.g. 'Beauty brands in China')."
+    return problems
+
+
+def figure_problems(row: FigureRow) -> dict[str, str]:
+    return _source_problems(row.source, row.year, "the context figure")
+
+
+def choice_problems(row: ChoiceRow) -> dict[str, str]:
+    if not 0 <= row.level <= LEVEL_MAX:
+        return {
+            "level": f"Choice {row.value!r} has level {row.level:g}: a level is an adoption "
+            "between 0 (not at all) and 1 (fully adopted)."
+        }
+    return {}
+
+
+def tier_problems(row: TierRow) -> dict[str, str]:
+    if row.min_index < 0:
+        return {"min_index": f"Tier {row.key!r} starts at {row.min_index:g}: an index is >= 0."}
+    return {}
+
+
+def _source_problems(source: str, year: int | None, what: str) -> dict[str, str]:
+    problems = {}
+    if not source.strip():
+        problems["source"] = f"Name the source of {what} (publisher and study)."
+    if not year:
+        problems["year"] = f"Give the year of {what}."
+    return problems
+
+
+# --- the whole edition, before publishing -----------------------------------------------------
+
+
+def edition_problems(rows: EditionRows) -> list[str]:
+    """Every reason the edition cannot be published yet, in the order an admin would fix them."""
+    problems = [*_key_problems(rows), *_weight_problems(rows), *_question_problems(rows)]
+    problems += _row_problems(rows)
+    problems += _tier_floor_problems(rows.tiers)
+    return problems
+
+
+def _key_problems(rows: EditionRows) -> list[str]:
+    problems = _duplicates((p.key for p in rows.pillars), "pillar")
+    problems += _duplicates((p.key for p in rows.practices), "practice")
+    problems += _duplicates((q.key for q in rows.questions), "question")
+    problems += _duplicates((t.key for t in rows.tiers), "tier")
+    for practice in rows.practices:
+        figures = Counter(
+            c.category for c in rows.citations if c.practice == practice.key and _is_figure(c)
+        )
+        for category, count in figures.items():
+            if count > 1:
+                scope = category or "all categories"
+                problems.append(
+                    f"Practice {practice.key!r} has {count} benchmark percentages for {scope}: "
+                    "keep one (make the others supporting evidence)."
+                )
+    return problems
+
+
+def _is_figure(citation: CitationRow) -> bool:
+    return citation.is_benchmark and citation.percent is not None
+
+
+def _duplicates(keys: Iterable[str], what: str) -> list[str]:
+    return [
+        f"The {what} key {key!r} is used {count} times: {what} keys must be unique."
+        for key, count in Counter(keys).items()
+        if count > 1
+    ]
+
+
+def _weight_problems(rows: EditionRows) -> list[str]:
+    problems = [
+        message
+        for kind, items in (("pillar", rows.pillars), ("practice", rows.practices))
+        for item in items
+        for message in weight_problems(item.weight, f"{kind} {item.key!r}").values()
+    ]
+    if not any(pillar.weight > 0 for pillar in rows.pillars):
+        problems.append("Give at least one pillar a positive weight, or nothing is scored.")
+    for pillar in rows.pillars:
+        if not any(p.weight > 0 for p in rows.practices if p.pillar == pillar.key):
+            problems.append(
+                f"Pillar {pillar.key!r} has no practice with a positive weight: give one of its "
+                "practices a weight above 0 (or add a practice)."
+            )
+    return problems
+
+
+def _question_problems(rows: EditionRows) -> list[str]:
+    asked = {question.practice for question in rows.questions}
+    problems = [
+        f"Practice {p.key!r} has no question: add one, or brands can never adopt it."
+        for p in rows.practices
+        if p.key not in asked
+    ]
+    for question in rows.questions:
+        values = {c.value for c in rows.choices if c.question == question.key}
+        if question.type == PERCENT_TYPE and values:
+            problems.append(f"Question {question.key!r} asks for a percent: remove its choices.")
+        elif question.type != PERCENT_TYPE and not values:
+            problems.append(f"Question {question.key!r} has no choices: add its answer levels.")
+        elif question.type == YES_NO_TYPE and values != YES_NO_VALUES:
+            problems.append(f"Question {question.key!r} is yes/no: its choices must be yes and no.")
+    return problems
+
+
+def _row_problems(rows: EditionRows) -> list[str]:
+    problems = []
+    for citation in rows.citations:
+        where = f"A citation of practice {citation.practice!r}"
+        problems += [f"{where}: {m}" for m in citation_problems(citation).values()]
+    for choice in rows.choices:
+        problems += [f"Question {choice.question!r}: {m}" for m in choice_problems(choice).values()]
+    for figure in rows.figures:
+        where = f"Context figure {figure.statement[:40]!r}"
+        problems += [f"{where}: {m}" for m in figure_problems(figure).values()]
+    return problems + [m for t in rows.tiers for m in tier_problems(t).values()]
+
+
+def _tier_floor_problems(tiers: tuple[TierRow, ...]) -> list[str]:
+    if any(tier.min_index == 0 for tier in tiers):
+        return []
+    return ["Add a tier that starts at 0 (the lowest tier), so that every index gets a tier."]

@@ -1,0 +1,424 @@
+"""Edition workflows: copy a draft, check it, preview its impact, publish it, rescore on it.
+
+The admin, the `publish_edition` command and the Celery tasks all call these functions. Work
+over many assessments runs as an EditionJob cut into fixed-size chunks (models/jobs.py).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import F, OuterRef, Q, Subquery
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from assessments import edition_checks as checks
+from assessments import services
+from assessments.editions import edition_spec
+from assessments.impact import ImpactSummary, ImpactTally, Standing, merged, standing_of
+from assessments.models import (
+    Assessment,
+    Choice,
+    Citation,
+    ContextFigure,
+    Edition,
+    EditionJob,
+    JobChunk,
+    Pillar,
+    PillarResult,
+    Practice,
+    Question,
+    Tier,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class EditionRefused(Exception):
+    """The workflow cannot run on this edition now; the message says why and what to do."""
+
+
+class EditionInvalid(EditionRefused):
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(f"The edition cannot be published yet: {'; '.join(problems)}")
+
+
+# --- copy ---------------------------------------------------------------------------------------
+
+
+def edition_copy(*, edition: Edition, user=None, label: str = "") -> Edition:
+    """A draft deep copy of an edition (based_on set), recorded in the audit trail as created."""
+    with transaction.atomic():
+        draft = Edition(
+            label=label or _draft_label(edition),
+            status=Edition.Status.DRAFT,
+            based_on=edition,
+            notes=edition.notes,
+        )
+        draft._history_user = user
+        draft.save()
+        _copy_children(edition, draft, user)
+    return draft
+
+
+def _draft_label(edition: Edition) -> str:
+    stamp = timezone.now().strftime("%Y-%m-%d %H:%M:%S")
+    return f"Draft of {edition.label[:60]} ({stamp})"
+
+
+def _copy_children(edition: Edition, draft: Edition, user) -> None:
+    def copy(rows: models.QuerySet, **links: Callable[[Any], Any]) -> dict[int, Any]:
+        return _copy_rows(rows, user, edition=lambda row: draft, **links)
+
+    pillars = copy(Pillar.objects.filter(edition=edition))
+    practices = copy(
+        Practice.objects.filter(edition=edition), pillar=lambda row: pillars[row.pillar_id]
+    )
+    _copy_rows(
+        Citation.objects.filter(practice__edition=edition),
+        user,
+        practice=lambda row: practices[row.practice_id],
+    )
+    questions = copy(
+        Question.objects.filter(edition=edition), practice=lambda row: practices[row.practice_id]
+    )
+    _copy_rows(
+        Choice.objects.filter(question__edition=edition),
+        user,
+        question=lambda row: questions[row.question_id],
+    )
+    copy(Tier.objects.filter(edition=edition))
+    copy(ContextFigure.objects.filter(edition=edition))
+
+
+def _copy_rows(
+    rows: models.QuerySet, user, **links: Callable[[Any], Any]
+) -> dict[int, models.Model]:
+    """Copy rows with new parents (one bulk insert and its history); old pk -> new row."""
+    model = rows.model
+    originals = list(rows.order_by("pk"))
+    copies = []
+    for row in originals:
+        values = {
+            field.attname: getattr(row, field.attname)
+            for field in model._meta.concrete_fields
+            if not field.primary_key and field.name not in links
+        }
+        values.update({name: link(row) for name, link in links.items()})
+        copies.append(model(**values))
+    saved = bulk_create_with_history(copies, model, default_user=user)
+    return {row.pk: copy for row, copy in zip(originals, saved, strict=True)}
+
+
+# --- check --------------------------------------------------------------------------------------
+
+
+def edition_rows(edition_id: int) -> checks.EditionRows:
+    """The edition's rows as the pure checks take them, in seven queries."""
+    on = {"edition_id": edition_id}
+    return checks.EditionRows(
+        pillars=_rows(checks.PillarRow, Pillar.objects.filter(**on), "key", "weight"),
+        practices=_rows(
+            checks.PracticeRow, Practice.objects.filter(**on), "key", "pillar__key", "weight"
+        ),
+        citations=_citation_rows(edition_id),
+        questions=_rows(
+            checks.QuestionRow, Question.objects.filter(**on), "key", "practice__key", "type"
+        ),
+        choices=_rows(
+            checks.ChoiceRow,
+            Choice.objects.filter(question__edition_id=edition_id),
+            "question__key",
+            "value",
+            "level",
+        ),
+        tiers=_rows(checks.TierRow, Tier.objects.filter(**on), "key", "min_index"),
+        figures=_rows(
+            checks.FigureRow, ContextFigure.objects.filter(**on), "statement", "source", "year"
+        ),
+    )
+
+
+def _citation_rows(edition_id: int) -> tuple[checks.CitationRow, ...]:
+    rows = Citation.objects.filter(practice__edition_id=edition_id).values_list(
+        "practice__key", "category__slug", "percent", "source", "year", "population", "use"
+    )
+    return tuple(
+        checks.CitationRow(
+            practice, category, _float(percent), source, year, population, use == "benchmark"
+        )
+        for practice, category, percent, source, year, population, use in rows
+    )
+
+
+def _rows(row_type: type, rows: models.QuerySet, *fields: str) -> tuple:
+    return tuple(row_type(*(_float(v) for v in values)) for values in rows.values_list(*fields))
+
+
+def _float(value: object) -> object:
+    # Weights, percents and levels are decimals in the database and floats in the maths.
+    return float(value) if hasattr(value, "as_tuple") else value
+
+
+def edition_validate(*, edition_id: int) -> list[str]:
+    """Every reason the edition cannot be published, each saying what to fix; [] when it can."""
+    problems = checks.edition_problems(edition_rows(edition_id))
+    if not problems:
+        try:
+            # The scoring specs check their own invariants: the last word on what scores.
+            edition_spec(edition_id)
+        except ValueError as exc:
+            problems.append(f"The scoring engine refuses this edition: {exc}.")
+    return problems
+
+
+# --- publish ------------------------------------------------------------------------------------
+
+
+def edition_publish(
+    *, edition_id: int, user=None, expected_current_id: int | None = None
+) -> Edition:
+    """Make a valid draft the current edition, in one transaction.
+
+    The draft and the current edition are locked in id order (no deadlock between two admins);
+    with expected_current_id, publishing is refused when another edition became current since
+    the admin looked, so that two admins publishing at once end with one new current edition.
+    """
+    with transaction.atomic():
+        locked = {
+            e.pk: e
+            for e in Edition.objects.select_for_update()
+            .filter(Q(pk=edition_id) | Q(is_current=True))
+            .order_by("pk")
+        }
+        draft = locked.get(edition_id) or Edition.objects.get(pk=edition_id)
+        _check_publishable(draft, expected_current_id)
+        now = timezone.now()
+        Edition.objects.filter(is_current=True).update(is_current=False)
+        moved = Edition.objects.filter(pk=edition_id, status=Edition.Status.DRAFT).update(
+            status=Edition.Status.PUBLISHED, is_current=True, published_at=now
+        )
+        if moved != 1:
+            raise EditionRefused(f"Edition {draft.label!r} was published by someone else.")
+        changed = list(Edition.objects.filter(Q(pk=edition_id) | Q(pk__in=locked)))
+        Edition.history.bulk_history_create(changed, update=True, default_user=user)
+    draft.refresh_from_db()
+    return draft
+
+
+def _check_publishable(draft: Edition, expected_current_id: int | None) -> None:
+    if not draft.is_draft:
+        raise EditionRefused(
+            f"Edition {draft.label!r} is already published (perhaps by another admin just now): "
+            "there is nothing to publish."
+        )
+    current = Edition.objects.filter(is_current=True).first()
+    if expected_current_id is not None and (current is None or current.pk != expected_current_id):
+        raise EditionRefused(
+            f"Another admin published {current!s} while you were reviewing {draft.label!r}. "
+            "Check the draft and its impact preview against the new current edition, then "
+            "publish again."
+        )
+    problems = edition_validate(edition_id=draft.pk)
+    if problems:
+        raise EditionInvalid(problems)
+
+
+# --- which assessments: the latest scored one of each brand -------------------------------------
+
+
+def latest_scored() -> models.QuerySet[Assessment]:
+    newest = (
+        Assessment.objects.filter(brand=OuterRef("brand"), status=Assessment.Status.SCORED)
+        .order_by("-submitted_at", "-id")
+        .values("pk")[:1]
+    )
+    return Assessment.objects.filter(status=Assessment.Status.SCORED, pk=Subquery(newest))
+
+
+def _id_chunks(size: int) -> Iterator[list[int]]:
+    """The ids in fixed-size chunks, read by keyset (id > last) so each page costs the same."""
+    last = 0
+    while True:
+        ids = list(
+            latest_scored().filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:size]
+        )
+        if not ids:
+            return
+        yield ids
+        last = ids[-1]
+
+
+# --- jobs: preview and rescore ------------------------------------------------------------------
+
+
+def _job_start(*, edition: Edition, kind: str, user, chunk_size: int | None) -> EditionJob:
+    size = chunk_size or settings.EDITION_JOB_CHUNK_SIZE
+    with transaction.atomic():
+        job = EditionJob.objects.create(
+            edition=edition, kind=kind, chunk_size=size, created_by=user
+        )
+        chunks = [
+            JobChunk(job=job, number=number, assessment_ids=ids)
+            for number, ids in enumerate(_id_chunks(size))
+        ]
+        JobChunk.objects.bulk_create(chunks)
+        job.total = sum(len(chunk.assessment_ids) for chunk in chunks)
+        if not chunks:
+            job.status, job.finished_at = EditionJob.Status.FINISHED, timezone.now()
+        job.save(update_fields=["total", "status", "finished_at"])
+    return job
+
+
+def edition_preview(*, edition: Edition, user=None, chunk_size: int | None = None) -> EditionJob:
+    """How the draft would move each brand's latest scored assessment.
+
+    Up to IMPACT_PREVIEW_SYNC_LIMIT assessments are computed at once; more go to Celery.
+    """
+    if not edition.is_draft:
+        raise EditionRefused(f"Edition {edition.label!r} is published: preview a draft instead.")
+    problems = edition_validate(edition_id=edition.pk)
+    if problems:
+        raise EditionInvalid(problems)
+    job = _job_start(
+        edition=edition, kind=EditionJob.Kind.PREVIEW, user=user, chunk_size=chunk_size
+    )
+    if job.total <= settings.IMPACT_PREVIEW_SYNC_LIMIT:
+        for number in range(job.chunks.count()):
+            preview_chunk(job_id=job.pk, number=number)
+        job.refresh_from_db()
+    else:
+        _enqueue_chunks(job, job.chunks.values_list("number", flat=True))
+    return job
+
+
+def preview_chunk(*, job_id: int, number: int) -> bool:
+    """Compare one chunk's stored results with the draft; False if it was done already."""
+    chunk = _pending_chunk(job_id, number)
+    if chunk is None:
+        return False
+    draft = edition_spec(chunk.job.edition_id)
+    before = _standings_before(chunk.assessment_ids)
+    tally = ImpactTally()
+    for pk, card in services.scorecards_for_ids(chunk.assessment_ids, draft):
+        brand, standing = before[pk]
+        tally.add(pk, brand, standing, standing_of(card))
+    return _finish_chunk(chunk, tally=tally.to_json())
+
+
+def _standings_before(assessment_ids: list[int]) -> dict[int, tuple[str, Standing]]:
+    """Each assessment's brand and stored standing, in two queries of plain values.
+
+    Plain values rather than model rows: a result's explanation is kilobytes of JSON that the
+    preview does not need, and thousands of row objects cost more than the scoring itself.
+    """
+    rows = list(
+        Assessment.objects.filter(pk__in=assessment_ids).values_list(
+            "pk", "brand__name", "result_id", "result__readiness_index", "result__tier_name"
+        )
+    )
+    pillars: dict[int, dict[str, float | None]] = defaultdict(dict)
+    result_ids = [row[2] for row in rows if row[2] is not None]
+    for result_id, key, score in PillarResult.objects.filter(result_id__in=result_ids).values_list(
+        "result_id", "key", "score"
+    ):
+        pillars[result_id][key] = score
+    return {
+        pk: (brand, Standing(index, tier or "", pillars.get(result_id, {})))
+        for pk, brand, result_id, index, tier in rows
+    }
+
+
+def preview_summary(job: EditionJob) -> ImpactSummary:
+    """The preview's figures over the chunks done so far (all of them once the job finished)."""
+    tallies = job.chunks.filter(done=True).values_list("tally", flat=True)
+    return merged(ImpactTally.from_json(t) for t in tallies if t).summary()
+
+
+def rescore_start(
+    *, edition: Edition, user=None, chunk_size: int | None = None, enqueue: bool = True
+) -> EditionJob:
+    """Score the latest assessment of each brand again on a published edition, in chunks.
+
+    With enqueue=False the caller runs the chunks itself (the management command does).
+    """
+    if edition.is_draft:
+        raise EditionRefused(f"Edition {edition.label!r} is a draft: publish it before rescoring.")
+    job = _job_start(
+        edition=edition, kind=EditionJob.Kind.RESCORE, user=user, chunk_size=chunk_size
+    )
+    if enqueue:
+        _enqueue_chunks(job, job.chunks.values_list("number", flat=True))
+    return job
+
+
+def rescore_chunk(*, job_id: int, number: int) -> bool:
+    """Store one chunk's results on the job's edition; False if it was done already."""
+    chunk = _pending_chunk(job_id, number)
+    if chunk is None:
+        return False
+    services.results_store_bulk(
+        assessment_ids=chunk.assessment_ids, edition_id=chunk.job.edition_id
+    )
+    return _finish_chunk(chunk)
+
+
+def job_chunk_run(*, job_id: int, number: int) -> bool:
+    """Run one chunk of either kind of job."""
+    kind = EditionJob.objects.values_list("kind", flat=True).filter(pk=job_id).first()
+    if kind is None:
+        logger.info("Edition job %s is gone; nothing to do.", job_id)
+        return False
+    run = preview_chunk if kind == EditionJob.Kind.PREVIEW else rescore_chunk
+    return run(job_id=job_id, number=number)
+
+
+def job_chunk_fail(*, job_id: int, number: int, reason: str) -> None:
+    JobChunk.objects.filter(job_id=job_id, number=number, done=False).update(error=reason[:2000])
+
+
+def job_resume(*, job: EditionJob) -> int:
+    """Send the chunks that are not done again (after a failure); returns how many."""
+    numbers = list(job.chunks.filter(done=False).values_list("number", flat=True))
+    with transaction.atomic():
+        job.chunks.filter(done=False).update(error="")
+        _enqueue_chunks(job, numbers)
+    return len(numbers)
+
+
+def _enqueue_chunks(job: EditionJob, numbers) -> None:
+    # Imported here: tasks import this module, and the tasks must be sent only after commit.
+    from assessments.tasks import edition_job_chunk_task
+
+    for number in numbers:
+        edition_job_chunk_task.delay_on_commit(job.pk, number)
+
+
+def _pending_chunk(job_id: int, number: int) -> JobChunk | None:
+    chunk = JobChunk.objects.select_related("job").filter(job_id=job_id, number=number).first()
+    if chunk is None or chunk.done:
+        logger.info("Chunk %s of job %s is done or gone; nothing to do.", number, job_id)
+        return None
+    return chunk
+
+
+def _finish_chunk(chunk: JobChunk, **fields: object) -> bool:
+    """Count a chunk once: only the delivery that moves done False -> True adds to the job."""
+    with transaction.atomic():
+        moved = JobChunk.objects.filter(pk=chunk.pk, done=False).update(
+            done=True, error="", **fields
+        )
+        if moved != 1:
+            return False
+        jobs = EditionJob.objects.filter(pk=chunk.job_id)
+        jobs.update(done=F("done") + len(chunk.assessment_ids))
+        jobs.filter(status=EditionJob.Status.RUNNING, done__gte=F("total")).update(
+            status=EditionJob.Status.FINISHED, finished_at=timezone.now()
+        )
+    return True
