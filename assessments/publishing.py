@@ -18,7 +18,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from assessments import edition_checks as checks
-from assessments import services
+from assessments import results
 from assessments.editions import edition_spec
 from assessments.impact import ImpactSummary, ImpactTally, Standing, merged, standing_of
 from assessments.models import (
@@ -306,7 +306,7 @@ def preview_chunk(*, job_id: int, number: int) -> bool:
     draft = edition_spec(chunk.job.edition_id)
     before = _standings_before(chunk.assessment_ids)
     tally = ImpactTally()
-    for pk, card in services.scorecards_for_ids(chunk.assessment_ids, draft):
+    for pk, card in results.scorecards_for_ids(chunk.assessment_ids, draft):
         brand, standing = before[pk]
         tally.add(pk, brand, standing, standing_of(card))
     return _finish_chunk(chunk, tally=tally.to_json())
@@ -363,9 +363,7 @@ def rescore_chunk(*, job_id: int, number: int) -> bool:
     chunk = _pending_chunk(job_id, number)
     if chunk is None:
         return False
-    services.results_store_bulk(
-        assessment_ids=chunk.assessment_ids, edition_id=chunk.job.edition_id
-    )
+    results.results_store_bulk(assessment_ids=chunk.assessment_ids, edition_id=chunk.job.edition_id)
     return _finish_chunk(chunk)
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from assessments import publishing, services
+from assessments import publishing, results, services
 from assessments.demo import answers_at
 from assessments.editions import edition_spec
 from assessments.models import (
@@ -287,7 +287,7 @@ def test_the_bulk_path_stores_what_the_single_path_stores(brands_scored, draft):
     publishing.edition_publish(edition_id=draft.pk)
     one, other = brands_scored[:2]
     single = services.result_store(assessment=one, edition_id=draft.pk)
-    services.results_store_bulk(assessment_ids=[other.pk], edition_id=draft.pk)
+    results.results_store_bulk(assessment_ids=[other.pk], edition_id=draft.pk)
     # Same answers at another maturity would differ; compare each with its own single-path twin.
     bulk = Result.objects.get(assessment=other, edition=draft)
     twin = services.scorecard_for(assessment=other, edition_id=draft.pk)
@@ -301,8 +301,8 @@ def test_the_bulk_path_stores_what_the_single_path_stores(brands_scored, draft):
 def test_rescoring_the_same_assessments_twice_stores_one_result_each(brands_scored, draft):
     publishing.edition_publish(edition_id=draft.pk)
     ids = [a.pk for a in brands_scored]
-    assert services.results_store_bulk(assessment_ids=ids, edition_id=draft.pk) == 5
-    assert services.results_store_bulk(assessment_ids=ids, edition_id=draft.pk) == 0
+    assert results.results_store_bulk(assessment_ids=ids, edition_id=draft.pk) == 5
+    assert results.results_store_bulk(assessment_ids=ids, edition_id=draft.pk) == 0
     assert Result.objects.filter(edition=draft).count() == 5
 
 
@@ -320,7 +320,7 @@ def test_a_chunk_redelivered_after_its_results_were_stored_counts_once(brands_sc
     published = publishing.edition_publish(edition_id=draft.pk)
     job = publishing.rescore_start(edition=published, chunk_size=5, enqueue=False)
     # The first delivery stored the results and died before marking the chunk done.
-    services.results_store_bulk(assessment_ids=job.chunks.get().assessment_ids, edition_id=draft.pk)
+    results.results_store_bulk(assessment_ids=job.chunks.get().assessment_ids, edition_id=draft.pk)
     assert publishing.rescore_chunk(job_id=job.pk, number=0) is True
     job.refresh_from_db()
     assert (job.done, job.status) == (5, EditionJob.Status.FINISHED)
@@ -370,7 +370,7 @@ def test_a_chunk_task_that_fails_leaves_the_chunk_pending_with_its_reason(
     def fail(**kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(services, "results_store_bulk", fail)
+    monkeypatch.setattr(results, "results_store_bulk", fail)
     edition_job_chunk_task(job.pk, 0)
     chunk = job.chunks.get()
     assert (chunk.done, chunk.error) == (False, "RuntimeError: database went away")
