@@ -1,12 +1,9 @@
-"""API errors that are not validation errors, the exception handler that makes them JSON, and
-the project's error views (handler404 ...), which answer JSON too for paths under /api/."""
+"""API errors that are not validation errors, and the exception handler that makes them JSON."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.views import defaults
 from rest_framework import status
 from rest_framework.exceptions import APIException
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -32,38 +29,3 @@ def exception_handler(exc, context):
     if isinstance(exc, RequestDataTooBig):
         exc = BodyTooLarge()
     return drf_exception_handler(exc, context)
-
-
-# --- Errors raised before any API view runs -----------------------------------------------------
-# A URL that matches no route (/api/v1/assessments/0.5/), or an error outside DRF, is answered by
-# Django's error views, in HTML. An API client gets DRF's {"detail": ...} instead, as from a view.
-API_PREFIX = "/api/"
-
-
-def _is_api(request: HttpRequest) -> bool:
-    return request.path.startswith(API_PREFIX)
-
-
-def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
-    if _is_api(request):
-        return JsonResponse({"detail": "Bad request."}, status=400)
-    return defaults.bad_request(request, exception)
-
-
-def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
-    if _is_api(request):
-        detail = "You do not have permission to perform this action."
-        return JsonResponse({"detail": detail}, status=403)
-    return defaults.permission_denied(request, exception)
-
-
-def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    if _is_api(request):
-        return JsonResponse({"detail": "Not found."}, status=404)
-    return defaults.page_not_found(request, exception)
-
-
-def server_error(request: HttpRequest) -> HttpResponse:
-    if _is_api(request):
-        return JsonResponse({"detail": "A server error occurred."}, status=500)
-    return defaults.server_error(request)

@@ -11,7 +11,7 @@ urlpatterns = [
 ]
 
 # JSON for paths under /api/, Django's HTML pages elsewhere.
-handler400 = "api.exceptions.bad_request"
-handler403 = "api.exceptions.permission_denied"
-handler404 = "api.exceptions.page_not_found"
-handler500 = "api.exceptions.server_error"
+handler400 = "api.error_views.bad_request"
+handler403 = "api.error_views.permission_denied"
+handler404 = "api.error_views.page_not_found"
+handler500 = "api.error_views.server_error"

@@ -46,6 +46,8 @@ def role_tokens(users, world) -> dict[str, str]:
     deadline=None,
     suppress_health_check=list(HealthCheck),
 )
-def test_every_operation_keeps_its_contract_for_every_role(case, role_tokens):
+def test_every_operation_keeps_its_contract_for_every_role(
+    case, role_tokens, keep_the_test_connection
+):
     for token in role_tokens.values():
         case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=CHECKS)
