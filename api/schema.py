@@ -36,6 +36,7 @@ VALIDATION_ERROR = ResolvedComponent(
     },
 )
 WRITES = {"POST", "PUT", "PATCH"}
+UNSAFE = {*WRITES, "DELETE"}
 
 
 def _error(description: str) -> OpenApiResponse:
@@ -65,12 +66,13 @@ class ApiAutoSchema(AutoSchema):
         if self.method in WRITES or self.get_filter_backends():
             self.registry.register_on_missing(VALIDATION_ERROR)
             errors["400"] = OpenApiResponse(
-                VALIDATION_ERROR.ref, description="Invalid input: nothing was saved."
+                VALIDATION_ERROR.ref, description="Invalid input, by field; a write saves nothing."
             )
         auth = self.get_auth()
         if auth and {} not in auth:
             errors["401"] = _error("No credentials, or a token that does not exist.")
-            errors["403"] = _error("A session-authenticated write without its CSRF token.")
+            if self.method in UNSAFE:
+                errors["403"] = _error("A session-authenticated write without its CSRF token.")
         errors["404"] = _error(
             "Nothing with this id among what you may see, a page past the end, or an unknown "
             "?format."
