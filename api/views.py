@@ -34,7 +34,9 @@ from assessments.answers import AnswerErrors
 from assessments.models import Assessment, Category, Citation, Edition, Practice, Question
 from assessments.reports import report_for
 
-ERRORS = {400: s.ErrorSerializer, 401: s.ErrorSerializer, 404: s.ErrorSerializer}
+# Ids are integers in the URL as in the schema: anything else matches no route (a JSON 404,
+# readiness/urls.py) instead of reaching the database as a string.
+ID_PATTERN = "[0-9]+"
 FORMAT_JSON_CSV = OpenApiParameter(
     "format", str, enum=["json", "csv"], description="csv: the same rows as CSV."
 )
@@ -90,7 +92,6 @@ class TokenView(APIView):
         request=s.TokenInputSerializer,
         responses={
             200: s.TokenOutputSerializer,
-            400: s.ErrorSerializer,
             429: OpenApiResponse(
                 s.ErrorSerializer, description="Throttled, or locked out after failed logins."
             ),
@@ -119,7 +120,7 @@ def _valid(serializer_class, data, **context) -> dict:
 
 
 class QuestionnaireView(APIView):
-    @extend_schema(responses={200: s.QuestionnaireSerializer, **ERRORS})
+    @extend_schema(responses={200: s.QuestionnaireSerializer})
     def get(self, request):
         """The current edition's questions, in questionnaire order."""
         edition = Edition.objects.current()
@@ -134,7 +135,7 @@ class QuestionnaireView(APIView):
 
 
 class BenchmarkView(APIView):
-    @extend_schema(responses={200: s.BenchmarkSerializer, **ERRORS})
+    @extend_schema(responses={200: s.BenchmarkSerializer})
     def get(self, request):
         """The current edition: weights, efforts, sourced prevalence per category, and tiers."""
         edition = Edition.objects.prefetch_related(
@@ -171,6 +172,7 @@ class AssessmentViewSet(
     filter_backends = [DjangoFilterBackend]
     filterset_class = AssessmentFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
+    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self):
         visible = Assessment.objects.visible_to(self.request.user)
@@ -187,7 +189,6 @@ class AssessmentViewSet(
         responses={
             (200, "application/json"): s.AssessmentSerializer(many=True),
             (200, "text/csv"): OpenApiTypes.STR,
-            **ERRORS,
         },
     )
     def list(self, request, *args, **kwargs):
@@ -202,7 +203,7 @@ class AssessmentViewSet(
 
     @extend_schema(
         request=s.AssessmentCreateSerializer,
-        responses={201: s.AssessmentSerializer, **ERRORS, 413: s.ErrorSerializer},
+        responses={201: s.AssessmentSerializer},
     )
     def create(self, request):
         """Start an assessment with its answers; submit: true also submits it for scoring."""
@@ -226,7 +227,7 @@ class AssessmentViewSet(
     def _reload(self, pk: int) -> Assessment:
         return self.get_queryset().get(pk=pk)
 
-    @extend_schema(responses={200: s.AssessmentDetailSerializer, **ERRORS})
+    @extend_schema(responses={200: s.AssessmentDetailSerializer})
     def retrieve(self, request, pk=None):
         """One assessment with its answers, and its report once scored (else report is null)."""
         assessment = self.get_object()
@@ -238,11 +239,9 @@ class AssessmentViewSet(
         request=s.AssessmentUpdateSerializer,
         responses={
             200: s.AssessmentSerializer,
-            **ERRORS,
             409: OpenApiResponse(
                 s.ConflictSerializer, description="Already submitted, or a stale version."
             ),
-            413: s.ErrorSerializer,
         },
     )
     def partial_update(self, request, pk=None):
@@ -263,7 +262,6 @@ class AssessmentViewSet(
             (200, "application/json"): s.ReportSerializer,
             (200, "text/csv"): OpenApiTypes.STR,
             (200, "application/pdf"): OpenApiTypes.BINARY,
-            **ERRORS,
             409: OpenApiResponse(s.ErrorSerializer, description="Not scored yet."),
         },
     )
@@ -309,13 +307,14 @@ class WebhookEndpointViewSet(viewsets.ModelViewSet):
     queryset = WebhookEndpoint.objects.none()  # for the schema; get_queryset() scopes it
     serializer_class = s.WebhookEndpointSerializer
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self):
         return WebhookEndpoint.objects.filter(owner=self.request.user)
 
     @extend_schema(
         request=s.WebhookEndpointInputSerializer,
-        responses={201: s.WebhookEndpointCreatedSerializer, **ERRORS},
+        responses={201: s.WebhookEndpointCreatedSerializer},
     )
     def create(self, request):
         """Register an endpoint; the response holds its signing secret, shown only this once."""
@@ -327,7 +326,7 @@ class WebhookEndpointViewSet(viewsets.ModelViewSet):
 
     @extend_schema(
         request=s.WebhookEndpointInputSerializer,
-        responses={200: s.WebhookEndpointSerializer, **ERRORS},
+        responses={200: s.WebhookEndpointSerializer},
     )
     def partial_update(self, request, pk=None):
         """Change the URL, description or is_active (false pauses deliveries)."""
@@ -340,7 +339,7 @@ class WebhookEndpointViewSet(viewsets.ModelViewSet):
         endpoint.save(update_fields=[*data, "updated_at"])
         return Response(s.WebhookEndpointSerializer(endpoint).data)
 
-    @extend_schema(responses={200: s.WebhookDeliverySerializer(many=True), **ERRORS})
+    @extend_schema(responses={200: s.WebhookDeliverySerializer(many=True)})
     @action(detail=True, methods=["get"], pagination_class=BoundedPageNumberPagination)
     def deliveries(self, request, pk=None):
         """The delivery log of one endpoint, newest first."""

@@ -9,3 +9,9 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("", include("assessments.urls")),
 ]
+
+# JSON for paths under /api/, Django's HTML pages elsewhere.
+handler400 = "api.error_views.bad_request"
+handler403 = "api.error_views.permission_denied"
+handler404 = "api.error_views.page_not_found"
+handler500 = "api.error_views.server_error"

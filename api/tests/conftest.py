@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -38,6 +40,20 @@ def token_client(user=None) -> APIClient:
 def _fast_password_hashing(settings):
     # Every test makes several users; the production hasher is slow on purpose.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def keep_the_test_connection():
+    """For requests sent straight to the WSGI app (schemathesis), as Django's test client does.
+
+    The WSGI app closes "old" database connections as each request starts and ends, as it must
+    under a real server; inside the test's transaction that would close the test's own connection
+    (on PostgreSQL: SQLite's in-memory one never closes), so the next query would fail."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
