@@ -6,7 +6,7 @@ from assessments import services
 from assessments.demo import answers_at
 from assessments.editions import edition_spec
 from assessments.models import Assessment, Category, Edition
-from assessments.tests.factories import BrandFactory, UserFactory
+from assessments.tests.factories import BrandFactory, UserFactory, manager_of
 
 
 @pytest.fixture
@@ -37,3 +37,14 @@ def scored_assessment(spec, beauty, django_capture_on_commit_callbacks) -> Asses
         )
     assessment.refresh_from_db()
     return assessment
+
+
+@pytest.fixture
+def brand(beauty):
+    """A beauty brand for the web pages' tests."""
+    return BrandFactory(name="Lotus Skin", default_category=beauty)
+
+
+@pytest.fixture
+def manager(brand):
+    return manager_of(brand)

@@ -13,20 +13,9 @@ from assessments.tests.factories import (
     AssessmentFactory,
     BrandFactory,
     consultant_for,
-    manager_of,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def brand(beauty):
-    return BrandFactory(name="Lotus Skin", default_category=beauty)
-
-
-@pytest.fixture
-def manager(brand):
-    return manager_of(brand)
 
 
 @pytest.fixture

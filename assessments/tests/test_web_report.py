@@ -24,16 +24,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def brand(beauty):
-    return BrandFactory(name="Lotus Skin", default_category=beauty)
-
-
-@pytest.fixture
-def manager(brand):
-    return manager_of(brand)
-
-
-@pytest.fixture
 def scored(spec, beauty, manager, django_capture_on_commit_callbacks):
     """Score a new assessment of a brand at a maturity, in-process."""
 
