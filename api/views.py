@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.contrib.auth import authenticate
 from django.db import transaction
-from django.db.models import Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -31,7 +30,7 @@ from api.pagination import BoundedPageNumberPagination
 from api.renderers import CSVRenderer, PDFRenderer
 from assessments import exports, services
 from assessments.answers import AnswerErrors
-from assessments.models import Assessment, Category, Citation, Edition, Practice, Question
+from assessments.models import Assessment, Category, Edition, Question
 from assessments.reports import report_for
 
 # Ids are integers in the URL as in the schema: anything else matches no route (a JSON 404,
@@ -138,22 +137,7 @@ class BenchmarkView(APIView):
     @extend_schema(responses={200: s.BenchmarkSerializer})
     def get(self, request):
         """The current edition: weights, efforts, sourced prevalence per category, and tiers."""
-        edition = Edition.objects.prefetch_related(
-            "pillars",
-            "tiers",
-            Prefetch(
-                "practices",
-                queryset=Practice.objects.select_related("pillar").prefetch_related(
-                    Prefetch(
-                        "citations",
-                        queryset=Citation.objects.filter(use=Citation.Use.BENCHMARK).select_related(
-                            "category"
-                        ),
-                        to_attr="benchmark_citations",
-                    )
-                ),
-            ),
-        ).get(is_current=True)
+        edition = Edition.objects.with_benchmark().get(is_current=True)
         edition.categories = Category.objects.all()
         return Response(s.BenchmarkSerializer(edition).data)
 

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from django.db.models import Prefetch
 
-from assessments.models import Citation, Edition, Practice, Question
+from assessments.models import Edition, Practice, Question
 from assessments.specs import (
     ChoiceSpec,
     CitationSpec,
@@ -34,27 +34,18 @@ def _published_edition_spec(edition_id: int, published_at: object) -> EditionSpe
 
 
 def _load_edition_spec(edition_id: int) -> EditionSpec:
-    edition = Edition.objects.prefetch_related(
-        "pillars",
-        "tiers",
-        Prefetch(
-            "practices",
-            queryset=Practice.objects.select_related("pillar").prefetch_related(
-                Prefetch(
-                    "citations",
-                    queryset=Citation.objects.filter(use=Citation.Use.BENCHMARK).select_related(
-                        "category"
-                    ),
-                )
-            ),
-        ),
-        Prefetch(
-            "questions",
-            queryset=Question.objects.select_related("practice__pillar").prefetch_related(
-                "choices"
-            ),
-        ),
-    ).get(pk=edition_id)
+    edition = (
+        Edition.objects.with_benchmark()
+        .prefetch_related(
+            Prefetch(
+                "questions",
+                queryset=Question.objects.select_related("practice__pillar").prefetch_related(
+                    "choices"
+                ),
+            )
+        )
+        .get(pk=edition_id)
+    )
     return EditionSpec(
         id=edition.pk,
         label=edition.label,
@@ -89,7 +80,7 @@ def _practice_spec(practice: Practice) -> PracticeSpec:
                 category=c.category.slug if c.category else None,
                 note=c.note,
             )
-            for c in practice.citations.all()
+            for c in practice.benchmark_citations
         ),
     )
 

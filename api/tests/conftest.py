@@ -11,8 +11,6 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from api.models import WebhookEndpoint
-from assessments import services
-from assessments.demo import answers_at
 from assessments.editions import edition_spec
 from assessments.models import Assessment, Brand, Category, Edition
 from assessments.tests.factories import (
@@ -22,6 +20,7 @@ from assessments.tests.factories import (
     UserFactory,
     consultant_for,
     manager_of,
+    scored_assessment,
 )
 
 ROLES = ["admin", "consultant", "manager", "outsider", "anonymous"]
@@ -113,16 +112,12 @@ def make_scored(spec, beauty, django_capture_on_commit_callbacks) -> Callable[..
     """Make an assessment of a brand answered at a maturity (0 to 1), scored in-process."""
 
     def make(brand: Brand, maturity: float = 0.5) -> Assessment:
-        with django_capture_on_commit_callbacks(execute=True):
-            assessment = services.assessment_create(
-                brand=brand,
-                category=beauty,
-                user=UserFactory(),
-                answers=answers_at(spec, maturity),
-                submit=True,
-            )
-        assessment.refresh_from_db()
-        return assessment
+        return scored_assessment(
+            brand=brand,
+            category=beauty,
+            maturity=maturity,
+            capture=django_capture_on_commit_callbacks,
+        )
 
     return make
 

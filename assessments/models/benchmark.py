@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from simple_history.models import HistoricalRecords
 
 from assessments import edition_checks as checks
@@ -110,6 +110,28 @@ class Category(models.Model):
 class EditionQuerySet(models.QuerySet["Edition"]):
     def current(self) -> Edition:
         return self.get(is_current=True)
+
+    def with_benchmark(self) -> EditionQuerySet:
+        """Pillars, tiers and practices with their benchmark citations, in a fixed query count.
+
+        Each practice gets `benchmark_citations`: only the figures scoring uses.
+        """
+        return self.prefetch_related(
+            "pillars",
+            "tiers",
+            Prefetch(
+                "practices",
+                queryset=Practice.objects.select_related("pillar").prefetch_related(
+                    Prefetch(
+                        "citations",
+                        queryset=Citation.objects.filter(use=Citation.Use.BENCHMARK).select_related(
+                            "category"
+                        ),
+                        to_attr="benchmark_citations",
+                    )
+                ),
+            ),
+        )
 
 
 class Edition(models.Model):

@@ -2,11 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from assessments import services
-from assessments.demo import answers_at
 from assessments.editions import edition_spec
 from assessments.models import Assessment, Category, Edition
-from assessments.tests.factories import BrandFactory, UserFactory, manager_of
+from assessments.tests import factories
+from assessments.tests.factories import BrandFactory, manager_of
 
 
 @pytest.fixture
@@ -27,16 +26,12 @@ def beauty(db) -> Category:
 @pytest.fixture
 def scored_assessment(spec, beauty, django_capture_on_commit_callbacks) -> Assessment:
     """A beauty brand's assessment answered at mid maturity and scored in-process."""
-    with django_capture_on_commit_callbacks(execute=True):
-        assessment = services.assessment_create(
-            brand=BrandFactory(),
-            category=beauty,
-            user=UserFactory(),
-            answers=answers_at(spec, 0.5),
-            submit=True,
-        )
-    assessment.refresh_from_db()
-    return assessment
+    return factories.scored_assessment(
+        brand=BrandFactory(),
+        category=beauty,
+        maturity=0.5,
+        capture=django_capture_on_commit_callbacks,
+    )
 
 
 @pytest.fixture

@@ -64,3 +64,26 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
     category = factory.LazyFunction(lambda: Category.objects.get(slug="beauty"))
     edition = factory.LazyFunction(lambda: Edition.objects.current())
     created_by = factory.SubFactory(UserFactory)
+
+
+def scored_assessment(
+    *, brand: Brand, category: Category, maturity: float, capture, user=None
+) -> Assessment:
+    """An assessment answered at `maturity` (0 to 1) on the current edition, scored in-process.
+
+    `capture` is pytest-django's django_capture_on_commit_callbacks: scoring is sent on commit.
+    """
+    from assessments import services
+    from assessments.demo import answers_at
+    from assessments.editions import edition_spec
+
+    spec = edition_spec(Edition.objects.current().pk)
+    with capture(execute=True):
+        assessment = services.assessment_create(
+            brand=brand,
+            category=category,
+            user=user or UserFactory(),
+            answers=answers_at(spec, maturity),
+            submit=True,
+        )
+    return Assessment.objects.with_report().get(pk=assessment.pk)

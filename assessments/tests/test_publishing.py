@@ -8,7 +8,6 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from assessments import publishing, results, services
-from assessments.demo import answers_at
 from assessments.editions import edition_spec
 from assessments.models import (
     Assessment,
@@ -26,7 +25,7 @@ from assessments.models import (
 )
 from assessments.reports import report_for
 from assessments.scoring import score
-from assessments.tests.factories import AdminFactory, BrandFactory, UserFactory
+from assessments.tests.factories import AdminFactory, BrandFactory, scored_assessment
 
 pytestmark = pytest.mark.django_db
 EDITION_MODELS = {
@@ -51,17 +50,7 @@ def draft(edition, admin_user) -> Edition:
 
 
 def scored(brand, category, maturity: float, capture) -> Assessment:
-    spec = edition_spec(Edition.objects.current().pk)
-    with capture(execute=True):
-        assessment = services.assessment_create(
-            brand=brand,
-            category=category,
-            user=UserFactory(),
-            answers=answers_at(spec, maturity),
-            submit=True,
-        )
-    assessment.refresh_from_db()
-    return assessment
+    return scored_assessment(brand=brand, category=category, maturity=maturity, capture=capture)
 
 
 @pytest.fixture

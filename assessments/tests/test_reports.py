@@ -6,23 +6,16 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from assessments import services
-from assessments.demo import answers_at
 from assessments.exports import report_csv, report_pdf
 from assessments.models import Assessment
 from assessments.reports import MIN_PEER_BRANDS, report_for
-from assessments.tests.factories import BrandFactory, UserFactory
+from assessments.tests.factories import BrandFactory, scored_assessment
 
 pytestmark = pytest.mark.django_db
 
 
 def scored(spec, brand, maturity, category, capture) -> Assessment:
-    with capture(execute=True):
-        a = services.assessment_create(
-            brand=brand, category=category, user=UserFactory(),
-            answers=answers_at(spec, maturity), submit=True,
-        )  # fmt: skip
-    return Assessment.objects.with_report().get(pk=a.pk)
+    return scored_assessment(brand=brand, category=category, maturity=maturity, capture=capture)
 
 
 def test_the_report_shows_the_change_per_pillar_since_the_previous_assessment(

@@ -9,8 +9,6 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from assessments import services
-from assessments.demo import answers_at
 from assessments.models import Assessment
 from assessments.reports import report_for
 from assessments.tests.factories import (
@@ -18,6 +16,7 @@ from assessments.tests.factories import (
     BrandFactory,
     consultant_for,
     manager_of,
+    scored_assessment,
 )
 
 pytestmark = pytest.mark.django_db
@@ -28,12 +27,13 @@ def scored(spec, beauty, manager, django_capture_on_commit_callbacks):
     """Score a new assessment of a brand at a maturity, in-process."""
 
     def make(brand, maturity=0.5) -> Assessment:
-        with django_capture_on_commit_callbacks(execute=True):
-            a = services.assessment_create(
-                brand=brand, category=beauty, user=manager,
-                answers=answers_at(spec, maturity), submit=True,
-            )  # fmt: skip
-        return Assessment.objects.with_report().get(pk=a.pk)
+        return scored_assessment(
+            brand=brand,
+            category=beauty,
+            maturity=maturity,
+            capture=django_capture_on_commit_callbacks,
+            user=manager,
+        )
 
     return make
 

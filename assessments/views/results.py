@@ -76,22 +76,22 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _report(request, pk)
-    if found is None:
-        return redirect("assessment-status", pk=pk)
-    response = HttpResponse(exports.report_pdf(found), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(found)}.pdf"'
-    return response
+    return _download(request, pk, exports.report_pdf, "application/pdf", "pdf")
 
 
 @login_required
 @require_GET
 def report_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    return _download(request, pk, exports.report_csv, "text/csv; charset=utf-8", "csv")
+
+
+def _download(request, pk: int, render_report, content_type: str, extension: str) -> HttpResponse:
+    """The report as a file; before it is scored, the status page instead."""
     found = _report(request, pk)
     if found is None:
         return redirect("assessment-status", pk=pk)
-    response = HttpResponse(exports.report_csv(found), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(found)}.csv"'
+    response = HttpResponse(render_report(found), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{_filename(found)}.{extension}"'
     return response
 
 
