@@ -71,3 +71,17 @@ def _in_process_tasks_and_private_cache(settings):
     cache.clear()
     yield
     celery_app.conf.task_always_eager = eager
+
+
+@pytest.fixture(autouse=True)
+def _english_between_tests():
+    """Every test starts in English (the default language).
+
+    LocaleMiddleware activates a request's language in the thread and nothing resets it after
+    the response: a test that asked for Chinese would otherwise leave the next test in Chinese.
+    """
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 
 from api.serializers import ErrorSerializer
 
@@ -35,6 +36,19 @@ VALIDATION_ERROR = ResolvedComponent(
         },
     },
 )
+# Every operation answers in the language asked for (Django's LocaleMiddleware reads it and
+# names the language it answered in in Content-Language).
+ACCEPT_LANGUAGE = OpenApiParameter(
+    "Accept-Language",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    enum=["en", "zh-Hans", "zh-CN", "zh"],
+    description="zh-Hans (or zh-CN, zh) for Simplified Chinese text fields: question texts, "
+    "choice labels, practice titles, recommendations, tier names and citation statements, "
+    "with the English where no Chinese exists yet; anything else gives English. The response's "
+    "Content-Language names the language used.",
+)
 WRITES = {"POST", "PUT", "PATCH"}
 UNSAFE = {*WRITES, "DELETE"}
 
@@ -44,7 +58,11 @@ def _error(description: str) -> OpenApiResponse:
 
 
 class ApiAutoSchema(AutoSchema):
-    """drf-spectacular's AutoSchema, plus the errors every operation shares, always as JSON."""
+    """drf-spectacular's AutoSchema, plus the errors every operation shares, always as JSON,
+    and the Accept-Language header every operation honours."""
+
+    def get_override_parameters(self):
+        return [*super().get_override_parameters(), ACCEPT_LANGUAGE]
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)

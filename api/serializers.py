@@ -10,13 +10,25 @@ from collections.abc import Mapping
 
 from django.conf import settings
 from django.core.validators import URLValidator
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.models import WebhookDelivery, WebhookEndpoint
+from assessments.localized import shown
 from assessments.models import Assessment, Brand, Category
+from assessments.texts import Text
 
-SERVICE_OWNED = "This field cannot be written: it is unknown, or set by the service."
+SERVICE_OWNED = _("This field cannot be written: it is unknown, or set by the service.")
+
+
+class TextField(serializers.CharField):
+    """A benchmark text in the request's language (Accept-Language), English where there is no
+    Chinese. Benchmark rows read from the database are already in it (django-modeltranslation);
+    report rows carry both languages (assessments.texts.Text) and are resolved here."""
+
+    def to_representation(self, value: object) -> str:
+        return shown(value) if isinstance(value, Text) else super().to_representation(value)
 
 
 class StrictInputSerializer(serializers.Serializer):
@@ -73,10 +85,10 @@ class EditionRefSerializer(serializers.Serializer):
 class CitationSerializer(serializers.Serializer):
     category = serializers.CharField(allow_null=True, help_text="Category slug; null: all.")
     percent = serializers.FloatField(allow_null=True, help_text="Null for qualitative evidence.")
-    statement = serializers.CharField()
+    statement = TextField()
     source = serializers.CharField()
     year = serializers.IntegerField()
-    population = serializers.CharField()
+    population = TextField()
     note = serializers.CharField(allow_blank=True)
 
 
@@ -184,13 +196,15 @@ class AssessmentCreateSerializer(StrictInputSerializer):
         # Unknown and not-yours read the same, so a slug's existence never leaks.
         brand = Brand.objects.visible_to(self.context["user"]).filter(slug=slug).first()
         if brand is None:
-            raise serializers.ValidationError("No brand with this slug among the brands you serve.")
+            raise serializers.ValidationError(
+                _("No brand with this slug among the brands you serve.")
+            )
         return brand
 
     def validate_category(self, slug: str) -> Category:
         category = Category.objects.filter(slug=slug).first()
         if category is None:
-            raise serializers.ValidationError("No such category; see GET /api/v1/benchmark/.")
+            raise serializers.ValidationError(_("No such category; see GET /api/v1/benchmark/."))
         return category
 
 
@@ -205,7 +219,7 @@ class AssessmentUpdateSerializer(StrictInputSerializer):
 
     def validate(self, attrs: dict) -> dict:
         if "answers" not in attrs and not attrs["submit"]:
-            raise serializers.ValidationError("Send answers, submit: true, or both.")
+            raise serializers.ValidationError(_("Send answers, submit: true, or both."))
         return attrs
 
 
@@ -214,8 +228,8 @@ class AssessmentUpdateSerializer(StrictInputSerializer):
 
 class ResultTierSerializer(serializers.Serializer):
     key = serializers.CharField(source="tier_key")
-    name = serializers.CharField(source="tier_name")
-    summary = serializers.CharField(source="tier_summary")
+    name = TextField(source="tier_name")
+    summary = TextField(source="tier_summary")
 
 
 class AssessmentSerializer(serializers.Serializer):
@@ -236,7 +250,7 @@ class AssessmentSerializer(serializers.Serializer):
 
 class PillarRowSerializer(serializers.Serializer):
     key = serializers.SlugField()
-    name = serializers.CharField()
+    name = TextField()
     score = serializers.FloatField(allow_null=True)
     benchmark = serializers.FloatField(allow_null=True)
     gap = serializers.FloatField(allow_null=True, help_text="score - benchmark")
@@ -250,8 +264,8 @@ class RecommendationRowSerializer(serializers.Serializer):
     bucket = serializers.CharField(help_text="Priority quartile, P1 (first) to P4.")
     practice_key = serializers.SlugField()
     pillar_key = serializers.SlugField()
-    title = serializers.CharField()
-    text = serializers.CharField()
+    title = TextField()
+    text = TextField()
     effort = serializers.IntegerField()
     effort_label = serializers.CharField()
     expected_gain = serializers.FloatField(help_text="Points of the overall score.")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib.auth import authenticate
 from django.db import transaction
+from django.utils.translation import gettext
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -22,6 +23,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from api import cache as api_cache
 from api import serializers as s
 from api.exceptions import Conflict
 from api.filters import AssessmentFilter
@@ -43,8 +45,15 @@ FORMAT_JSON_CSV_PDF = OpenApiParameter("format", str, enum=["json", "csv", "pdf"
 
 
 def answer_errors(exc: AnswerErrors) -> ValidationError:
-    """The services' per-question messages as field errors: {"answers": {"<id>": ["..."]}}."""
-    return ValidationError({"answers": {key: [message] for key, message in exc.errors.items()}})
+    """The services' per-question messages as field errors: {"answers": {"<id>": ["..."]}}.
+
+    In the request's language (Accept-Language): each message is its template translated.
+    """
+    messages = dict(exc.errors)
+    for key, (template, params) in exc.problems.items():
+        text = gettext(template)
+        messages[key] = f"{key}: {text % params if params else text}"
+    return ValidationError({"answers": {key: [message] for key, message in messages.items()}})
 
 
 def conflict(exc: Exception) -> Response:
@@ -157,12 +166,25 @@ class AssessmentViewSet(
     filterset_class = AssessmentFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
     lookup_value_regex = ID_PATTERN
+    # Set by list and report when their body was not cached; finalize_response then stores it.
+    cache_key: str | None = None
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if self.cache_key is not None and isinstance(response, Response):
+            response.render()  # what Django would do next; the bytes stored are the bytes sent
+            api_cache.store(self.cache_key, response)
+        return response
 
     def get_queryset(self):
         visible = Assessment.objects.visible_to(self.request.user)
         if self.action in ("retrieve", "report"):
             return visible.with_report()
-        return visible.select_related("brand", "category", "edition", "result")
+        if self.action == "list":
+            return visible.for_list()
+        return visible.select_related(
+            "brand", "category", "edition", "result"
+        ).without_explanation()
 
     def get_renderers(self):
         formats = {"list": [CSVRenderer()], "report": [CSVRenderer(), PDFRenderer()]}
@@ -177,6 +199,10 @@ class AssessmentViewSet(
     )
     def list(self, request, *args, **kwargs):
         """The assessments of the brands you serve, newest first; filter and order with params."""
+        key = api_cache.list_key(request)
+        if (cached := api_cache.fetch(request, key)) is not None:
+            return cached
+        self.cache_key = key
         if request.accepted_renderer.format != "csv":
             return super().list(request, *args, **kwargs)
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
@@ -252,6 +278,12 @@ class AssessmentViewSet(
     @action(detail=True, methods=["get"])
     def report(self, request, pk=None):
         """The report of a scored assessment, as JSON, CSV or PDF."""
+        key = api_cache.report_key(request, assessment_id=int(pk))
+        cached = api_cache.fetch(request, key)
+        # The access rule runs on every request, before a cached body is ever sent.
+        if cached is not None and self.filter_queryset(self.get_queryset()).filter(pk=pk).exists():
+            return cached
+        self.cache_key = key
         assessment = self.get_object()
         if assessment.result_id is None:
             raise Conflict(

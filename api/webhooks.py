@@ -87,8 +87,18 @@ def deliveries_create_for_scored(*, assessment_id: int, result_id: int) -> list[
 
     Safe to call twice for the same result: the unique constraint keeps one delivery each.
     """
+    # Endpoints first: without any (the usual case) scoring pays one query here, not the
+    # assessment's read and a transaction (a quarter of a scoring task: bench/notes/celery.md).
+    endpoints = list(
+        WebhookEndpoint.objects.filter(is_active=True, owner__is_active=True).select_related(
+            "owner"
+        )
+    )
+    if not endpoints:
+        return []
     assessment = (
         Assessment.objects.select_related("brand", "category", "result__edition")
+        .without_explanation()
         .filter(pk=assessment_id, result_id=result_id)
         .first()
     )
@@ -98,7 +108,7 @@ def deliveries_create_for_scored(*, assessment_id: int, result_id: int) -> list[
     payload = scored_payload(assessment)
     created: list[int] = []
     with transaction.atomic():
-        for endpoint in _endpoints_that_may_see(assessment):
+        for endpoint in _endpoints_that_may_see(assessment, endpoints):
             delivery, is_new = WebhookDelivery.objects.get_or_create(
                 endpoint=endpoint, event=SCORED, subject_id=result_id, defaults={"payload": payload}
             )
@@ -109,13 +119,14 @@ def deliveries_create_for_scored(*, assessment_id: int, result_id: int) -> list[
     return created
 
 
-def _endpoints_that_may_see(assessment: Assessment) -> list[WebhookEndpoint]:
+def _endpoints_that_may_see(
+    assessment: Assessment, endpoints: list[WebhookEndpoint]
+) -> list[WebhookEndpoint]:
     # The one access rule (Assessment.objects.visible_to), asked once per owner: endpoints are
     # few, and a second copy of the rule written as a join here could drift from it.
-    endpoints = WebhookEndpoint.objects.filter(is_active=True, owner__is_active=True)
     allowed: dict[int, bool] = {}
     chosen = []
-    for endpoint in endpoints.select_related("owner"):
+    for endpoint in endpoints:
         if endpoint.owner_id not in allowed:
             visible = Assessment.objects.visible_to(endpoint.owner).filter(pk=assessment.pk)
             allowed[endpoint.owner_id] = visible.exists()

@@ -23,24 +23,48 @@ from assessments.specs import (
     QuestionType,
 )
 
-NOT_ANSWERED = "not answered yet"
-NO_SUCH_QUESTION = "no such question in this questionnaire"
-NA_NOT_ALLOWED = "this question cannot be answered 'not applicable'"
-PERCENT_PROMPT = "enter a percentage from 0 to 100"
+
+def gettext_noop(message: str) -> str:
+    """Mark a message for the catalogue without translating it (Django's name, no import)."""
+    return message
+
+
+NOT_ANSWERED = gettext_noop("not answered yet")
+NO_SUCH_QUESTION = gettext_noop("no such question in this questionnaire")
+NA_NOT_ALLOWED = gettext_noop("this question cannot be answered 'not applicable'")
+PERCENT_PROMPT = gettext_noop("enter a percentage from 0 to 100")
 # Plain decimal notation only: float() alone would also take "nan", "inf", "1_0" and "1e2".
 _DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 
 class AnswerErrors(ValueError):
-    """Raised with every invalid answer at once: ``errors`` maps question key -> message."""
+    """Raised with every invalid answer at once: ``errors`` maps question key -> message.
 
-    def __init__(self, errors: Mapping[str, str]) -> None:
+    ``problems`` maps the same keys to (template, params), for callers that show the message in
+    another language: ``gettext(template) % params`` (the templates are marked for the catalogue).
+    """
+
+    def __init__(
+        self,
+        errors: Mapping[str, str],
+        problems: Mapping[str, tuple[str, Mapping[str, object]]] | None = None,
+    ) -> None:
         self.errors: dict[str, str] = dict(errors)
+        self.problems = dict(problems or {})
         super().__init__("; ".join(self.errors.values()))
 
 
 class InvalidAnswer(ValueError):
-    """One answer's problem, in plain language, without the question key."""
+    """One answer's problem, in plain language, without the question key.
+
+    ``template % params`` is the English message; pages translate ``template`` (marked for the
+    catalogue) and fill in the same params.
+    """
+
+    def __init__(self, template: str, **params: object) -> None:
+        self.template = template
+        self.params = params
+        super().__init__(template % params if params else template)
 
 
 def validate_answers(
@@ -53,20 +77,23 @@ def validate_answers(
     Keys of the result follow questionnaire order.
     """
     values: dict[str, object] = {}
-    errors: dict[str, str] = {}
+    problems: dict[str, InvalidAnswer] = {}
     for question in edition.questions:
         if question.key not in raw:
             if complete:
-                errors[question.key] = f"{question.key}: {NOT_ANSWERED}"
+                problems[question.key] = InvalidAnswer(NOT_ANSWERED)
             continue
         try:
             values[question.key] = normalize_answer(question, raw[question.key])
         except InvalidAnswer as problem:
-            errors[question.key] = f"{question.key}: {problem}"
+            problems[question.key] = problem
     for key in sorted(str(key) for key in raw if not edition.has_question(key)):
-        errors[key] = f"{key}: {NO_SUCH_QUESTION}"
-    if errors:
-        raise AnswerErrors(errors)
+        problems[key] = InvalidAnswer(NO_SUCH_QUESTION)
+    if problems:
+        raise AnswerErrors(
+            {key: f"{key}: {problem}" for key, problem in problems.items()},
+            {key: (problem.template, problem.params) for key, problem in problems.items()},
+        )
     return values
 
 
@@ -98,7 +125,11 @@ def answer_level(question: QuestionSpec, value: object) -> float | None:
 
 def _choice_level(question: QuestionSpec, value: object) -> float:
     if not question.has_choice(value):
-        raise InvalidAnswer(f"{question.key}: {value!r} is not a choice of this question")
+        raise InvalidAnswer(
+            gettext_noop("%(question)s: %(value)r is not a choice of this question"),
+            question=question.key,
+            value=value,
+        )
     return question.choice(cast(str, value)).level
 
 
@@ -107,25 +138,33 @@ def _normalize_yes_no(question: QuestionSpec, value: object) -> str:
         return YES if value else NO
     if value in (YES, NO):
         return str(value)
-    raise InvalidAnswer("answer yes or no")
+    raise InvalidAnswer(gettext_noop("answer yes or no"))
 
 
 def _normalize_choice(question: QuestionSpec, value: object) -> str:
     if question.has_choice(value):
         return str(value)
-    raise InvalidAnswer(f"choose one of: {', '.join(question.choice_values)}")
+    raise InvalidAnswer(
+        gettext_noop("choose one of: %(options)s"), options=", ".join(question.choice_values)
+    )
 
 
 def _normalize_multiple(question: QuestionSpec, value: object) -> tuple[str, ...]:
     options = ", ".join(question.choice_values)
     # A bare string is iterable too, but "abc" would silently become three choices.
     if not isinstance(value, (list, tuple)):
-        raise InvalidAnswer(f"give a list of choices from: {options}")
+        raise InvalidAnswer(
+            gettext_noop("give a list of choices from: %(options)s"), options=options
+        )
     unknown = [item for item in value if not question.has_choice(item)]
     if unknown:
-        raise InvalidAnswer(f"{', '.join(map(repr, unknown))} not among the choices: {options}")
+        raise InvalidAnswer(
+            gettext_noop("%(unknown)s not among the choices: %(options)s"),
+            unknown=", ".join(map(repr, unknown)),
+            options=options,
+        )
     if len(set(value)) != len(value):
-        raise InvalidAnswer("choose each option at most once")
+        raise InvalidAnswer(gettext_noop("choose each option at most once"))
     return tuple(sorted(value))
 
 

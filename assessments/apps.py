@@ -11,6 +11,9 @@ class AssessmentsConfig(AppConfig):
     verbose_name = "Assessments and benchmark"
 
     def ready(self) -> None:
+        from assessments import generations
+
+        generations.connect()
         if not settings.REDIS_URL:
             # Said once per process at start, so nobody wonders where the worker went.
             logger.info("REDIS_URL is not set: scoring tasks run in-process, without a worker.")

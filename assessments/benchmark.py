@@ -22,10 +22,11 @@ citations (no percentage, e.g. "ubiquitous"), so a report can always show why.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from statistics import fmean
+from types import MappingProxyType
 
 from assessments.specs import CitationSpec, EditionSpec, PracticeSpec
 
@@ -67,11 +68,18 @@ class _Figure:
     sources: tuple[CitationSpec, ...]
 
 
-def resolve_prevalence(edition: EditionSpec, category: str) -> dict[str, ResolvedPrevalence]:
+def resolve_prevalence(edition: EditionSpec, category: str) -> Mapping[str, ResolvedPrevalence]:
     """Resolve every practice's benchmark share for a category (see module docstring).
 
-    Returns practice key -> ResolvedPrevalence for every practice of the edition.
+    Returns practice key -> ResolvedPrevalence for every practice of the edition, read-only:
+    it is resolved once per edition and category and shared by every later call, because it
+    was a third of the time of scoring one assessment (bench/notes/scoring.md).
     """
+    resolved = edition.derived(("prevalence", category), lambda: _resolve(edition, category))
+    return MappingProxyType(resolved)
+
+
+def _resolve(edition: EditionSpec, category: str) -> dict[str, ResolvedPrevalence]:
     direct = {practice.key: _direct_figure(practice, category) for practice in edition.practices}
     edition_figures = [figure for figure in direct.values() if figure is not None]
     resolved: dict[str, ResolvedPrevalence] = {}

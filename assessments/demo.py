@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from assessments import services
+from assessments import generations, services
 from assessments.accounts import Role, user_create
 from assessments.editions import edition_spec
 from assessments.models import Brand, Category, Edition
@@ -43,6 +43,7 @@ def load_demo() -> list[str]:
         "  manager     brand manager of every demo brand: http://127.0.0.1:8000/",
         "  consultant  consultant for the demo brands: http://127.0.0.1:8000/api/docs/",
         "  admin       admin: http://127.0.0.1:8000/admin/",
+        "Every page speaks English and 简体中文: pick one in the language menu at the top.",
     ]
 
 
@@ -59,6 +60,7 @@ def _create_demo() -> None:
     for slug, name, category_slug, maturities in DEMO_BRANDS:
         category = Category.objects.get(slug=category_slug)
         Brand.objects.filter(slug=slug).update(name=name, default_category=category)
+        generations.bump()  # QuerySet.update() sends no signal; lists and reports name brands
         brand = Brand.objects.get(slug=slug)
         for maturity in maturities:
             services.assessment_create(

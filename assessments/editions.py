@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from django.conf import settings
 from django.db.models import Prefetch
+from django.utils import translation
 
 from assessments.models import Edition, Practice, Question
 from assessments.specs import (
@@ -17,15 +19,30 @@ from assessments.specs import (
     QuestionType,
     TierSpec,
 )
+from assessments.texts import EditionTexts, TextPath, text
 
 
 def edition_spec(edition_id: int) -> EditionSpec:
     """The edition as specs; published editions never change, so they are read once per process."""
     status, published_at = Edition.objects.values_list("status", "published_at").get(pk=edition_id)
+    return edition_spec_for(edition_id, status, published_at)
+
+
+def edition_spec_for(edition_id: int, status: str, published_at: object) -> EditionSpec:
+    """edition_spec() for a caller that already read the edition's status and publication time.
+
+    Scoring reads them in the query that locks the assessment, so a warm worker builds no spec
+    and asks nothing more of the database.
+    """
     if status == Edition.Status.PUBLISHED:
         # Keyed on the publication time too, so a reused id (a rolled-back test) never hits.
         return _published_edition_spec(edition_id, published_at)
     return _load_edition_spec(edition_id)
+
+
+def edition_spec_of(edition: Edition) -> EditionSpec:
+    """edition_spec for an Edition row already read (no query when a published one is cached)."""
+    return edition_spec_for(edition.pk, edition.status, edition.published_at)
 
 
 @lru_cache(maxsize=16)
@@ -34,6 +51,13 @@ def _published_edition_spec(edition_id: int, published_at: object) -> EditionSpe
 
 
 def _load_edition_spec(edition_id: int) -> EditionSpec:
+    # The spec's own texts are English whatever language the request asking for it speaks:
+    # specs are cached across requests, and scoring and stored results are in English.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _read_edition_spec(edition_id)
+
+
+def _read_edition_spec(edition_id: int) -> EditionSpec:
     edition = (
         Edition.objects.with_benchmark()
         .prefetch_related(
@@ -59,7 +83,33 @@ def _load_edition_spec(edition_id: int) -> EditionSpec:
             TierSpec(key=t.key, name=t.name, min_index=float(t.min_index), summary=t.summary)
             for t in edition.tiers.all()
         ),
+        texts=_edition_texts(edition),
     )
+
+
+def _edition_texts(edition: Edition) -> EditionTexts:
+    """Both languages of every text the edition shows, from the rows already fetched."""
+    entries: dict[TextPath, object] = {}
+
+    def put(kind: str, key: str, row: object, *names: str) -> None:
+        for name in names:
+            entries[(kind, key, name)] = text(
+                getattr(row, f"{name}_en"), getattr(row, f"{name}_zh_hans")
+            )
+
+    for p in edition.pillars.all():
+        put("pillar", p.key, p, "name", "description")
+    for t in edition.tiers.all():
+        put("tier", t.key, t, "name", "summary")
+    for pr in edition.practices.all():
+        put("practice", pr.key, pr, "title", "recommendation")
+        for c in pr.benchmark_citations:
+            put("citation", c.statement_en or "", c, "statement", "population", "note")
+    for q in edition.questions.all():
+        put("question", q.key, q, "text", "help_text")
+        for c in q.choices.all():
+            entries[("choice", q.key, c.value)] = text(c.label_en, c.label_zh_hans)
+    return EditionTexts(entries)  # type: ignore[arg-type]
 
 
 def _practice_spec(practice: Practice) -> PracticeSpec:

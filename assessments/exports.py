@@ -1,4 +1,8 @@
-"""A report as CSV and as PDF: the same content as the report page."""
+"""A report as CSV and as PDF: the same content as the report page, in the active language.
+
+CSV headers and labels are translated like the page; the values a program reads (numbers, ids,
+slugs, statuses, timestamps) are the same in every language.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,13 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from assessments.localized import shown
 from assessments.models import Assessment
 from assessments.reports import Report
+from assessments.texts import Text
 
 
 def _number(value: float | None, digits: int = 1) -> str:
@@ -22,23 +30,24 @@ def report_csv(report: Report) -> str:
     out = io.StringIO()
     w = csv.writer(out)
     a = report.assessment
-    w.writerow(["section", "item", "value", "benchmark", "gap", "change", "detail"])
-    w.writerow(["summary", "brand", a.brand.name, "", "", "", a.category.name])
+    w.writerow([str(column) for column in REPORT_COLUMNS])
+    summary = _("summary")
+    w.writerow([summary, _("brand"), a.brand.name, "", "", "", a.category.name])
     w.writerow(
         [
-            "summary",
-            "readiness index",
+            summary,
+            _("readiness index"),
             _number(report.readiness_index),
             "100",
             "",
             _number(report.index_change),
-            report.tier_name,
+            shown(report.tier_name),
         ]
     )
     w.writerow(
         [
-            "summary",
-            "overall score",
+            summary,
+            _("overall score"),
             _number(report.overall),
             _number(report.benchmark_overall),
             "",
@@ -46,12 +55,12 @@ def report_csv(report: Report) -> str:
             "",
         ]
     )
-    w.writerow(["summary", "edition", report.edition_label, "", "", "", ""])
+    w.writerow([summary, _("edition"), report.edition_label, "", "", "", ""])
     for p in report.pillars:
         w.writerow(
             [
-                "pillar",
-                p.name,
+                _("pillar"),
+                shown(p.name),
                 _number(p.score),
                 _number(p.benchmark),
                 _number(p.gap),
@@ -63,8 +72,8 @@ def report_csv(report: Report) -> str:
         evidence = "; ".join(_citation_text(e) for e in r.evidence)
         w.writerow(
             [
-                f"recommendation {r.bucket}",
-                r.title,
+                _("recommendation %(bucket)s") % {"bucket": r.bucket},
+                shown(r.title),
                 _number(r.expected_gain),
                 _number(None if r.share is None else 100 * r.share),
                 "",
@@ -77,7 +86,9 @@ def report_csv(report: Report) -> str:
 
 def _citation_text(citation: dict) -> str:
     figure = "" if citation["percent"] is None else f"{citation['percent']:g}%: "
-    return f"{figure}{citation['statement']} ({citation['source']}, {citation['year']})"
+    statement = citation["statement"]
+    statement = shown(statement) if isinstance(statement, Text) else statement
+    return f"{figure}{statement} ({citation['source']}, {citation['year']})"
 
 
 def report_pdf(report: Report) -> bytes:
@@ -88,19 +99,28 @@ def report_pdf(report: Report) -> bytes:
     return HTML(string=html).write_pdf()
 
 
+REPORT_COLUMNS = [
+    gettext_lazy("section"),
+    gettext_lazy("item"),
+    gettext_lazy("value"),
+    gettext_lazy("benchmark"),
+    gettext_lazy("gap"),
+    gettext_lazy("change"),
+    gettext_lazy("detail"),
+]
 ASSESSMENT_COLUMNS = [
-    "id",
-    "brand",
-    "brand_slug",
-    "category",
-    "status",
-    "created_at",
-    "submitted_at",
-    "scored_at",
-    "edition",
-    "overall",
-    "readiness_index",
-    "tier",
+    gettext_lazy("id"),
+    gettext_lazy("brand"),
+    gettext_lazy("brand_slug"),
+    gettext_lazy("category"),
+    gettext_lazy("status"),
+    gettext_lazy("created_at"),
+    gettext_lazy("submitted_at"),
+    gettext_lazy("scored_at"),
+    gettext_lazy("edition"),
+    gettext_lazy("overall"),
+    gettext_lazy("readiness_index"),
+    gettext_lazy("tier"),
 ]
 
 
@@ -108,7 +128,7 @@ def assessments_csv(assessments: Iterable[Assessment]) -> str:
     """One row per assessment (load them with brand, category, edition and result)."""
     out = io.StringIO()
     w = csv.writer(out)
-    w.writerow(ASSESSMENT_COLUMNS)
+    w.writerow([str(column) for column in ASSESSMENT_COLUMNS])
     for a in assessments:
         result = a.result
         w.writerow(

@@ -11,10 +11,15 @@ from dataclasses import dataclass
 
 from django import forms
 from django.db.models import Prefetch
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from assessments.answers import InvalidAnswer, normalize_answer
+from assessments.localized import marked, row_text
 from assessments.models import Brand, Category, Citation, Question
-from assessments.presentation import benchmark_citation, citation_text
+from assessments.presentation import benchmark_citation
 from assessments.specs import EditionSpec, QuestionType
 
 # Not a valid slug, so it can never collide with a choice value of the edition.
@@ -23,12 +28,18 @@ NA_SUFFIX = "--na"
 RADIO_TYPES = {QuestionType.YES_NO, QuestionType.SINGLE, QuestionType.FREQUENCY}
 
 
+NOT_APPLICABLE_TO_US = _("Not applicable to us")
+
+
 class StartForm(forms.Form):
-    brand = forms.ModelChoiceField(queryset=Brand.objects.none(), empty_label=None)
+    brand = forms.ModelChoiceField(
+        queryset=Brand.objects.none(), empty_label=None, label=_("Brand")
+    )
     category = forms.ModelChoiceField(
         queryset=Category.objects.all(),
         empty_label=None,
-        help_text="Your brand is compared with the China benchmark for this category.",
+        label=_("Category"),
+        help_text=_("Your brand is compared with the China benchmark for this category."),
     )
 
     def __init__(self, *args, user, **kwargs) -> None:
@@ -61,7 +72,7 @@ class QuestionItem:
     question: Question
     field: forms.BoundField
     na_field: forms.BoundField | None
-    benchmark: str
+    benchmark: SafeString | str
     is_choice: bool
     anchor: str
     saved: str = ""  # the latest saved answer, shown after an edit conflict
@@ -83,7 +94,7 @@ class StepForm(forms.Form):
             self.fields[q.key] = _field(q)
             if q.allows_na and q.type not in RADIO_TYPES:
                 self.fields[q.key + NA_SUFFIX] = forms.BooleanField(
-                    required=False, label="Not applicable to us"
+                    required=False, label=NOT_APPLICABLE_TO_US
                 )
 
     def clean(self) -> dict:
@@ -96,7 +107,7 @@ class StepForm(forms.Form):
             except _Blank:
                 continue
             except InvalidAnswer as problem:
-                self.add_error(q.key, _sentence(str(problem)))
+                self.add_error(q.key, _sentence(gettext(problem.template) % problem.params))
         return cleaned
 
     def full_clean(self) -> None:
@@ -141,7 +152,7 @@ class StepForm(forms.Form):
             question=q,
             field=field,
             na_field=self[q.key + NA_SUFFIX] if q.key + NA_SUFFIX in self.fields else None,
-            benchmark=citation_text(chosen) if chosen else "",
+            benchmark=_citation_html(chosen) if chosen else "",
             is_choice=is_choice,
             anchor=f"{field.auto_id}_0" if is_choice else field.auto_id,
             saved=saved,
@@ -157,21 +168,34 @@ class _Blank(Exception):
     pass
 
 
+def _citation_html(citation: Citation) -> SafeString:
+    """'69% of Beauty brands ... live stream — L2 ..., 2017', in the page's language, marked."""
+    statement = row_text(citation, "statement")
+    statement = type(statement)(statement.en.rstrip(". "), statement.zh.rstrip("。. "))
+    return format_html("{} — {}, {}", marked(statement), citation.source, citation.year)
+
+
+def _choice_label(choice) -> SafeString:
+    return marked(row_text(choice, "label"))
+
+
 def _category_slug(citation: Citation) -> str | None:
     return citation.category.slug if citation.category else None
 
 
 def _sentence(message: str) -> str:
-    return message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")
+    # A Chinese sentence ends in its own full stop.
+    done = message.endswith((".", "。"))
+    return message[:1].upper() + message[1:] + ("" if done else ".")
 
 
 def _field(q: Question) -> forms.Field:
     described = f"hint-{q.key} error-{q.key}"
-    messages = {"invalid_choice": "Choose one of the options listed."}
+    messages = {"invalid_choice": _("Choose one of the options listed.")}
     if q.type in RADIO_TYPES:
-        choices = [(c.value, c.label) for c in q.choices.all()]
+        choices = [(c.value, _choice_label(c)) for c in q.choices.all()]
         if q.allows_na:
-            choices.append((NA, "Not applicable to us"))
+            choices.append((NA, NOT_APPLICABLE_TO_US))
         return forms.ChoiceField(
             label=q.text,
             required=False,
@@ -183,9 +207,9 @@ def _field(q: Question) -> forms.Field:
         return forms.MultipleChoiceField(
             label=q.text,
             required=False,
-            choices=[(c.value, c.label) for c in q.choices.all()],
+            choices=[(c.value, _choice_label(c)) for c in q.choices.all()],
             widget=forms.CheckboxSelectMultiple,
-            error_messages=messages | {"invalid_choice": "Choose only options from the list."},
+            error_messages=messages | {"invalid_choice": _("Choose only options from the list.")},
         )
     return forms.CharField(
         label=q.text,

@@ -1,6 +1,8 @@
 """PURE: how the questionnaire and the report put answers and evidence into a manager's words.
 
 No Django import: these take specs and plain values, so they are tested without a database.
+Their English words are marked with ``gettext_noop`` (a local no-op that `makemessages` finds);
+the Django side translates them when it shows them (``words=gettext``).
 """
 
 from __future__ import annotations
@@ -9,19 +11,30 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from assessments.specs import EditionSpec, QuestionSpec, QuestionType
+from assessments.specs import ChoiceSpec, EditionSpec, QuestionSpec, QuestionType
 
-NOT_APPLICABLE = "Not applicable"
-NOT_ANSWERED = "Not answered yet"
+
+def gettext_noop(message: str) -> str:
+    """Mark a message for the catalogue without translating it (Django's name, no import)."""
+    return message
+
+
+def _same(message: str) -> str:
+    return message
+
+
+NOT_APPLICABLE = gettext_noop("Not applicable")
+NOT_ANSWERED = gettext_noop("Not answered yet")
+NONE_OF_THESE = gettext_noop("None of these")
 
 # What a recommendation's benchmark basis means for the figure shown beside it.
 BASIS_NOTES = {
     "category": "",
-    "all_categories": "figure for brands of all categories",
-    "other_categories": "benchmark estimated from other categories",
-    "pillar_average": "benchmark estimated from the other practices of this pillar",
-    "edition_average": "benchmark estimated from the average of the whole benchmark",
-    "none": "no benchmark figure",
+    "all_categories": gettext_noop("figure for brands of all categories"),
+    "other_categories": gettext_noop("benchmark estimated from other categories"),
+    "pillar_average": gettext_noop("benchmark estimated from the other practices of this pillar"),
+    "edition_average": gettext_noop("benchmark estimated from the average of the whole benchmark"),
+    "none": gettext_noop("no benchmark figure"),
 }
 
 
@@ -61,18 +74,29 @@ def citation_text(citation: CitationLike) -> str:
     return f"{statement} — {citation.source}, {citation.year}"
 
 
-def display_answer(question: QuestionSpec, value: object, *, answered: bool = True) -> str:
-    """A saved answer as a person reads it: choice labels, '45%', 'Not applicable'."""
+def display_answer(
+    question: QuestionSpec,
+    value: object,
+    *,
+    answered: bool = True,
+    words: Callable[[str], str] = _same,
+    label: Callable[[QuestionSpec, ChoiceSpec], str] = lambda q, c: c.label,
+) -> str:
+    """A saved answer as a person reads it: choice labels, '45%', 'Not applicable'.
+
+    ``words`` translates this module's own words, ``label`` gives a choice's label in the
+    reader's language; both default to English.
+    """
     if not answered:
-        return NOT_ANSWERED
+        return words(NOT_ANSWERED)
     if value is None:
-        return NOT_APPLICABLE
+        return words(NOT_APPLICABLE)
     if question.type is QuestionType.PERCENT:
         return f"{float(value):g}%"  # type: ignore[arg-type]
     if question.type is QuestionType.MULTIPLE:
-        chosen = [question.choice(v).label for v in value if question.has_choice(v)]  # type: ignore[union-attr]
-        return ", ".join(chosen) or "None of these"
-    return question.choice(value).label if question.has_choice(value) else str(value)
+        chosen = [label(question, question.choice(v)) for v in value if question.has_choice(v)]  # type: ignore[union-attr]
+        return ", ".join(chosen) or words(NONE_OF_THESE)
+    return label(question, question.choice(value)) if question.has_choice(value) else str(value)
 
 
 @dataclass(frozen=True, slots=True)

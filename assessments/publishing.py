@@ -12,13 +12,13 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from assessments import edition_checks as checks
-from assessments import results
+from assessments import generations, results
 from assessments.editions import edition_spec
 from assessments.impact import ImpactSummary, ImpactTally, Standing, merged, standing_of
 from assessments.models import (
@@ -208,6 +208,8 @@ def edition_publish(
             raise EditionRefused(f"Edition {draft.label!r} was published by someone else.")
         changed = list(Edition.objects.filter(Q(pk=edition_id) | Q(pk__in=locked)))
         Edition.history.bulk_history_create(changed, update=True, default_user=user)
+        # The updates above send no signal; every report names its edition's texts.
+        generations.bump()
     draft.refresh_from_db()
     return draft
 
@@ -243,16 +245,25 @@ def latest_scored() -> models.QuerySet[Assessment]:
 
 
 def _id_chunks(size: int) -> Iterator[list[int]]:
-    """The ids in fixed-size chunks, read by keyset (id > last) so each page costs the same."""
-    last = 0
-    while True:
-        ids = list(
-            latest_scored().filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:size]
-        )
-        if not ids:
-            return
-        yield ids
-        last = ids[-1]
+    """The ids of latest_scored() in order, in fixed-size chunks, read in one query."""
+    ids = _latest_scored_ids()
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def _latest_scored_ids() -> list[int]:
+    if connection.vendor != "postgresql":
+        return list(latest_scored().order_by("pk").values_list("pk", flat=True))
+    # DISTINCT ON: one pass over the brands' newest-first index. The correlated subquery of
+    # latest_scored(), read a chunk at a time, took longer than the rescoring itself at 5,000
+    # assessments (bench/notes/rescoring.md); the same order picks the same assessment.
+    newest = (
+        Assessment.objects.filter(status=Assessment.Status.SCORED)
+        .order_by("brand_id", "-submitted_at", "-id")
+        .distinct("brand_id")
+        .values_list("pk", flat=True)
+    )
+    return sorted(newest)
 
 
 # --- jobs: preview and rescore ------------------------------------------------------------------
@@ -261,6 +272,7 @@ def _id_chunks(size: int) -> Iterator[list[int]]:
 def _job_start(*, edition: Edition, kind: str, user, chunk_size: int | None) -> EditionJob:
     size = chunk_size or settings.EDITION_JOB_CHUNK_SIZE
     with transaction.atomic():
+        results.bulk_session(wait_for_disk=True)  # jit off: see there
         job = EditionJob.objects.create(
             edition=edition, kind=kind, chunk_size=size, created_by=user
         )
@@ -364,6 +376,9 @@ def rescore_chunk(*, job_id: int, number: int) -> bool:
     if chunk is None:
         return False
     results.results_store_bulk(assessment_ids=chunk.assessment_ids, edition_id=chunk.job.edition_id)
+    # The bulk path (COPY, QuerySet.update) sends no signal: new results change these reports
+    # and their peers' percentiles.
+    generations.bump()
     return _finish_chunk(chunk)
 
 

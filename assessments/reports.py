@@ -11,7 +11,9 @@ from datetime import datetime
 from django.db.models import Count, Q
 
 from assessments.benchmark import Basis
+from assessments.editions import edition_spec_of
 from assessments.models import Assessment, ContextFigure, Practice, Recommendation
+from assessments.texts import EditionTexts, Text
 
 # Fewer peers than this and a percentile would let a brand read a competitor's score off it.
 MIN_PEER_BRANDS = 5
@@ -20,7 +22,7 @@ MIN_PEER_BRANDS = 5
 @dataclass(frozen=True)
 class PillarRow:
     key: str
-    name: str
+    name: Text
     score: float | None
     benchmark: float | None
     gap: float | None
@@ -33,8 +35,8 @@ class RecommendationRow:
     bucket: str
     practice_key: str
     pillar_key: str
-    title: str
-    text: str
+    title: Text
+    text: Text
     effort: int
     effort_label: str
     expected_gain: float
@@ -58,8 +60,10 @@ class Report:
     benchmark_overall: float | None
     readiness_index: float | None
     tier_key: str
-    tier_name: str
-    tier_summary: str
+    # Texts in both languages, resolved from the result's (immutable) edition by key, with the
+    # result's stored English copy as the fallback: pages pick the language when they show them.
+    tier_name: Text
+    tier_summary: Text
     edition_id: int
     edition_label: str
     pillars: list[PillarRow]
@@ -82,18 +86,20 @@ def report_for(assessment: Assessment) -> Report:
         raise ValueError(f"Assessment {assessment.pk} has no result yet ({assessment.status}).")
     previous = _previous(assessment)
     before = {p.key: p.score for p in previous.result.pillars.all()} if previous else {}
+    # No query once the edition is cached: published editions are read once per process.
+    texts = edition_spec_of(result.edition).texts
     return Report(
         assessment=assessment,
         overall=result.overall,
         benchmark_overall=result.benchmark_overall,
         readiness_index=result.readiness_index,
         tier_key=result.tier_key,
-        tier_name=result.tier_name,
-        tier_summary=result.tier_summary,
+        tier_name=texts.tier_name(result.tier_key, result.tier_name),
+        tier_summary=texts.tier_summary(result.tier_key, result.tier_summary),
         edition_id=result.edition_id,
         edition_label=result.edition.label,
-        pillars=[_pillar_row(p, before.get(p.key)) for p in result.pillars.all()],
-        recommendations=[_recommendation_row(r) for r in result.recommendations.all()],
+        pillars=[_pillar_row(p, before.get(p.key), texts) for p in result.pillars.all()],
+        recommendations=[_recommendation_row(r, texts) for r in result.recommendations.all()],
         previous=Previous(previous.pk, previous.submitted_at, previous.result.readiness_index)
         if previous
         else None,
@@ -114,18 +120,19 @@ def _previous(assessment: Assessment) -> Assessment | None:
         )
         .select_related("result")
         .prefetch_related("result__pillars")
+        .without_explanation()
         .order_by("-submitted_at")
         .first()
     )
 
 
-def _pillar_row(pillar, score_before: float | None) -> PillarRow:
+def _pillar_row(pillar, score_before: float | None, texts: EditionTexts) -> PillarRow:
     change = None
     if pillar.score is not None and score_before is not None:
         change = pillar.score - score_before
     return PillarRow(
         key=pillar.key,
-        name=pillar.name,
+        name=texts.pillar(pillar.key, pillar.name),
         score=pillar.score,
         benchmark=pillar.benchmark,
         gap=pillar.gap,
@@ -133,22 +140,31 @@ def _pillar_row(pillar, score_before: float | None) -> PillarRow:
     )
 
 
-def _recommendation_row(rec: Recommendation) -> RecommendationRow:
+def _recommendation_row(rec: Recommendation, texts: EditionTexts) -> RecommendationRow:
     return RecommendationRow(
         rank=rec.rank,
         bucket=rec.bucket,
         practice_key=rec.practice_key,
         pillar_key=rec.pillar_key,
-        title=rec.title,
-        text=rec.text,
+        title=texts.practice_title(rec.practice_key, rec.title),
+        text=texts.recommendation(rec.practice_key, rec.text),
         effort=rec.effort,
         effort_label=Practice.Effort(rec.effort).label,
         expected_gain=rec.expected_gain,
         share=rec.share,
         basis=rec.basis,
         is_fallback=Basis(rec.basis).is_fallback,
-        evidence=rec.evidence,
+        evidence=[_evidence(e, texts) for e in rec.evidence],
     )
+
+
+def _evidence(citation: dict, texts: EditionTexts) -> dict:
+    """A stored citation with its statement and population as texts in both languages."""
+    statement = citation.get("statement", "")
+    return citation | {
+        "statement": texts.citation(statement, "statement", statement),
+        "population": texts.citation(statement, "population", citation.get("population") or ""),
+    }
 
 
 def percentile(assessment: Assessment) -> float | None:

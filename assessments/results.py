@@ -1,6 +1,7 @@
 """Scorecards stored as result rows: one at a time (a submission) or many (rescoring, previews).
 
-Both paths build rows with result_rows, so a result looks the same however it was written.
+Both paths store what result_fields defines (the single path through result_rows), so a result
+looks the same however it was written.
 """
 
 from __future__ import annotations
@@ -9,13 +10,22 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import orjson
 from django.db import IntegrityError, connection, transaction
 from django.db.models import OuterRef, Subquery
 
 from assessments.benchmark import ResolvedPrevalence, resolve_prevalence
-from assessments.bulk_insert import bulk_insert, reserve_ids
+from assessments.bulk_insert import copy_fields, reserve_ids
 from assessments.editions import edition_spec
-from assessments.models import Answer, Assessment, Edition, PillarResult, Recommendation, Result
+from assessments.models import (
+    Answer,
+    Assessment,
+    Edition,
+    PillarResult,
+    Question,
+    Recommendation,
+    Result,
+)
 from assessments.recommendations import recommend
 from assessments.scoring import Scorecard, score
 from assessments.specs import EditionSpec
@@ -30,50 +40,76 @@ class ResultRows:
     recommendations: list[Recommendation]
 
 
-def result_rows(*, assessment_id: int, edition: EditionSpec, card: Scorecard) -> ResultRows:
-    """The unsaved rows of a scorecard; the children point at the result, saved before them."""
-    result = Result(
-        assessment_id=assessment_id,
-        edition_id=edition.id,
-        overall=card.overall,
-        benchmark_overall=card.benchmark_overall,
-        readiness_index=card.index,
-        tier_key=card.tier.key if card.tier else "",
-        tier_name=card.tier.name if card.tier else "",
-        tier_summary=card.tier.summary if card.tier else "",
-        explanation=card.explain(),
-    )
+@dataclass(frozen=True)
+class ResultFields:
+    """The same rows as field name -> value (the children without their `result`)."""
+
+    result: dict[str, object]
+    pillars: list[dict[str, object]]
+    recommendations: list[dict[str, object]]
+
+
+def result_fields(*, assessment_id: int, edition: EditionSpec, card: Scorecard) -> ResultFields:
+    """What a stored result holds, row by row: the one definition both write paths store.
+
+    A new column of Result, PillarResult or Recommendation gets its value here. Plain values
+    rather than model instances, so that rescoring can COPY them without building seventeen
+    model instances per assessment (bench/notes/rescoring.md); result_rows makes instances.
+    """
+    result = {
+        "assessment_id": assessment_id,
+        "edition_id": edition.id,
+        "overall": card.overall,
+        "benchmark_overall": card.benchmark_overall,
+        "readiness_index": card.index,
+        "tier_key": card.tier.key if card.tier else "",
+        "tier_name": card.tier.name if card.tier else "",
+        "tier_summary": card.tier.summary if card.tier else "",
+        "explanation": card.explain(),
+    }
     pillars = [
-        PillarResult(
-            result=result,
-            key=p.key,
-            name=p.name,
-            position=pos,
-            weight=p.weight,
-            score=p.score,
-            benchmark=p.benchmark,
-        )
+        {
+            "key": p.key,
+            "name": p.name,
+            "position": pos,
+            "weight": p.weight,
+            "score": p.score,
+            "benchmark": p.benchmark,
+        }
         for pos, p in enumerate(card.pillars)
     ]
     recommendations = [
-        Recommendation(
-            result=result,
-            rank=r.rank,
-            bucket=r.bucket,
-            practice_key=r.practice_key,
-            pillar_key=r.pillar_key,
-            title=r.title,
-            text=r.text,
-            effort=r.effort,
-            expected_gain=r.expected_gain,
-            priority_score=r.priority_score,
-            share=r.share,
-            basis=str(r.basis),
-            evidence=[_citation_json(c) for c in r.evidence],
-        )
+        {
+            "rank": r.rank,
+            "bucket": r.bucket,
+            "practice_key": r.practice_key,
+            "pillar_key": r.pillar_key,
+            "title": r.title,
+            "text": r.text,
+            "effort": r.effort,
+            "expected_gain": r.expected_gain,
+            "priority_score": r.priority_score,
+            "share": r.share,
+            "basis": str(r.basis),
+            "evidence": [_citation_json(c) for c in r.evidence],
+        }
         for r in recommend(card, edition)
     ]
-    return ResultRows(result, pillars, recommendations)
+    return ResultFields(result, pillars, recommendations)
+
+
+def result_rows(*, assessment_id: int, edition: EditionSpec, card: Scorecard) -> ResultRows:
+    """The unsaved rows of a scorecard; the children point at the result, saved before them."""
+    return _as_rows(result_fields(assessment_id=assessment_id, edition=edition, card=card))
+
+
+def _as_rows(fields: ResultFields) -> ResultRows:
+    result = Result(**fields.result)
+    return ResultRows(
+        result,
+        [PillarResult(result=result, **values) for values in fields.pillars],
+        [Recommendation(result=result, **values) for values in fields.recommendations],
+    )
 
 
 # --- the bulk path: many assessments on one edition (rescoring, impact previews) ---------------
@@ -89,12 +125,7 @@ def scorecards_for_ids(
     categories = dict(
         Assessment.objects.filter(pk__in=assessment_ids).values_list("pk", "category__slug")
     )
-    answers: dict[int, dict[str, object]] = defaultdict(dict)
-    rows = Answer.objects.filter(assessment_id__in=assessment_ids).values_list(
-        "assessment_id", "question__key", "value"
-    )
-    for assessment_id, key, value in rows.iterator(chunk_size=5000):
-        answers[assessment_id][key] = value
+    answers = _answers_by_assessment(assessment_ids)
     prevalence: dict[str, dict[str, ResolvedPrevalence]] = {}
     cards = []
     for assessment_id in assessment_ids:
@@ -103,9 +134,36 @@ def scorecards_for_ids(
             continue
         if category not in prevalence:
             prevalence[category] = resolve_prevalence(edition, category)
-        card = score(edition, category, answers[assessment_id], prevalence[category])
+        card = score(edition, category, answers.get(assessment_id, {}), prevalence[category])
         cards.append((assessment_id, card))
     return cards
+
+
+def _answers_by_assessment(assessment_ids: Sequence[int]) -> dict[int, dict[str, object]]:
+    """Each assessment's answers, question key -> value (None: not applicable), in one query."""
+    if connection.vendor == "postgresql":
+        return _answers_aggregated(assessment_ids)
+    answers: dict[int, dict[str, object]] = defaultdict(dict)
+    rows = Answer.objects.filter(assessment_id__in=assessment_ids).values_list(
+        "assessment_id", "question__key", "value"
+    )
+    for assessment_id, key, value in rows.iterator(chunk_size=5000):
+        answers[assessment_id][key] = value
+    return answers
+
+
+def _answers_aggregated(assessment_ids: Sequence[int]) -> dict[int, dict[str, object]]:
+    # One JSON object per assessment, built by PostgreSQL and decoded once by orjson, rather
+    # than thirty rows with a JSON value each: reading answers row by row took a fifth of a
+    # rescoring chunk (bench/notes/rescoring.md).
+    sql = (
+        "SELECT a.assessment_id, jsonb_object_agg(q.key, a.value)::text"
+        f" FROM {Answer._meta.db_table} a JOIN {Question._meta.db_table} q ON q.id = a.question_id"
+        " WHERE a.assessment_id = ANY(%s) GROUP BY a.assessment_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [list(assessment_ids)])
+        return {pk: orjson.loads(text) for pk, text in cursor.fetchall()}
 
 
 def results_store_bulk(*, assessment_ids: Sequence[int], edition_id: int) -> int:
@@ -117,12 +175,34 @@ def results_store_bulk(*, assessment_ids: Sequence[int], edition_id: int) -> int
     edition = edition_spec(edition_id)
     try:
         with transaction.atomic():
+            bulk_session()
             return _store_missing_results(assessment_ids, edition)
     except IntegrityError:
         # A second delivery of the same chunk stored some of them between our read and our
         # write; everything it did not store is stored now.
         with transaction.atomic():
+            bulk_session()
             return _store_missing_results(assessment_ids, edition)
+
+
+def bulk_session(*, wait_for_disk: bool = False) -> None:
+    """PostgreSQL settings for the current transaction of a bulk job (call inside atomic()).
+
+    jit off: PostgreSQL compiles a query to machine code once its estimated cost is high, as
+    the chunk queries' are at 100,000 assessments; they run for milliseconds, and compiling
+    took most of their time (bench/notes/rescoring.md).
+
+    synchronous_commit off: the commit returns before its WAL reaches the disk. A crash may
+    lose the last chunks' results, never corrupt them, and nothing is lost that counts: the
+    chunk is marked done by a later transaction with the default synchronous commit, whose
+    flush also makes this one durable; a chunk not marked done is sent again (job_resume).
+    wait_for_disk=True keeps it on, for a transaction whose loss no later one would notice.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+            if not wait_for_disk:
+                cursor.execute("SET LOCAL synchronous_commit = off")
 
 
 def _store_missing_results(assessment_ids: Sequence[int], edition: EditionSpec) -> int:
@@ -133,23 +213,36 @@ def _store_missing_results(assessment_ids: Sequence[int], edition: EditionSpec) 
     )
     missing = [pk for pk in assessment_ids if pk not in existing]
     rows = [
-        result_rows(assessment_id=pk, edition=edition, card=card)
+        result_fields(assessment_id=pk, edition=edition, card=card)
         for pk, card in scorecards_for_ids(missing, edition)
     ]
-    _insert_result_rows(rows)
+    _insert_result_fields(rows)
     _point_at_results(assessment_ids, edition.id)
     return len(rows)
 
 
-def _insert_result_rows(rows: Sequence[ResultRows]) -> None:
-    results = [r.result for r in rows]
-    if connection.vendor == "postgresql":
-        reserve_ids(Result, results)
-        bulk_insert(Result, results)
-    else:
-        Result.objects.bulk_create(results)
-    bulk_insert(PillarResult, [p for r in rows for p in r.pillars])
-    bulk_insert(Recommendation, [c for r in rows for c in r.recommendations])
+def _insert_result_fields(rows: Sequence[ResultFields]) -> None:
+    if connection.vendor != "postgresql":
+        built = [_as_rows(fields) for fields in rows]
+        Result.objects.bulk_create([r.result for r in built])
+        PillarResult.objects.bulk_create([p for r in built for p in r.pillars])
+        Recommendation.objects.bulk_create([c for r in built for c in r.recommendations])
+        return
+    # Ids come from the sequence first, so that the children can point at their result.
+    ids = reserve_ids(Result, len(rows))
+    copy_fields(Result, [{**r.result, "id": pk} for r, pk in zip(rows, ids, strict=True)])
+    copy_fields(
+        PillarResult,
+        [{**p, "result_id": pk} for r, pk in zip(rows, ids, strict=True) for p in r.pillars],
+    )
+    copy_fields(
+        Recommendation,
+        [
+            {**c, "result_id": pk}
+            for r, pk in zip(rows, ids, strict=True)
+            for c in r.recommendations
+        ],
+    )
 
 
 def _point_at_results(assessment_ids: Sequence[int], edition_id: int) -> None:

@@ -24,7 +24,6 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from statistics import fmean
 from typing import Any
 
 from assessments.answers import InvalidAnswer, answer_level
@@ -208,20 +207,25 @@ def _score_practice(
     answers: Mapping[str, object],
     prevalence: ResolvedPrevalence,
 ) -> PracticeScore:
-    answered = tuple(
-        answer
-        for question in edition.questions_for(practice.key)
-        if question.key in answers
-        and (answer := _answered(question, answers[question.key])) is not None
-    )
-    levels = [answer.level for answer in answered if answer.level is not None]
+    # A plain loop and math.fsum (what statistics.fmean computes, without its generic
+    # checks): this runs for every practice of every assessment scored (bench/notes/scoring.md).
+    answered: list[AnsweredQuestion] = []
+    levels: list[float] = []
+    for question in edition.questions_for(practice.key):
+        if question.key not in answers:
+            continue
+        answer = _answered(question, answers[question.key])
+        if answer is not None:
+            answered.append(answer)
+            if answer.level is not None:
+                levels.append(answer.level)
     return PracticeScore(
         key=practice.key,
         title=practice.title,
         weight=practice.weight,
-        adoption=fmean(levels) if levels else None,
+        adoption=math.fsum(levels) / len(levels) if levels else None,
         prevalence=prevalence,
-        answers=answered,
+        answers=tuple(answered),
     )
 
 

@@ -12,13 +12,15 @@ from collections.abc import Mapping
 from datetime import timedelta
 from functools import partial
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext
 from kombu.exceptions import OperationalError as KombuOperationalError
 
+from assessments import generations
 from assessments.answers import validate_answers
-from assessments.editions import edition_spec
+from assessments.editions import edition_spec, edition_spec_for
 from assessments.models import (
     Answer,
     Assessment,
@@ -33,6 +35,7 @@ from assessments.models import (
 from assessments.results import result_rows
 from assessments.scoring import Scorecard, score
 from assessments.signals import assessment_scored
+from assessments.specs import EditionSpec
 
 logger = logging.getLogger(__name__)
 Status = Assessment.Status
@@ -43,8 +46,11 @@ class AssessmentNotEditable(Exception):
 
     def __init__(self, assessment: Assessment) -> None:
         super().__init__(
-            f"This assessment was already submitted ({assessment.get_status_display().lower()}); "
-            "its answers can no longer be changed. Start a new assessment to answer again."
+            gettext(
+                "This assessment was already submitted (%(status)s); its answers can no longer "
+                "be changed. Start a new assessment to answer again."
+            )
+            % {"status": assessment.get_status_display().lower()}
         )
 
 
@@ -54,8 +60,10 @@ class StaleDraft(Exception):
     def __init__(self, current_version: int) -> None:
         self.current_version = current_version
         super().__init__(
-            "Someone else saved this assessment after you opened it. Your answers on this step "
-            "were not saved; the page now shows the latest saved answers."
+            gettext(
+                "Someone else saved this assessment after you opened it. Your answers on this "
+                "step were not saved; the page now shows the latest saved answers."
+            )
         )
 
 
@@ -97,6 +105,8 @@ def _bump_version(assessment: Assessment, expected_version: int | None, resume_s
     if resume_step:
         changes["resume_step"] = resume_step
     if rows.update(**changes) == 1:
+        # QuerySet.update() sends no signal: bump the generation of cached API bodies here.
+        generations.bump()
         assessment.refresh_from_db(fields=["version", "resume_step", "updated_at"])
         return
     assessment.refresh_from_db()
@@ -143,6 +153,7 @@ def assessment_submit(*, assessment: Assessment, user) -> Assessment:
         if moved != 1:
             assessment.refresh_from_db()
             raise AssessmentNotEditable(assessment)
+        generations.bump()
         _enqueue_scoring(assessment.pk)
     assessment.refresh_from_db()
     return assessment
@@ -179,15 +190,18 @@ def assessments_requeue_stuck(*, older_than: timedelta, limit: int = 1000) -> in
     assessment waiting; scoring is idempotent, so sending it twice is harmless.
     """
     now = timezone.now()
-    ids = list(
-        Assessment.objects.filter(
-            status__in=[Status.SUBMITTED, Status.SCORING], updated_at__lt=now - older_than
+    with transaction.atomic():
+        # A locked row is being scored right now (assessment_score holds the lock): skipped,
+        # rather than waiting for that worker or queueing it again.
+        ids = list(
+            Assessment.objects.select_for_update(skip_locked=True)
+            .filter(status__in=[Status.SUBMITTED, Status.SCORING], updated_at__lt=now - older_than)
+            .order_by("updated_at")
+            .values_list("pk", flat=True)[:limit]
         )
-        .order_by("updated_at")
-        .values_list("pk", flat=True)[:limit]
-    )
-    # Touched first, so the next run waits a full period before sending these again.
-    Assessment.objects.filter(pk__in=ids).update(updated_at=now)
+        # Touched first, so the next run waits a full period before sending these again.
+        if Assessment.objects.filter(pk__in=ids).update(updated_at=now):
+            generations.bump()
     for assessment_id in ids:
         _send_scoring(assessment_id)
     return len(ids)
@@ -208,34 +222,70 @@ def assessment_create(
 
 
 def assessment_score(*, assessment_id: int) -> Result | None:
-    """Score a submitted assessment on the current edition. Safe to run twice for the same id."""
-    claimed = Assessment.objects.filter(
-        pk=assessment_id, status__in=[Status.SUBMITTED, Status.SCORING]
-    ).update(status=Status.SCORING, updated_at=timezone.now())
-    if claimed != 1:
-        logger.info("Assessment %s is not waiting to be scored; nothing to do.", assessment_id)
-        return None
-    assessment = Assessment.objects.select_related("category").get(pk=assessment_id)
-    edition_id = Edition.objects.current().pk
+    """Score a submitted assessment on the current edition. Safe to run twice for the same id.
+
+    Claim, result and status change are one transaction holding the assessment's row lock: a
+    worker killed mid-way leaves the assessment "submitted" with nothing written, and the
+    redelivered task scores it; a second delivery running at the same time waits for the lock,
+    then finds it scored. One commit and about 8 queries (bench/notes/celery.md).
+    """
     with transaction.atomic():
-        result = result_store(assessment=assessment, edition_id=edition_id)
-        moved = Assessment.objects.filter(pk=assessment_id, status=Status.SCORING).update(
+        assessment = _claim(assessment_id)
+        if assessment is None:
+            logger.info("Assessment %s is not waiting to be scored; nothing to do.", assessment_id)
+            return None
+        if assessment.current_result_id:
+            result = Result.objects.get(pk=assessment.current_result_id)
+        else:
+            edition = edition_spec_for(
+                assessment.current_edition_id,
+                assessment.current_edition_status,
+                assessment.current_edition_published_at,
+            )
+            result = result_store(assessment=assessment, edition=edition)
+        Assessment.objects.filter(pk=assessment_id).update(
             status=Status.SCORED, result=result, scored_at=timezone.now(), failure_reason=""
         )
-        if moved:
-            transaction.on_commit(
-                lambda: assessment_scored.send(
-                    sender=Assessment, assessment_id=assessment_id, result_id=result.pk
-                )
+        generations.bump()
+        transaction.on_commit(
+            lambda: assessment_scored.send(
+                sender=Assessment, assessment_id=assessment_id, result_id=result.pk
             )
+        )
     return result
+
+
+def _claim(assessment_id: int) -> Assessment | None:
+    """Lock a waiting assessment and read, in the same query, what scoring it needs to know.
+
+    The current edition is read here rather than cached in the process: a publish must take
+    effect on the next task, and this costs no extra round trip. current_result_id is a result
+    already stored on that edition (a redelivery after an admin reset the status).
+    """
+    current = Edition.objects.filter(is_current=True)
+    stored = Result.objects.filter(
+        assessment=OuterRef("pk"), edition_id=Subquery(current.values("pk")[:1])
+    )
+    return (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("category")
+        .annotate(
+            current_edition_id=Subquery(current.values("pk")[:1]),
+            current_edition_status=Subquery(current.values("status")[:1]),
+            current_edition_published_at=Subquery(current.values("published_at")[:1]),
+            current_result_id=Subquery(stored.values("pk")[:1]),
+        )
+        .filter(pk=assessment_id, status__in=[Status.SUBMITTED, Status.SCORING])
+        .first()
+    )
 
 
 def assessment_fail(*, assessment_id: int, reason: str) -> None:
     """Mark scoring as failed with a reason admins can read; a scored assessment stays scored."""
-    Assessment.objects.filter(
+    if Assessment.objects.filter(
         pk=assessment_id, status__in=[Status.SUBMITTED, Status.SCORING]
-    ).update(status=Status.FAILED, failure_reason=reason[:2000], updated_at=timezone.now())
+    ).update(status=Status.FAILED, failure_reason=reason[:2000], updated_at=timezone.now()):
+        generations.bump()
 
 
 def assessment_retry(*, assessment: Assessment) -> bool:
@@ -245,31 +295,31 @@ def assessment_retry(*, assessment: Assessment) -> bool:
             status=Status.SUBMITTED, failure_reason="", updated_at=timezone.now()
         )
         if moved:
+            generations.bump()
             _enqueue_scoring(assessment.pk)
     return bool(moved)
 
 
 def scorecard_for(*, assessment: Assessment, edition_id: int) -> Scorecard:
     """Derive the scorecard again from the saved answers and an edition (pure maths, no writes)."""
-    return score(edition_spec(edition_id), assessment.category.slug, assessment_answers(assessment))
+    return _scorecard(assessment, edition_spec(edition_id))
 
 
-def result_store(*, assessment: Assessment, edition_id: int) -> Result:
-    """The assessment's result on an edition: created once, found again on every later call."""
-    existing = Result.objects.filter(assessment=assessment, edition_id=edition_id).first()
-    if existing:
-        return existing
-    card = scorecard_for(assessment=assessment, edition_id=edition_id)
-    try:
-        with transaction.atomic():
-            return _write_result(assessment, edition_id, card)
-    except IntegrityError:
-        # Another delivery of the same task stored it between our read and our write.
-        return Result.objects.get(assessment=assessment, edition_id=edition_id)
+def _scorecard(assessment: Assessment, edition: EditionSpec) -> Scorecard:
+    return score(edition, assessment.category.slug, assessment_answers(assessment))
 
 
-def _write_result(assessment: Assessment, edition_id: int, card: Scorecard) -> Result:
-    rows = result_rows(assessment_id=assessment.pk, edition=edition_spec(edition_id), card=card)
+def result_store(*, assessment: Assessment, edition: EditionSpec) -> Result:
+    """Write the assessment's result on an edition that has none yet.
+
+    The caller holds the assessment's row lock (assessment_score), so no other delivery can
+    write the same result meanwhile: no savepoint, no read-before-write.
+    """
+    return _write_result(assessment, edition, _scorecard(assessment, edition))
+
+
+def _write_result(assessment: Assessment, edition: EditionSpec, card: Scorecard) -> Result:
+    rows = result_rows(assessment_id=assessment.pk, edition=edition, card=card)
     rows.result.save()
     PillarResult.objects.bulk_create(rows.pillars)
     Recommendation.objects.bulk_create(rows.recommendations)

@@ -20,6 +20,8 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import TypeVar
 
+from assessments.texts import NO_TEXTS, EditionTexts
+
 # Citations are percentages; shares and levels are fractions of this.
 PERCENT_SCALE = 100.0
 MIN_LEVEL = 0.0
@@ -29,6 +31,7 @@ YES = "yes"
 NO = "no"
 
 _Item = TypeVar("_Item")
+_Derived = TypeVar("_Derived")
 
 
 class QuestionType(StrEnum):
@@ -207,6 +210,9 @@ class EditionSpec:
     practices: tuple[PracticeSpec, ...]
     questions: tuple[QuestionSpec, ...]
     tiers: tuple[TierSpec, ...]
+    # Display only: the texts above in English and Chinese. Scoring never reads it, so a score
+    # is the same whatever the language of the page that asked for it.
+    texts: EditionTexts = field(default=NO_TEXTS, repr=False, compare=False)
     # Plain dicts rather than mapping proxies so the edition stays picklable (cache backends).
     _pillars_by_key: dict[str, PillarSpec] = field(
         init=False, repr=False, compare=False, default_factory=dict
@@ -221,6 +227,11 @@ class EditionSpec:
         init=False, repr=False, compare=False, default_factory=dict
     )
     _questions_by_practice: dict[str, tuple[QuestionSpec, ...]] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
+    # Values the pure modules derive from the whole edition (a category's benchmark shares):
+    # an edition never changes once built, so each is computed once and kept with it.
+    _derived: dict[object, object] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )
 
@@ -263,6 +274,17 @@ class EditionSpec:
     def questions_for(self, practice_key: str) -> tuple[QuestionSpec, ...]:
         """Return the questions of a practice, in edition order (empty if none)."""
         return self._questions_by_practice.get(practice_key, ())
+
+    def derived(self, key: object, compute: Callable[[], _Derived]) -> _Derived:
+        """compute() once for this edition and key; later calls return the same value.
+
+        Two threads may both compute it the first time; they compute the same value.
+        """
+        try:
+            return self._derived[key]  # type: ignore[return-value]
+        except KeyError:
+            value = self._derived[key] = compute()
+            return value
 
     @property
     def practices_by_pillar(self) -> Mapping[str, tuple[PracticeSpec, ...]]:

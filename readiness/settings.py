@@ -56,6 +56,9 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
+    # Before the admin, as django-modeltranslation asks: its admin mixins and the translated
+    # benchmark columns (assessments/translation.py) must be in place when the admin loads.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -78,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After sessions, before common (Django's order): the language cookie, then Accept-Language.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -139,6 +144,18 @@ LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# --- Languages (issue 8) -----------------------------------------------------------------------
+# English and Simplified Chinese. URLs carry no language prefix, so API clients and bookmarks
+# keep working: a page's language comes from the language cookie (set by the switcher, which
+# posts to Django's set_language), else from Accept-Language, else English.
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# A year: the choice is remembered across visits; the cookie holds only a language code.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+# Benchmark content admins edit (assessments/translation.py): English is required and is what
+# scoring and stored results use; Chinese is optional and falls back to English when blank.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -212,7 +229,7 @@ REST_FRAMEWORK = {
     # ?format=csv / ?format=pdf pick a renderer; DRF's default name, spelled out because the
     # API documents it.
     "URL_FORMAT_OVERRIDE": "format",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.FixedWindowUserThrottle"],
     # Counted in the default cache: Redis when REDIS_URL is set, so every process shares them.
     "DEFAULT_THROTTLE_RATES": {
         "user": env_str("API_USER_THROTTLE_RATE", "2000/hour"),
@@ -235,6 +252,9 @@ SPECTACULAR_SETTINGS = {
 # same limit itself (DRF reads the stream directly) and answers 413 with a JSON message.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 256 * 1024)
 API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 200)
+# List pages count matching rows up to this many: an exact count of 100,000 rows cost more than
+# the rest of the request (api/pagination.py, bench/notes/list-growth.md).
+API_COUNT_LIMIT = env_int("API_COUNT_LIMIT", 10_000)
 # The questionnaire has a few dozen questions; more answers than this in one request is abuse.
 API_MAX_ANSWERS = env_int("API_MAX_ANSWERS", 200)
 # requests' (connect, read) timeouts: both well under the task's soft time limit below.
@@ -258,6 +278,10 @@ How ready a consumer brand is for Chinese-style social commerce, against a China
 brands assigned to them; brand managers: their brands; admins: all). Anything else is a 404.
 
 **Formats**: `?format=csv` on the assessment list and on a report, `?format=pdf` on a report.
+
+**Languages**: send `Accept-Language: zh-Hans` (or `zh-CN`, `zh`) for Simplified Chinese text
+fields, CSV headers and PDF; English otherwise, and for any text not yet translated. The response
+names its language in `Content-Language`.
 
 **Webhooks**: register a URL under `/api/v1/webhooks/`; the response shows its secret once.
 Each `assessment.scored` event is a JSON POST with the headers `X-Readiness-Event`,

@@ -5,6 +5,8 @@ from readiness.health import health
 
 urlpatterns = [
     path("health/", health, name="health"),
+    # set_language only: URLs carry no language prefix (see LANGUAGES in settings).
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("", include("assessments.urls")),

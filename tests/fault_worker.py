@@ -1,7 +1,8 @@
 """The real Celery app for fault tests, with scoring slowed down so a test can kill it mid-way.
 
 Started as `celery -A tests.fault_worker worker`; FAULT_SCORING_DELAY seconds pass after an
-assessment is claimed ("scoring") and before its result is written.
+assessment is claimed (its row locked, inside the scoring transaction) and before its result is
+written.
 """
 
 from __future__ import annotations

@@ -94,7 +94,7 @@ def answer_step(page, *, only: int | None = None) -> None:
             question.locator("input.percent").fill(str(40 + 5 * n))
 
 
-def test_a_manager_answers_resumes_submits_and_reads_the_report(
+def test_a_manager_answers_resumes_submits_and_reads_the_report_in_english_then_chinese(
     live_server, tidy_connections, browser, worker
 ):
     base = live_server.url
@@ -172,3 +172,56 @@ def test_a_manager_answers_resumes_submits_and_reads_the_report(
     page.goto(f"{base}/")
     assert page.get_by_role("link", name=re.compile("^View report")).is_visible()
     page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
+
+    # The same manager, in Chinese.
+    fill_in_chinese(page, base)
+
+
+def answer_all_steps(page, save_and_continue: str, save_and_review: str) -> None:
+    """From the first step, answer every step and go on to the review page."""
+    while True:
+        answer_step(page)
+        last = page.get_by_role("button", name=save_and_review)
+        if last.count():
+            last.click()
+            page.wait_for_url(re.compile(r".*/review/$"))
+            return
+        current = page.url
+        page.get_by_role("button", name=save_and_continue).click()
+        page.wait_for_url(lambda url, before=current: url != before)
+
+
+def fill_in_chinese(page, base: str) -> None:
+    """Switch to Chinese, answer a new assessment in Chinese, submit it and read its report.
+
+    Part of the browser test below rather than a test of its own: one live server, browser and
+    worker serve both languages, and a second live test would pay for its own set-up and
+    database flush.
+    """
+    # The switcher posts to set_language and comes back to the same page, now in Chinese.
+    page.get_by_label("Language").select_option("zh-hans")
+    page.get_by_role("button", name="Change language").click()
+    page.wait_for_url(f"{base}/")
+    assert page.get_by_role("heading", name="您的品牌").is_visible()
+    assert page.locator("html").get_attribute("lang") == "zh-hans"
+
+    # Remembered on the next page (the language cookie).
+    page.get_by_role("link", name="开始评估").click()
+    assert page.get_by_role("heading", name="开始评估").is_visible()
+    page.get_by_role("button", name="开始", exact=True).click()
+    page.wait_for_url(re.compile(r".*/steps/messaging/$"))
+    assert page.get_by_role("heading", name="即时通讯").is_visible()
+    assert page.get_by_text("品牌是否运营微信公众号").is_visible()  # the question, in Chinese
+    assert page.get_by_text("第 1 步，共 6 步").is_visible()
+
+    answer_all_steps(page, "保存并继续", "保存并检查")
+    assert page.get_by_text("全部 30 个问题均已回答").is_visible()
+    page.get_by_role("button", name="提交评分").click()
+
+    page.wait_for_url(re.compile(r".*/report/$"), timeout=60_000)
+    assert page.get_by_role("heading", name="下一步做什么").is_visible()
+    assert page.get_by_role("heading", name="逐个维度").is_visible()
+    assert re.search(r"[\u4e00-\u9fff]", page.locator(".tier-name").inner_text())
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "report-zh-Hans.png"), full_page=True)
+    assert os.path.getsize(ARTIFACTS / "report-zh-Hans.png") > 10_000

@@ -6,6 +6,7 @@ import os
 import signal
 
 import pytest
+from django.db import transaction
 
 from assessments import services
 from assessments.demo import answers_at
@@ -45,6 +46,13 @@ def status_of(assessment: Assessment) -> str:
     return Assessment.objects.values_list("status", flat=True).get(pk=assessment.pk)
 
 
+def being_scored(assessment: Assessment) -> bool:
+    """A worker holds the row lock of scoring: claimed, its result not committed yet."""
+    with transaction.atomic():
+        free = Assessment.objects.select_for_update(skip_locked=True).filter(pk=assessment.pk)
+        return status_of(assessment) == Status.SUBMITTED and not list(free.values_list("pk"))
+
+
 def assert_scored_exactly_once(assessments: list[Assessment]) -> None:
     for a in assessments:
         a.refresh_from_db()
@@ -70,7 +78,7 @@ def test_a_worker_killed_mid_scoring_ten_times_loses_no_assessment(broker, tmp_p
         for kill in range(KILLS):
             assessment = submit(spec, category)
             submitted.append(assessment)
-            assert wait_for(lambda a=assessment: status_of(a) == Status.SCORING, timeout=30)
+            assert wait_for(lambda a=assessment: being_scored(a), timeout=30)
             if kill % 2 == 0:
                 # The pool process dies: the worker rejects the message and it is redelivered.
                 for pid in pool_children(worker):

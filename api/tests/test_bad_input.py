@@ -148,3 +148,16 @@ def test_a_patch_with_bad_answers_saves_nothing(consultant_client, world, percen
     assert percent_question.key in response.json()["answers"]
     assessment = Assessment.objects.get(pk=world["own_draft"])
     assert assessment.version == 0 and assessment.answers.count() == 0
+
+
+def test_bad_answers_are_explained_in_the_language_asked_for(consultant_client, percent_question):
+    body = draft(answers={percent_question.key: 250, "no-such-question": "yes"}, submit=False)
+    response = consultant_client.post(ASSESSMENTS, body, format="json", HTTP_ACCEPT_LANGUAGE="zh")
+    assert response.status_code == 400
+    errors = response.json()["answers"]
+    assert errors[percent_question.key] == [
+        f"{percent_question.key}: 请输入 0 到 100 之间的百分比。"
+    ]
+    assert "0 to 100" not in errors[percent_question.key][0]
+    assert errors["no-such-question"][0].startswith("no-such-question: ")
+    assert "no such question" not in errors["no-such-question"][0]

@@ -21,6 +21,7 @@ def test_the_openapi_schema_validates_without_warnings(db, tmp_path):
     ]:
         assert f"{path}:" in schema
     assert "X-Readiness-Signature" in schema
+    assert "count_capped:" in schema  # every paginated list says when its count stopped
 
 
 def test_the_docs_page_loads_only_assets_served_by_the_project(client, db):

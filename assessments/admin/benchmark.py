@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.db import models
+from modeltranslation.admin import (
+    TranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
 
 from assessments.admin.parts import EditionPartAdmin, EditionPartInline, SameEditionFormSet
 from assessments.models import (
@@ -19,14 +24,14 @@ from assessments.models import (
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(TranslationAdmin):
     list_display = ["name", "slug", "is_fallback", "position"]
     list_editable = ["position"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
-class PracticeInline(EditionPartInline, admin.TabularInline):
+class PracticeInline(EditionPartInline, TranslationTabularInline):
     model = Practice
     formset = SameEditionFormSet
     fields = ["key", "title", "weight", "effort", "position"]
@@ -47,7 +52,7 @@ class PillarAdmin(EditionPartAdmin):
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
-class CitationInline(EditionPartInline, admin.StackedInline):
+class CitationInline(EditionPartInline, TranslationStackedInline):
     model = Citation
     formfield_overrides = URL_FIELDS
     fields = [
@@ -58,7 +63,7 @@ class CitationInline(EditionPartInline, admin.StackedInline):
     ]
 
 
-class QuestionInline(EditionPartInline, admin.TabularInline):
+class QuestionInline(EditionPartInline, TranslationTabularInline):
     model = Question
     formset = SameEditionFormSet
     fields = ["key", "text", "type", "allows_na", "position"]
@@ -90,7 +95,7 @@ class CitationAdmin(EditionPartAdmin):
     formfield_overrides = URL_FIELDS
 
 
-class ChoiceInline(EditionPartInline, admin.TabularInline):
+class ChoiceInline(EditionPartInline, TranslationTabularInline):
     model = Choice
     fields = ["value", "label", "level", "position"]
 

@@ -13,10 +13,16 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
+from modeltranslation.admin import (
+    TranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
 from simple_history.admin import SimpleHistoryAdmin
 
 from assessments import publishing
 from assessments.admin.parts import EditionPartInline, in_published_edition
+from assessments.editions import edition_spec
 from assessments.models import ContextFigure, Edition, EditionJob, Pillar, Tier
 
 # A running job's page reloads itself this often (seconds): progress a person can follow
@@ -28,24 +34,24 @@ EDITION_READ_ONLY_HINT = (
 )
 
 
-class PillarInline(EditionPartInline, admin.TabularInline):
+class PillarInline(EditionPartInline, TranslationTabularInline):
     model = Pillar
     fields = ["key", "name", "weight", "position"]
     show_change_link = True
 
 
-class TierInline(EditionPartInline, admin.TabularInline):
+class TierInline(EditionPartInline, TranslationTabularInline):
     model = Tier
     fields = ["key", "name", "min_index", "summary"]
 
 
-class ContextFigureInline(EditionPartInline, admin.StackedInline):
+class ContextFigureInline(EditionPartInline, TranslationStackedInline):
     model = ContextFigure
     fields = ["statement", ("population", "source", "year"), "note", "position"]
 
 
 @admin.register(Edition)
-class EditionAdmin(SimpleHistoryAdmin):
+class EditionAdmin(SimpleHistoryAdmin, TranslationAdmin):
     list_display = ["label", "status", "is_current", "based_on", "created_at", "published_at"]
     list_filter = ["status", "is_current"]
     list_select_related = ["based_on"]
@@ -113,6 +119,7 @@ class EditionAdmin(SimpleHistoryAdmin):
         except publishing.EditionRefused as refused:
             _report_refusal(request, refused)
             return _to_change(pk)
+        _warn_untranslated(request, edition.pk)
         return _to_job(job.pk)
 
     def publish_view(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -203,6 +210,18 @@ class EditionJobAdmin(admin.ModelAdmin):
 
 def _recent_jobs(edition: Edition | None):
     return list(edition.jobs.all()[:5]) if edition is not None else []
+
+
+def _warn_untranslated(request: HttpRequest, edition_id: int) -> None:
+    """A warning, never a refusal: pages show the English, marked, where Chinese is missing."""
+    missing = edition_spec(edition_id).texts.untranslated()
+    if missing:
+        counts = ", ".join(f"{count} {kind}" for kind, count in sorted(missing.items()))
+        messages.warning(
+            request,
+            f"Texts without a Chinese translation ({counts}): Chinese pages show them "
+            "in English, marked, until they are translated.",
+        )
 
 
 def _report_refusal(request: HttpRequest, refused: publishing.EditionRefused) -> None:

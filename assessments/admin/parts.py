@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.forms.models import BaseInlineFormSet
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from assessments.models import Edition, EditionPart
@@ -48,8 +49,12 @@ class SameEditionFormSet(BaseInlineFormSet):
         return form
 
 
-class EditionPartAdmin(SimpleHistoryAdmin):
-    """Rows of published editions are read-only; the History button shows who changed what."""
+class EditionPartAdmin(SimpleHistoryAdmin, TranslationAdmin):
+    """Rows of published editions are read-only; the History button shows who changed what.
+
+    Translated texts (assessments/translation.py) show as two fields, English (required) first,
+    then Chinese (optional: pages show the English, marked, while it is blank).
+    """
 
     list_per_page = 50
 

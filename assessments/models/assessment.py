@@ -5,6 +5,18 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+# What a list row shows (api.serializers.AssessmentSerializer, exports.assessments_csv). The
+# category name is read in the request's language, falling back to English: both columns are
+# loaded, or each row would fetch the one left out (assessments/translation.py).
+LIST_COLUMNS = (
+    *("status", "version", "created_at", "updated_at", "submitted_at", "scored_at"),
+    *("brand__slug", "brand__name", "category__slug", "edition__label"),
+    *("category__name_en", "category__name_zh_hans"),
+    *("result__overall", "result__readiness_index"),
+    *("result__tier_key", "result__tier_name", "result__tier_summary"),
+)
 
 
 class AssessmentQuerySet(models.QuerySet["Assessment"]):
@@ -20,18 +32,36 @@ class AssessmentQuerySet(models.QuerySet["Assessment"]):
 
     def with_report(self) -> AssessmentQuerySet:
         """Everything a report shows, in a fixed number of queries whatever its size."""
-        return self.select_related(
-            "brand", "category", "edition", "result__edition", "submitted_by"
-        ).prefetch_related("result__pillars", "result__recommendations")
+        return (
+            # Not submitted_by: no report shows it, and each join adds to the planning time.
+            self.select_related("brand", "category", "edition", "result__edition")
+            .prefetch_related("result__pillars", "result__recommendations")
+            .without_explanation()
+        )
+
+    def for_list(self) -> AssessmentQuerySet:
+        """Rows as lists show them (the API page and its CSV), reading only the columns shown.
+
+        A 50-item page builds 250 model instances: unread columns (a result's explanation is
+        kilobytes of JSON) were most of its time (bench/notes/api.md).
+        """
+        return self.select_related("brand", "category", "edition", "result").only(*LIST_COLUMNS)
+
+    def without_explanation(self) -> AssessmentQuerySet:
+        """Leave out the stored explanation: kilobytes of JSON per result that no page shows.
+
+        Loading and decoding it was most of the time of a 50-item API list page (bench/).
+        """
+        return self.defer("result__explanation")
 
 
 class Assessment(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted, waiting to be scored"
-        SCORING = "scoring", "Scoring"
-        SCORED = "scored", "Scored"
-        FAILED = "failed", "Scoring failed"
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted, waiting to be scored")
+        SCORING = "scoring", _("Scoring")
+        SCORED = "scored", _("Scored")
+        FAILED = "failed", _("Scoring failed")
 
     brand = models.ForeignKey(
         "assessments.Brand", on_delete=models.CASCADE, related_name="assessments"
@@ -98,9 +128,17 @@ class Answer(models.Model):
 
 
 class Result(models.Model):
-    """A scorecard stored for an assessment under one edition; it can always be derived again."""
+    """A scorecard stored for an assessment under one edition; it can always be derived again.
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="results")
+    Rescoring writes these and their children by the hundred thousand: an index that no query
+    uses costs every row written, so the foreign keys that lead a unique constraint's index
+    have no index of their own, and the keys nothing filters on have none (bench/notes).
+    """
+
+    # Indexed as the first column of one_result_per_edition.
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="results", db_index=False
+    )
     edition = models.ForeignKey("assessments.Edition", on_delete=models.PROTECT, related_name="+")
     overall = models.FloatField(null=True)
     benchmark_overall = models.FloatField(null=True)
@@ -123,8 +161,11 @@ class Result(models.Model):
 
 
 class PillarResult(models.Model):
-    result = models.ForeignKey(Result, on_delete=models.CASCADE, related_name="pillars")
-    key = models.SlugField()
+    # Indexed as the first column of one_row_per_pillar.
+    result = models.ForeignKey(
+        Result, on_delete=models.CASCADE, related_name="pillars", db_index=False
+    )
+    key = models.SlugField(db_index=False)
     name = models.CharField(max_length=100)
     position = models.PositiveSmallIntegerField()
     weight = models.FloatField()
@@ -146,11 +187,14 @@ class PillarResult(models.Model):
 
 
 class Recommendation(models.Model):
-    result = models.ForeignKey(Result, on_delete=models.CASCADE, related_name="recommendations")
+    # Indexed as the first column of one_recommendation_per_rank.
+    result = models.ForeignKey(
+        Result, on_delete=models.CASCADE, related_name="recommendations", db_index=False
+    )
     rank = models.PositiveSmallIntegerField()
     bucket = models.CharField(max_length=2)
-    practice_key = models.SlugField()
-    pillar_key = models.SlugField()
+    practice_key = models.SlugField(db_index=False)
+    pillar_key = models.SlugField(db_index=False)
     title = models.CharField(max_length=200)
     text = models.TextField()
     effort = models.PositiveSmallIntegerField()

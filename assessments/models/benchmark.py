@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from assessments import edition_checks as checks
@@ -211,9 +212,9 @@ class Pillar(EditionPart):
 
 class Practice(EditionPart):
     class Effort(models.IntegerChoices):
-        LOW = 1, "Low"
-        MEDIUM = 2, "Medium"
-        HIGH = 3, "High"
+        LOW = 1, _("Low")
+        MEDIUM = 2, _("Medium")
+        HIGH = 3, _("High")
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="practices")
     pillar = models.ForeignKey(Pillar, on_delete=models.CASCADE, related_name="practices")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django import template
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from assessments import presentation
 from assessments.charts import Series, radar_svg
+from assessments.localized import shown
 from assessments.reports import Report
 
 register = template.Library()
@@ -17,15 +19,18 @@ def radar_chart(report: Report) -> str:
     """The brand's pillar scores against the China benchmark of its category, as inline SVG."""
     if len(report.pillars) < 3:
         return ""
-    category = report.assessment.category.name
+    words = {"category": report.assessment.category.name, "brand": report.assessment.brand.name}
     svg = radar_svg(
-        [p.name for p in report.pillars],
+        [shown(p.name) for p in report.pillars],
         [
-            Series(report.assessment.brand.name, [p.score for p in report.pillars]),
-            Series(f"China benchmark, {category}", [p.benchmark for p in report.pillars]),
+            Series(words["brand"], [p.score for p in report.pillars]),
+            Series(
+                gettext("China benchmark, %(category)s") % words,
+                [p.benchmark for p in report.pillars],
+            ),
         ],
-        title=f"{report.assessment.brand.name}: pillar scores against the China benchmark "
-        f"for {category}",
+        title=gettext("%(brand)s: pillar scores against the China benchmark for %(category)s")
+        % words,
     )
     return mark_safe(svg)  # radar_svg escapes every text it draws
 
@@ -37,4 +42,5 @@ def signed(value: float | None) -> str:
 
 @register.filter
 def basis_note(basis: str) -> str:
-    return presentation.BASIS_NOTES.get(basis, "")
+    note = presentation.BASIS_NOTES.get(basis, "")
+    return gettext(note) if note else ""

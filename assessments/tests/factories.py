@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from functools import cache
+from pathlib import Path
+
 import factory
 from django.contrib.auth import get_user_model
 
@@ -87,3 +91,10 @@ def scored_assessment(
             submit=True,
         )
     return Assessment.objects.with_report().get(pk=assessment.pk)
+
+
+@cache
+def zh_seed() -> dict:
+    """The first edition's Chinese texts, as the data migration loads them."""
+    path = Path(__file__).resolve().parents[1] / "seed" / "first_edition.zh-Hans.json"
+    return json.loads(path.read_text(encoding="utf-8"))

@@ -116,9 +116,12 @@ def test_an_admin_change_is_in_the_audit_trail_with_its_author(staff, draft, adm
         {
             "edition": draft.pk,
             "key": tier.key,
-            "name": tier.name,
+            # Texts are edited per language (assessments/translation.py).
+            "name_en": tier.name_en,
+            "name_zh_hans": tier.name_zh_hans or "",
             "min_index": "150",
-            "summary": tier.summary,
+            "summary_en": tier.summary_en,
+            "summary_zh_hans": tier.summary_zh_hans or "",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -22,6 +22,16 @@ def test_a_figure_for_the_category_wins_over_the_all_categories_figure() -> None
     assert resolved.citations == (cited.citations[1],)
 
 
+def test_shares_are_resolved_once_per_edition_and_category_and_no_caller_can_change_them() -> None:
+    cited = practice("p", "social", citations=(citation(60.0), citation(80.0, "beauty")))
+    spec = edition((SOCIAL,), (cited,), ())
+    first = resolve_prevalence(spec, "beauty")
+    with pytest.raises(TypeError):
+        first["p"] = None  # type: ignore[index]
+    assert resolve_prevalence(spec, "beauty")["p"] is first["p"]
+    assert resolve_prevalence(spec, "food")["p"].basis == Basis.ALL_CATEGORIES
+
+
 def test_the_all_categories_figure_applies_when_the_category_has_none() -> None:
     cited = practice("p", "social", citations=(citation(80.0, "food"), citation(60.0)))
     resolved = resolve_prevalence(edition((SOCIAL,), (cited,), ()), "beauty")["p"]

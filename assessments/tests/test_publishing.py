@@ -275,7 +275,7 @@ def test_rescoring_stores_a_result_on_the_new_edition_for_each_brands_latest_ass
 def test_the_bulk_path_stores_what_the_single_path_stores(brands_scored, draft):
     publishing.edition_publish(edition_id=draft.pk)
     one, other = brands_scored[:2]
-    single = services.result_store(assessment=one, edition_id=draft.pk)
+    single = services.result_store(assessment=one, edition=edition_spec(draft.pk))
     results.results_store_bulk(assessment_ids=[other.pk], edition_id=draft.pk)
     # Same answers at another maturity would differ; compare each with its own single-path twin.
     bulk = Result.objects.get(assessment=other, edition=draft)

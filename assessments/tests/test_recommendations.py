@@ -70,7 +70,7 @@ def test_nothing_answered_gives_no_recommendations() -> None:
 def test_a_practice_without_a_benchmark_share_is_listed_last_with_no_gain() -> None:
     # Within an edition a share is only unknown when nothing at all is cited, so the
     # unknown share is set directly through the prevalence a caller may pass in.
-    prevalence = resolve_prevalence(EXAMPLE, "beauty")
+    prevalence = dict(resolve_prevalence(EXAMPLE, "beauty"))  # a copy: the resolved one is shared
     prevalence["messaging"] = ResolvedPrevalence(None, Basis.NONE, ())
     card = score(EXAMPLE, "beauty", EXAMPLE_ANSWERS, prevalence)
     last = recommend(card, EXAMPLE)[-1]

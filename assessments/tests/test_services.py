@@ -264,3 +264,42 @@ def test_the_reconciler_requeues_only_assessments_waiting_too_long(
     assert statuses[waiting[0].pk] == statuses[waiting[1].pk] == Status.SCORED
     assert statuses[waiting[2].pk] == Status.SUBMITTED
     assert Result.objects.count() == 2
+
+
+def _submitted(spec) -> Assessment:
+    draft = AssessmentFactory()
+    services.assessment_save_answers(
+        assessment=draft, answers=answers_at(spec, 0.5), expected_version=0
+    )
+    Assessment.objects.filter(pk=draft.pk).update(status=Status.SUBMITTED)
+    return draft
+
+
+def test_scoring_with_a_warm_worker_costs_seven_queries_and_one_transaction(
+    spec, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    # Lock and read (edition and stored result included), answers, result, pillars,
+    # recommendations, status; then the webhook receiver's endpoint query after commit. The
+    # other 2 are the transaction, a savepoint inside the test's (BEGIN/COMMIT in a worker).
+    draft = _submitted(spec)
+    with django_assert_num_queries(7 + 2), django_capture_on_commit_callbacks(execute=True):
+        result = services.assessment_score(assessment_id=draft.pk)
+    draft.refresh_from_db()
+    assert draft.status == Status.SCORED and draft.result == result
+    assert result.recommendations.count() > 0
+
+
+def test_an_error_while_writing_leaves_the_assessment_waiting_with_nothing_written(
+    spec, monkeypatch
+):
+    draft = _submitted(spec)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(services.Recommendation.objects, "bulk_create", broken)
+    with pytest.raises(RuntimeError):
+        services.assessment_score(assessment_id=draft.pk)
+    # The result and its pillars were written before the failure: rolled back with the claim.
+    assert not Result.objects.filter(assessment=draft).exists()
+    assert Assessment.objects.get(pk=draft.pk).status == Status.SUBMITTED

@@ -9,10 +9,11 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from assessments import services
-from assessments.editions import edition_spec
+from assessments.editions import edition_spec, edition_spec_of
 from assessments.forms import StartForm
 from assessments.models import Assessment, Brand, Membership, Question
 from assessments.presentation import steps
@@ -33,6 +34,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
     by_brand = defaultdict(list)
     for assessment in _assessments(user):
+        if assessment.result is not None:
+            # The tier in both languages from the (cached) edition; the stored copy is English.
+            texts = edition_spec_of(assessment.edition).texts
+            result = assessment.result
+            assessment.tier_name = texts.tier_name(result.tier_key, result.tier_name)
         by_brand[assessment.brand_id].append(assessment)
     rows = [(brand, by_brand[brand.pk]) for brand in brands]
     return render(request, "assessments/dashboard.html", {"rows": rows})
@@ -41,13 +47,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def _assessments(user):
     asked = (
         Question.objects.filter(edition=OuterRef("edition"))
+        # No ordering: django-modeltranslation's queryset would group by the ordering fields
+        # too, counting one question per group.
+        .order_by()
         .values("edition")
         .annotate(n=Count("pk"))
         .values("n")
     )
     return (
         Assessment.objects.visible_to(user)
-        .select_related("category", "result")
+        .select_related("category", "edition", "result")
         .annotate(answered=Count("answers"), asked=Subquery(asked, output_field=IntegerField()))
         .order_by("-created_at", "-id")
     )
@@ -58,7 +67,7 @@ def _assessments(user):
 def assessment_start(request: HttpRequest) -> HttpResponse:
     form = StartForm(request.POST or None, user=request.user, initial=_start_initial(request))
     if not form.fields["brand"].queryset.exists():
-        messages.info(request, "Only a brand's managers start its assessments.")
+        messages.info(request, _("Only a brand's managers start its assessments."))
         return redirect("dashboard")
     if request.method == "POST" and form.is_valid():
         assessment = services.assessment_start(

@@ -6,10 +6,14 @@ overwrite each other silently: the later save gets a conflict page with both ans
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments import services
@@ -25,13 +29,39 @@ from assessments.presentation import (
     steps,
     unanswered,
 )
-from assessments.specs import EditionSpec, QuestionType
+from assessments.specs import EditionSpec, QuestionSpec, QuestionType
+from assessments.texts import Text
 from assessments.views.access import managed_assessment
 
-TAMPERED = (
+TAMPERED = _(
     "This page was out of date or changed outside the form, so nothing was saved. "
     "Your saved answers are unchanged; check this step and save it again."
 )
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A pillar or question as a page shows it: its key and its text in both languages."""
+
+    key: str
+    text: Text
+    pillar: str = ""
+
+    @property
+    def name(self) -> Text:
+        return self.text
+
+
+def _answer_text(spec: EditionSpec, q: QuestionSpec, value: object, answered: bool) -> str:
+    """A saved answer in the page's language (choice labels fall back to English)."""
+    language = get_language()
+    return display_answer(
+        q,
+        value,
+        answered=answered,
+        words=gettext,
+        label=lambda q, c: spec.texts.choice(q.key, c.value, c.label).get(language),
+    )
 
 
 @login_required
@@ -94,7 +124,7 @@ def _save_step(
         messages.error(request, str(refused))
         return redirect("assessment-status", pk=assessment.pk)
     if action == "later":
-        messages.success(request, "Saved. You can pick up where you left off at any time.")
+        messages.success(request, _("Saved. You can pick up where you left off at any time."))
         return redirect("dashboard")
     if target == "review":
         return redirect("assessment-review", pk=assessment.pk)
@@ -123,7 +153,7 @@ def _conflict(request, assessment, spec, step, form, conflict) -> HttpResponse:
     retry.is_valid()
     saved = services.assessment_answers(assessment)
     latest = {
-        q.key: display_answer(q, saved.get(q.key), answered=q.key in saved)
+        q.key: _answer_text(spec, q, saved.get(q.key), q.key in saved)
         for q in questions_of(spec, step)
     }
     return _render_step(
@@ -135,12 +165,12 @@ def _conflict(request, assessment, spec, step, form, conflict) -> HttpResponse:
 def _render_step(
     request, assessment, spec, step, form, saved, *, status=200, conflict="", latest=None
 ) -> HttpResponse:
-    names = {p.key: p.name for p in spec.pillars}
+    names = {p.key: spec.texts.pillar(p.key, p.name) for p in spec.pillars}
     context = {
         "assessment": assessment,
         "step": step,
         "pillar": names[step],
-        "description": form.questions[0].practice.pillar.description if form.questions else "",
+        "pillar_row": form.questions[0].practice.pillar if form.questions else None,
         "form": form,
         "items": form.items(latest),
         "progress": progress(spec, step, saved),
@@ -184,9 +214,13 @@ def _render_review(request, assessment, *, errors=None, status=200) -> HttpRespo
     order = steps(spec)
     pillars = [
         (
-            pillar,
+            Shown(pillar.key, spec.texts.pillar(pillar.key, pillar.name)),
             [
-                (q, display_answer(q, saved.get(q.key), answered=q.key in saved), q.key in saved)
+                (
+                    _shown(spec, q),
+                    _answer_text(spec, q, saved.get(q.key), q.key in saved),
+                    q.key in saved,
+                )
                 for q in questions_of(spec, pillar.key)
             ],
         )
@@ -196,11 +230,15 @@ def _render_review(request, assessment, *, errors=None, status=200) -> HttpRespo
     context = {
         "assessment": assessment,
         "pillars": pillars,
-        "missing": unanswered(spec, saved),
+        "missing": [_shown(spec, q) for q in unanswered(spec, saved)],
         "total": len(spec.questions),
         "errors": errors or {},
     }
     return render(request, "assessments/review.html", context, status=status)
+
+
+def _shown(spec: EditionSpec, q: QuestionSpec) -> Shown:
+    return Shown(q.key, spec.texts.question(q.key, q.text), pillar=q.pillar)
 
 
 @login_required

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from assessments import exports
@@ -16,11 +17,11 @@ from assessments.views.access import visible_assessment
 Status = Assessment.Status
 # What a manager reads while waiting; failure_reason stays for admins.
 STATUS_MESSAGES = {
-    Status.DRAFT: "This assessment is still a draft: it has not been submitted.",
-    Status.SUBMITTED: "Your answers are in. Scoring starts in a moment.",
-    Status.SCORING: "Scoring your answers against the China benchmark…",
-    Status.SCORED: "Your report is ready.",
-    Status.FAILED: (
+    Status.DRAFT: _("This assessment is still a draft: it has not been submitted."),
+    Status.SUBMITTED: _("Your answers are in. Scoring starts in a moment."),
+    Status.SCORING: _("Scoring your answers against the China benchmark…"),
+    Status.SCORED: _("Your report is ready."),
+    Status.FAILED: _(
         "Scoring failed on our side, not because of your answers. The admins have been told "
         "and will score it again; you don't need to answer anything again."
     ),
@@ -50,7 +51,7 @@ def status_json(request: HttpRequest, pk: int) -> JsonResponse:
         {
             "status": assessment.status,
             "label": assessment.get_status_display(),
-            "message": STATUS_MESSAGES[assessment.status],
+            "message": str(STATUS_MESSAGES[assessment.status]),
             "ready": ready,
             "failed": assessment.status == Status.FAILED,
             "report_url": reverse("assessment-report", args=[pk]) if ready else None,

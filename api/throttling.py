@@ -1,0 +1,44 @@
+"""The API's per-user throttle: a fixed-window counter, O(1) in the shared cache per request.
+
+DRF's UserRateThrottle keeps every request time of the window in one cache entry that it reads
+and rewrites whole on each request: thousands of timestamps at a high rate (bench/notes/api.md).
+Here each user has one integer per window (key: user and window number), raised with an atomic
+cache.incr, so the cost does not grow with the rate.
+
+The price of a fixed window: a client can send up to the rate at the end of one window and again
+at the start of the next, so at most twice the rate within one window's length. For a limit whose
+purpose is to stop runaway clients rather than meter them exactly, that is an acceptable trade.
+"""
+
+from __future__ import annotations
+
+from rest_framework.throttling import UserRateThrottle
+
+
+class FixedWindowUserThrottle(UserRateThrottle):
+    """Same scope ("user"), rates (API_USER_THROTTLE_RATE) and 429 as UserRateThrottle."""
+
+    def allow_request(self, request, view) -> bool:
+        if self.rate is None:
+            return True
+        key = self.get_cache_key(request, view)
+        if key is None:
+            return True
+        self.now = self.timer()
+        window = int(self.now // self.duration)
+        count = self._count(f"{key}:{window}")
+        return count <= self.num_requests
+
+    def _count(self, key: str) -> int:
+        try:
+            return self.cache.incr(key)
+        except ValueError:  # the window's first request
+            pass
+        # Kept for two windows: long enough for this one, then it cleans itself up.
+        if self.cache.add(key, 1, timeout=2 * self.duration):
+            return 1
+        return self.cache.incr(key)  # another process added it between our two calls
+
+    def wait(self) -> float:
+        """Seconds until the current window ends, when the counter starts again at zero."""
+        return self.duration - (self.now % self.duration)

@@ -1,0 +1,101 @@
+"""The fast bulk path (COPY of plain values, answers aggregated by PostgreSQL) stores exactly
+what result_rows defines, field by field."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.db import connection, models
+
+from assessments import publishing, results, services
+from assessments.bulk_insert import copy_fields
+from assessments.editions import edition_spec
+from assessments.models import Assessment, PillarResult, Result
+from assessments.scoring import score
+from assessments.tests.factories import BrandFactory, scored_assessment
+
+pytestmark = pytest.mark.django_db
+
+SKIPPED = {"id", "result", "created_at"}  # chosen by the database or the clock
+
+
+@pytest.fixture(autouse=True)
+def _on_postgresql(postgres_url):
+    """The fast path is PostgreSQL's (COPY); elsewhere bulk_create stores model instances."""
+    assert connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def assessment(beauty, spec, django_capture_on_commit_callbacks) -> Assessment:
+    """Scored on the seeded edition, with one answer "not applicable"."""
+    assessment = scored_assessment(
+        brand=BrandFactory(),
+        category=beauty,
+        maturity=0.6,
+        capture=django_capture_on_commit_callbacks,
+    )
+    not_applicable = next(q for q in spec.questions if q.allows_na)
+    assessment.answers.filter(question__key=not_applicable.key).update(value=None)
+    return assessment
+
+
+@pytest.fixture
+def published(edition, assessment):
+    """A later edition, published after the assessment was scored."""
+    draft = publishing.edition_copy(edition=edition, label="Rescored")
+    return publishing.edition_publish(edition_id=draft.pk)
+
+
+def _stored(obj: models.Model) -> dict[str, object]:
+    return {
+        field.name: _as_stored(field, field.value_from_object(obj))
+        for field in type(obj)._meta.concrete_fields
+        if field.name not in SKIPPED
+    }
+
+
+def _as_stored(field: models.Field, value: object) -> object:
+    # What any write path stores for JSON is its values: tuples read back as lists.
+    return json.loads(json.dumps(value)) if isinstance(field, models.JSONField) else value
+
+
+def test_the_bulk_path_stores_every_field_that_result_rows_holds(assessment, published):
+    assert results.results_store_bulk(assessment_ids=[assessment.pk], edition_id=published.pk) == 1
+
+    new_spec = edition_spec(published.pk)
+    [(_, card)] = results.scorecards_for_ids([assessment.pk], new_spec)
+    expected = results.result_rows(assessment_id=assessment.pk, edition=new_spec, card=card)
+    stored = Result.objects.get(assessment=assessment, edition=published)
+    assert _stored(stored) == _stored(expected.result)
+    assert [_stored(p) for p in stored.pillars.all()] == [_stored(p) for p in expected.pillars]
+    assert [_stored(r) for r in stored.recommendations.all()] == [
+        _stored(r) for r in expected.recommendations
+    ]
+    assert expected.recommendations, "a mid-maturity brand has something to improve"
+    assessment.refresh_from_db()
+    assert assessment.result_id == stored.pk
+
+
+def test_answers_aggregated_by_postgresql_score_as_the_pure_engine_does_not_applicable_too(
+    assessment, spec
+):
+    answers = services.assessment_answers(assessment)  # read row by row, through the ORM
+    assert None in answers.values()
+
+    [(pk, card)] = results.scorecards_for_ids([assessment.pk, 0], spec)
+
+    assert pk == assessment.pk
+    assert card == score(spec, "beauty", answers)
+
+
+def test_copy_refuses_a_field_the_model_does_not_have_naming_it(db):
+    with pytest.raises(ValueError, match="PillarResult has no field colour"):
+        copy_fields(PillarResult, [{"colour": "red"}])
+
+
+def test_copy_refuses_to_leave_out_a_field_without_a_default_naming_it(db):
+    with pytest.raises(ValueError, match=r"PillarResult\.name needs a value"):
+        copy_fields(
+            PillarResult, [{"result_id": 1, "key": "messaging", "position": 0, "weight": 1.0}]
+        )

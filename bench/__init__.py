@@ -1,0 +1,1 @@
+"""The benchmark harness: `make bench` measures the service against its limits."""

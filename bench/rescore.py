@@ -1,0 +1,218 @@
+"""Item 5: bulk rescoring of every brand's latest assessment after a publish, by a real worker.
+
+Each run publishes a new edition through the admin's own services (copy the current edition,
+change a pillar's weight so every result differs, publish, rescore_start) and times from the
+publish to the last chunk done, while a thread samples the resident memory of the worker's
+main process and its pool processes every 100 ms.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+from django.conf import settings
+from django.db.models import F
+from django.utils import timezone
+
+from assessments.models import Edition, EditionJob, JobChunk, Pillar, Result
+from assessments.publishing import edition_copy, edition_publish, rescore_start
+from bench import dataset
+from bench.core import Context, Figure, Section
+from tests.processes import producing_to, start_worker, stop, wait_for
+
+COMMAND = "make bench"
+SIZES = {"smoke": 1_000, "full": 100_000}
+# One pool process per core: the chunks are CPU-bound Python, and PostgreSQL shares the cores.
+CONCURRENCY = 2
+SAMPLE_EVERY = 0.1
+MB = 1024 * 1024
+
+
+@dataclass
+class RunFigures:
+    per_second: float
+    peak_total: float
+    peak_pss: float
+    peak_main: float
+    peak_pool: float
+
+
+@dataclass
+class MemorySampler:
+    """The peak RSS of a process tree: all of it together, the root, and its largest child."""
+
+    root: int
+    peak_total: int = 0
+    peak_pss: int = 0
+    peak_main: int = 0
+    peak_child: int = 0
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    def __enter__(self) -> MemorySampler:
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        assert self._thread is not None
+        self._thread.join()
+
+    def _loop(self) -> None:
+        root = psutil.Process(self.root)
+        while not self._stop.wait(SAMPLE_EVERY):
+            self.sample(root)
+
+    def sample(self, root: psutil.Process) -> None:
+        try:
+            main = root.memory_full_info()
+            children = [_memory(child) for child in root.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return
+        self.peak_main = max(self.peak_main, main.rss)
+        self.peak_child = max([self.peak_child, *(rss for rss, _ in children)])
+        self.peak_total = max(self.peak_total, main.rss + sum(rss for rss, _ in children))
+        self.peak_pss = max(self.peak_pss, main.pss + sum(pss for _, pss in children))
+
+
+def _memory(process: psutil.Process) -> tuple[int, int]:
+    """RSS and PSS (shared pages divided among the processes that share them)."""
+    try:
+        info = process.memory_full_info()
+    except psutil.NoSuchProcess:  # a pool process replaced between listing and reading
+        return 0, 0
+    return info.rss, info.pss
+
+
+def measure(ctx: Context) -> Section:
+    n = SIZES[ctx.size]
+    dataset.portfolio(n)
+    with tempfile.TemporaryDirectory() as tmp, producing_to(ctx.redis_url):
+        log = Path(tmp) / "worker.log"
+        worker = start_worker(ctx.redis_url, f"--concurrency={CONCURRENCY}", log=log)
+        try:
+            _wait_ready(worker, log)
+            runs = [_run(n, worker) for _ in range(ctx.runs)]
+        finally:
+            stop(worker)
+    return _section(ctx, n, runs)
+
+
+def _wait_ready(worker: subprocess.Popen[bytes], log: Path) -> None:
+    def ready() -> bool:
+        if worker.poll() is not None:
+            raise RuntimeError(f"the worker exited: {log.read_text(errors='replace')[-2000:]}")
+        return log.exists() and b" ready." in log.read_bytes()
+
+    if not wait_for(ready, timeout=120):
+        raise RuntimeError(f"the worker is not ready: {log.read_text(errors='replace')[-2000:]}")
+
+
+def _run(n: int, worker: subprocess.Popen[bytes]) -> RunFigures:
+    draft = _changed_draft()
+    with MemorySampler(worker.pid) as memory:
+        started = time.perf_counter()
+        edition = edition_publish(edition_id=draft.pk)
+        job = rescore_start(edition=edition)
+        _wait_done(job, n, worker)
+        elapsed = time.perf_counter() - started
+    stored = Result.objects.filter(edition=edition).count()
+    if stored != n:
+        raise RuntimeError(f"rescoring stored {stored} results for {n} assessments")
+    return RunFigures(
+        n / elapsed,
+        memory.peak_total / MB,
+        memory.peak_pss / MB,
+        memory.peak_main / MB,
+        memory.peak_child / MB,
+    )
+
+
+def _changed_draft() -> Edition:
+    """A draft of the current edition whose first pillar weighs one more: every result moves."""
+    current = Edition.objects.current()
+    stamp = timezone.now().strftime("%Y-%m-%d %H:%M:%S.%f")
+    draft = edition_copy(edition=current, label=f"Bench rescoring {stamp}")
+    first = Pillar.objects.filter(edition=draft).order_by("position", "key")[:1]
+    Pillar.objects.filter(pk__in=first).update(weight=F("weight") + 1)
+    return draft
+
+
+def _wait_done(job: EditionJob, n: int, worker: subprocess.Popen[bytes]) -> None:
+    # Generous: a chunk that fails is an error to report, not something to wait out.
+    timeout = 300 + n / 20
+
+    def done() -> bool:
+        if worker.poll() is not None:
+            raise RuntimeError("the worker exited during rescoring")
+        failed = JobChunk.objects.filter(job=job).exclude(error="").values_list("error", flat=True)
+        if failed:
+            raise RuntimeError(f"a rescoring chunk failed: {failed[0]}")
+        return EditionJob.objects.filter(pk=job.pk, status=EditionJob.Status.FINISHED).exists()
+
+    if not wait_for(done, timeout=timeout, every=0.05):
+        raise RuntimeError(f"rescoring of {n} assessments not finished after {timeout:.0f} s")
+
+
+def _section(ctx: Context, n: int, runs: list[RunFigures]) -> Section:
+    full = not ctx.smoke
+    return Section(
+        title=f"Bulk rescoring of {n:,} assessments after a publish",
+        figures=[
+            Figure(
+                "Rescoring throughput (publish to last chunk done)",
+                "assessments/s",
+                [r.per_second for r in runs],
+                COMMAND,
+                target=2000 if full else None,
+            ),
+            Figure(
+                "Peak worker memory, main and pool processes together",
+                "MB",
+                [r.peak_total for r in runs],
+                COMMAND,
+                target=300 if full else None,
+                at_least=False,
+            ),
+            Figure(
+                "Peak worker memory, PSS (pages the pool shares with its parent counted once)",
+                "MB",
+                [r.peak_pss for r in runs],
+                COMMAND,
+                at_least=False,
+            ),
+            Figure(
+                "Peak memory of the worker's main process",
+                "MB",
+                [r.peak_main for r in runs],
+                COMMAND,
+                at_least=False,
+            ),
+            Figure(
+                "Peak memory of the largest pool process",
+                "MB",
+                [r.peak_pool for r in runs],
+                COMMAND,
+                at_least=False,
+            ),
+        ],
+        notes=[
+            f"One Celery worker (prefork, concurrency {CONCURRENCY}, prefetch multiplier "
+            f"{settings.CELERY_WORKER_PREFETCH_MULTIPLIER}) on the bench Redis; chunks of "
+            f"{settings.EDITION_JOB_CHUNK_SIZE} assessments (EDITION_JOB_CHUNK_SIZE), one task "
+            "each.",
+            "Each run publishes a new edition (a copy of the current one with its first pillar "
+            "weighing one more), so every run stores a new result for every assessment.",
+            f"Memory: resident set size sampled every {SAMPLE_EVERY * 1000:.0f} ms (psutil); "
+            "the total is the sum over the worker's main and pool processes at one moment. "
+            "RSS counts the pages a forked pool process still shares with its parent once per "
+            "process; PSS divides them, so it is what the worker takes from the machine.",
+        ],
+    )
