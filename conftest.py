@@ -43,6 +43,26 @@ def redis_url() -> str:
     return url
 
 
+# The Redis database of tests that use Redis as the cache: flushed by them, so never the broker's.
+CACHE_TEST_REDIS_DB = 15
+
+
+@pytest.fixture
+def redis_cache(redis_url, settings):
+    """The production cache (Redis) for one test, on a database of its own, emptied around it."""
+    import redis
+    from django.core.cache import cache
+
+    location = urlparse(redis_url)._replace(path=f"/{CACHE_TEST_REDIS_DB}").geturl()
+    settings.CACHES = {
+        "default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": location}
+    }
+    client = redis.Redis.from_url(location)
+    client.flushdb()
+    yield cache
+    client.flushdb()
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> str:
     url = os.environ.get("DATABASE_URL", "")

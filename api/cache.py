@@ -1,73 +1,123 @@
-"""Rendered report and list bodies in the shared cache, under keys that cannot serve stale ones.
+"""Answers to repeated API reads, served from the shared cache while nothing has been written.
 
-A key names everything the body depends on: what is shown (the assessment and its result, or the
-user and the normalised query string), the active language, the negotiated media type (its
-parameters too: `indent` changes the JSON), the host (a list page's next/previous links are
-absolute) and the generation of assessments/generations.py. Any write that could change a body
-bumps the generation, so a key built after that write never names an entry built before it: the
-cache needs no invalidation, old entries are just never read again and expire after TTL.
+Consultants pull the same lists and reports again and again, and between two writes the answer
+to the same request is the same. AnswerCacheMiddleware keeps the answer to a GET of a list or a
+report under a key that names everything the answer depends on: the path and the (sorted) query
+string, the token, the Accept and Accept-Language headers, the scheme and the host (a list page's
+next/previous links are absolute). An identical request gets the stored answer, byte for byte,
+with the headers it had, without reaching DRF or the database.
 
-What the cache never skips: authentication, the throttle and, for a report, the access rule
-(one query); a list key carries the user, and a change of who may see what bumps the generation.
+Freshness: each entry carries the generation of assessments/generations.py it was built under,
+read before the view ran, and is served only while that is the current one. Every write that
+could change an answer bumps it, and so do the writes that change who may see what (memberships,
+staff status, deactivated users, revoked tokens): no entry is served after such a write, without
+finding and deleting entries one by one. Old entries are just never served again and expire.
+
+What a served entry still costs: one round trip for the generation and the entry together, and
+the user's throttle counter (api/throttling.py), counted as for any request. A throttled request
+goes on to DRF, which refuses it with the usual 429.
+
+Left to DRF: requests with cookies (browsers: session auth, CSRF, the language cookie), other
+methods and paths, `Cache-Control: no-cache` (answered fresh, then kept), and any answer that is
+not a 200 or sets a cookie (never kept).
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
+from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.http import HttpResponse
-from django.utils.translation import get_language
-from rest_framework.request import Request
+from django.http import HttpRequest, HttpResponse
 
+from api.throttling import FixedWindowUserThrottle
 from assessments import generations
 
-# A safety net only: freshness comes from the generation in every key, not from expiry.
+# The API list and report (every format): the reads consultants repeat.
+CACHED_PATHS = re.compile(r"^/api/v1/assessments/(\d+/report/)?$")
+# Request headers an answer may depend on, besides the path, query string, scheme and host.
+KEYED_HEADERS = ("HTTP_AUTHORIZATION", "HTTP_ACCEPT", "HTTP_ACCEPT_LANGUAGE")
+# A safety net only: freshness comes from the generation, not from expiry.
 TTL_SECONDS = 600
-# The response headers a cached body needs to be served again as it was first.
-KEPT_HEADERS = ("Content-Type", "Content-Disposition")
 
 
-def report_key(request: Request, *, assessment_id: int) -> str:
-    # No result id: reading it would cost a query on every hit, and every path that points an
-    # assessment at a new result (scoring, rescoring) bumps the generation anyway.
-    return _key(request, "report", str(assessment_id))
+@dataclass(frozen=True)
+class Entry:
+    generation: int
+    user_id: int
+    content: bytes
+    headers: tuple[tuple[str, str], ...]
+
+    def response(self) -> HttpResponse:
+        return HttpResponse(self.content, headers=dict(self.headers))
 
 
-def list_key(request: Request) -> str:
-    # Sorted so that ?a=1&b=2 and ?b=2&a=1 share an entry; every value is kept (lists too).
-    query = sorted((k, v) for k in request.query_params for v in request.query_params.getlist(k))
-    return _key(request, "list", f"{request.user.pk}:{query!r}")
+@dataclass(frozen=True)
+class Lookup:
+    key: str
+    generation: int  # read before the view runs: see generations.bump() for why
+    entry: Entry | None
 
 
-def _key(request: Request, kind: str, subject: str) -> str:
-    # The generation is read before the body is built: see generations.bump() for why.
+def request_key(request: HttpRequest) -> str | None:
+    """The key of the request's answer, or None when the answer is never cached."""
+    meta = request.META
+    if (
+        request.method != "GET"
+        or not CACHED_PATHS.match(request.path_info)
+        or not meta.get("HTTP_AUTHORIZATION", "").startswith("Token ")
+        or meta.get("HTTP_COOKIE")
+    ):
+        return None
+    query = sorted((k, v) for k in request.GET for v in request.GET.getlist(k))
     parts = [
-        kind,
-        subject,
-        str(get_language()),
-        str(request.accepted_media_type),
-        request.get_host(),
-        str(generations.current()),
+        request.path_info,
+        repr(query),
+        request.scheme,
+        request.get_host(),  # validated against ALLOWED_HOSTS, as CommonMiddleware would
+        *(meta.get(name, "") for name in KEYED_HEADERS),
     ]
-    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
-    return f"api:body:{kind}:{digest}"
+    # A digest: the token is part of the key, and keys show up in cache tooling.
+    return "api:answer:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
-def fetch(request: Request, key: str) -> HttpResponse | None:
-    """The cached response under key, or None; `Cache-Control: no-cache` asks for a fresh one."""
-    if "no-cache" in request.headers.get("Cache-Control", ""):
-        return None
-    entry = cache.get(key)
-    if entry is None:
-        return None
-    content, headers = entry
-    return HttpResponse(content, headers=headers)
+def fetch(request: HttpRequest, key: str) -> Lookup:
+    generation, entry = generations.current_with(key)
+    fresh = "no-cache" in request.headers.get("Cache-Control", "")
+    if fresh or not isinstance(entry, Entry) or entry.generation != generation:
+        entry = None
+    return Lookup(key, generation, entry)
 
 
-def store(key: str, response: HttpResponse) -> None:
-    """Keep a rendered 200 response's body and the headers it needs; anything else is not kept."""
-    if response.status_code != 200:
+def store(lookup: Lookup, request: HttpRequest, response: HttpResponse) -> None:
+    """Keep the answer when it is a plain 200 for an authenticated user."""
+    user = getattr(request, "user", None)  # set by DRF's authentication
+    if (
+        response.status_code != 200
+        or response.streaming
+        or response.cookies
+        or user is None
+        or not user.is_authenticated
+    ):
         return
-    headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
-    cache.set(key, (bytes(response.content), headers), TTL_SECONDS)
+    entry = Entry(lookup.generation, user.pk, bytes(response.content), tuple(response.items()))
+    cache.set(lookup.key, entry, TTL_SECONDS)
+
+
+class AnswerCacheMiddleware:
+    """Serve a repeated list or report request from the cache (see the module's docstring)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        key = request_key(request)
+        if key is None:
+            return self.get_response(request)
+        lookup = fetch(request, key)
+        if lookup.entry is not None and FixedWindowUserThrottle().allow_user(lookup.entry.user_id):
+            return lookup.entry.response()
+        response = self.get_response(request)
+        store(lookup, request, response)
+        return response

@@ -23,7 +23,6 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from api import cache as api_cache
 from api import serializers as s
 from api.exceptions import Conflict
 from api.filters import AssessmentFilter
@@ -166,15 +165,6 @@ class AssessmentViewSet(
     filterset_class = AssessmentFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
     lookup_value_regex = ID_PATTERN
-    # Set by list and report when their body was not cached; finalize_response then stores it.
-    cache_key: str | None = None
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        if self.cache_key is not None and isinstance(response, Response):
-            response.render()  # what Django would do next; the bytes stored are the bytes sent
-            api_cache.store(self.cache_key, response)
-        return response
 
     def get_queryset(self):
         visible = Assessment.objects.visible_to(self.request.user)
@@ -185,6 +175,11 @@ class AssessmentViewSet(
         return visible.select_related(
             "brand", "category", "edition", "result"
         ).without_explanation()
+
+    def filter_queryset(self, queryset):
+        # The list's filters say which assessments to list; on one assessment they would only
+        # turn a report into a 404 depending on the query string.
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
 
     def get_renderers(self):
         formats = {"list": [CSVRenderer()], "report": [CSVRenderer(), PDFRenderer()]}
@@ -199,10 +194,6 @@ class AssessmentViewSet(
     )
     def list(self, request, *args, **kwargs):
         """The assessments of the brands you serve, newest first; filter and order with params."""
-        key = api_cache.list_key(request)
-        if (cached := api_cache.fetch(request, key)) is not None:
-            return cached
-        self.cache_key = key
         if request.accepted_renderer.format != "csv":
             return super().list(request, *args, **kwargs)
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
@@ -278,12 +269,6 @@ class AssessmentViewSet(
     @action(detail=True, methods=["get"])
     def report(self, request, pk=None):
         """The report of a scored assessment, as JSON, CSV or PDF."""
-        key = api_cache.report_key(request, assessment_id=int(pk))
-        cached = api_cache.fetch(request, key)
-        # The access rule runs on every request, before a cached body is ever sent.
-        if cached is not None and self.filter_queryset(self.get_queryset()).filter(pk=pk).exists():
-            return cached
-        self.cache_key = key
         assessment = self.get_object()
         if assessment.result_id is None:
             raise Conflict(

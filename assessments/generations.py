@@ -36,6 +36,18 @@ def current() -> int:
     return int(value)
 
 
+def current_with(key: str) -> tuple[int, object]:
+    """The generation and the cache entry under key, in one round trip to the cache.
+
+    For readers that check an entry against the generation it was stored with (api/cache.py,
+    api/authentication.py): one MGET instead of two GETs on every request.
+    """
+    found = cache.get_many([KEY, key])
+    if KEY not in found:
+        return current(), found.get(key)
+    return int(found[KEY]), found.get(key)
+
+
 def bump() -> None:
     """Make every cached representation unreachable, now and again once the transaction commits.
 
@@ -67,7 +79,10 @@ def _on_write(sender, **kwargs) -> None:
 
 
 def connect() -> None:
-    """Bump on every save and delete of the domain's rows and of users (staff sees everything).
+    """Bump on every save and delete of the domain's rows, users and API tokens.
+
+    Users, because staff sees everything and a deactivated user sees nothing; tokens, because
+    api/authentication.py serves token lookups from the cache under the generation.
 
     Writes without signals (QuerySet.update(), bulk inserts, COPY) call bump() themselves in
     assessments/services.py and assessments/publishing.py.
@@ -77,7 +92,7 @@ def connect() -> None:
         for model in apps.get_app_config("assessments").get_models()
         if model.__name__ not in UNWATCHED
     ]
-    for model in [*watched, get_user_model()]:
+    for model in [*watched, get_user_model(), apps.get_model("authtoken", "Token")]:
         uid = f"generations.{model._meta.label}"
         post_save.connect(_on_write, sender=model, dispatch_uid=f"{uid}.save", weak=False)
         post_delete.connect(_on_write, sender=model, dispatch_uid=f"{uid}.delete", weak=False)

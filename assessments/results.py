@@ -7,12 +7,12 @@ looks the same however it was written.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import orjson
 from django.db import IntegrityError, connection, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import BigIntegerField, Case, Value, When
 
 from assessments.benchmark import ResolvedPrevalence, resolve_prevalence
 from assessments.bulk_insert import copy_fields, reserve_ids
@@ -206,28 +206,29 @@ def bulk_session(*, wait_for_disk: bool = False) -> None:
 
 
 def _store_missing_results(assessment_ids: Sequence[int], edition: EditionSpec) -> int:
-    existing = set(
+    stored = dict(
         Result.objects.filter(edition_id=edition.id, assessment_id__in=assessment_ids).values_list(
-            "assessment_id", flat=True
+            "assessment_id", "pk"
         )
     )
-    missing = [pk for pk in assessment_ids if pk not in existing]
+    missing = [pk for pk in assessment_ids if pk not in stored]
     rows = [
         result_fields(assessment_id=pk, edition=edition, card=card)
         for pk, card in scorecards_for_ids(missing, edition)
     ]
-    _insert_result_fields(rows)
-    _point_at_results(assessment_ids, edition.id)
+    new = _insert_result_fields(rows)
+    _point_at_results({**stored, **new}, edition.id)
     return len(rows)
 
 
-def _insert_result_fields(rows: Sequence[ResultFields]) -> None:
+def _insert_result_fields(rows: Sequence[ResultFields]) -> dict[int, int]:
+    """Write the rows; returns the new result's id of each assessment."""
     if connection.vendor != "postgresql":
         built = [_as_rows(fields) for fields in rows]
         Result.objects.bulk_create([r.result for r in built])
         PillarResult.objects.bulk_create([p for r in built for p in r.pillars])
         Recommendation.objects.bulk_create([c for r in built for c in r.recommendations])
-        return
+        return {r.result.assessment_id: r.result.pk for r in built}
     # Ids come from the sequence first, so that the children can point at their result.
     ids = reserve_ids(Result, len(rows))
     copy_fields(Result, [{**r.result, "id": pk} for r, pk in zip(rows, ids, strict=True)])
@@ -243,20 +244,27 @@ def _insert_result_fields(rows: Sequence[ResultFields]) -> None:
             for c in r.recommendations
         ],
     )
+    return {r.result["assessment_id"]: pk for r, pk in zip(rows, ids, strict=True)}
 
 
-def _point_at_results(assessment_ids: Sequence[int], edition_id: int) -> None:
-    """One UPDATE: each assessment's latest result becomes the one on this edition.
+def _point_at_results(result_ids: Mapping[int, int], edition_id: int) -> None:
+    """One UPDATE: each assessment (key) points at its result on this edition (value).
+
+    The ids are given, not looked up per row: a subquery per row on (assessment, edition) was
+    planned as a scan of the edition's results, whose statistics still said it had none, so
+    each chunk of a rescoring took longer than the last (bench/notes/rescoring.md).
 
     An assessment whose result is on an edition published later keeps it: a slow rescoring of
     an older edition must not move a report backwards.
     """
+    if not result_ids:
+        return
     published_at = Edition.objects.values_list("published_at", flat=True).get(pk=edition_id)
-    newest = Result.objects.filter(assessment=OuterRef("pk"), edition_id=edition_id).values("pk")
-    targets = Assessment.objects.filter(pk__in=assessment_ids)
+    targets = Assessment.objects.filter(pk__in=result_ids)
     if published_at is not None:
         targets = targets.exclude(result__edition__published_at__gt=published_at)
-    targets.update(result=Subquery(newest[:1]))
+    whens = [When(pk=assessment, then=Value(result)) for assessment, result in result_ids.items()]
+    targets.update(result=Case(*whens, output_field=BigIntegerField()))
 
 
 def _citation_json(citation) -> dict[str, object]:

@@ -36,7 +36,9 @@ from assessments.models import (
 )
 from assessments.specs import EditionSpec
 
-BRAND_PREFIX = "bench-"
+# Not "bench-": the API and Celery items' brands (bench-api-1, bench-celery) start with that, and
+# counting them as the portfolio's left it short of n.
+BRAND_PREFIX = "portfolio-"
 ADMIN = "bench-admin"
 PASSWORD = "bench-readiness"  # a throwaway database on the loopback: not a secret
 # Results are stored in slices this big: one transaction each, as a rescoring chunk would.

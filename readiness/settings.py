@@ -80,6 +80,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the rest: a repeated API read is answered from the cache without them (api/cache.py).
+    "api.cache.AnswerCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # After sessions, before common (Django's order): the language cookie, then Accept-Language.
     "django.middleware.locale.LocaleMiddleware",
@@ -124,9 +126,10 @@ REDIS_URL = env_str("REDIS_URL")
 
 if REDIS_URL:
     # One cache shared by every web process, so that throttling and lockouts hold across them.
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    # django-redis rather than Django's own Redis backend: every API request reads the cache
+    # three times (token, throttle, body), and Django's builds a client per call and raises a
+    # counter in two round trips; django-redis keeps its client and takes one (bench/notes/api.md).
+    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -215,7 +218,7 @@ CELERY_BEAT_SCHEDULE = {
 # --- REST API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.CachedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

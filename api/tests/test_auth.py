@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
@@ -10,6 +12,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from assessments.tests.factories import UserFactory
 
 TOKEN = "/api/v1/auth/token/"
+ASSESSMENTS = "/api/v1/assessments/"
 PASSWORD = "correct-horse-battery"
 
 
@@ -90,3 +93,43 @@ def test_anonymous_calls_are_401_with_a_token_challenge(db):
     response = APIClient().get("/api/v1/questionnaire/")
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Token"
+
+
+# --- Known tokens come from the cache (api/authentication.py), never a stale one ---------------
+
+QUESTIONNAIRE = "/api/v1/questionnaire/"
+
+
+def _known(client) -> None:
+    """Two requests: the second one is served with the token read from the cache."""
+    assert client.get(QUESTIONNAIRE).status_code == 200
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(QUESTIONNAIRE).status_code == 200
+    assert not [q for q in ctx.captured_queries if "authtoken_token" in q["sql"]]
+
+
+def test_a_deleted_token_is_refused_on_the_next_request(clients, users):
+    _known(clients["consultant"])
+    Token.objects.filter(user=users["consultant"]).delete()
+    assert clients["consultant"].get(QUESTIONNAIRE).status_code == 401
+
+
+def test_a_deactivated_user_is_refused_on_the_next_request(clients, users):
+    _known(clients["consultant"])
+    users["consultant"].is_active = False
+    users["consultant"].save()
+    assert clients["consultant"].get(QUESTIONNAIRE).status_code == 401
+
+
+def test_staff_status_taken_away_shows_on_the_next_request(clients, users, world):
+    admin = clients["admin"]
+    _known(admin)
+    everything = admin.get(ASSESSMENTS).json()["count"]
+    users["admin"].is_staff = False
+    users["admin"].save()
+    assert admin.get(ASSESSMENTS).json()["count"] < everything
+
+
+def test_an_unknown_token_is_refused_every_time(db):
+    client = APIClient(HTTP_AUTHORIZATION="Token " + "0" * 40)
+    assert [client.get(QUESTIONNAIRE).status_code for _ in range(2)] == [401, 401]

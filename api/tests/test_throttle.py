@@ -9,8 +9,11 @@ from api.throttling import FixedWindowUserThrottle
 QUESTIONNAIRE = "/api/v1/questionnaire/"
 
 
-@pytest.fixture
-def three_a_minute(monkeypatch):
+@pytest.fixture(params=["Redis", "local memory"])
+def three_a_minute(request, monkeypatch):
+    # Both caches: Redis (production) and local memory (the embedded default).
+    if request.param == "Redis":
+        request.getfixturevalue("redis_cache")
     clock = {"now": 60_000.0 + 15}  # 15 s into a window
     monkeypatch.setitem(FixedWindowUserThrottle.THROTTLE_RATES, "user", "3/minute")
     monkeypatch.setattr(FixedWindowUserThrottle, "timer", lambda self: clock["now"])

@@ -1,0 +1,34 @@
+"""Token authentication that reads a known token from the shared cache instead of PostgreSQL.
+
+Every API request authenticates, so DRF's TokenAuthentication costs each one a query (token
+joined to user). Here the token's row and its user are cached under the generation of
+assessments/generations.py, and a cached pair is used only while that generation is current.
+Saving or deleting a token or a user bumps it (a deactivated user, a revoked token, a change of
+staff status), as does every other write, so a revoked token is refused on the very next
+request, exactly as with a query. Unknown tokens are never cached: each one costs a query, as
+before, and is refused the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.core.cache import cache
+from rest_framework.authentication import TokenAuthentication
+
+from assessments import generations
+
+# A safety net only: freshness comes from the generation, not from expiry.
+TTL_SECONDS = 600
+
+
+class CachedTokenAuthentication(TokenAuthentication):
+    def authenticate_credentials(self, key: str):
+        # A digest, not the token itself, names the entry: keys show up in cache tooling.
+        cache_key = f"api:token:{hashlib.sha256(key.encode()).hexdigest()}"
+        generation, entry = generations.current_with(cache_key)
+        if entry is not None and entry[0] == generation:
+            return entry[1], entry[2]
+        user, token = super().authenticate_credentials(key)  # raises for unknown or inactive
+        cache.set(cache_key, (generation, user, token), TTL_SECONDS)
+        return user, token
