@@ -260,11 +260,38 @@ def _point_at_results(result_ids: Mapping[int, int], edition_id: int) -> None:
     if not result_ids:
         return
     published_at = Edition.objects.values_list("published_at", flat=True).get(pk=edition_id)
+    if connection.vendor == "postgresql":
+        _point_at_results_joined(result_ids, published_at)
+        return
     targets = Assessment.objects.filter(pk__in=result_ids)
     if published_at is not None:
         targets = targets.exclude(result__edition__published_at__gt=published_at)
     whens = [When(pk=assessment, then=Value(result)) for assessment, result in result_ids.items()]
     targets.update(result=Case(*whens, output_field=BigIntegerField()))
+
+
+def _point_at_results_joined(result_ids: Mapping[int, int], published_at) -> None:
+    # Joined to the pairs as two arrays: the ORM's CASE with a branch per assessment took a
+    # fifth of a chunk's time to compile and evaluate, and grows with the square of the chunk.
+    assessments, results, editions = (
+        Assessment._meta.db_table,
+        Result._meta.db_table,
+        Edition._meta.db_table,
+    )
+    sql = (
+        f"UPDATE {assessments} a SET result_id = pairs.result_id"
+        " FROM unnest(%s::bigint[], %s::bigint[]) AS pairs(assessment_id, result_id)"
+        " WHERE a.id = pairs.assessment_id"
+    )
+    params: list[object] = [list(result_ids), list(result_ids.values())]
+    if published_at is not None:
+        sql += (
+            f" AND NOT EXISTS (SELECT 1 FROM {results} r JOIN {editions} e ON e.id = r.edition_id"
+            " WHERE r.id = a.result_id AND e.published_at > %s)"
+        )
+        params.append(published_at)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def _citation_json(citation) -> dict[str, object]:

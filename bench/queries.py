@@ -30,8 +30,12 @@ def measure(ctx: Context) -> Section:
         "list_50": list_url(50),
     }
     for url in counted.values():
-        _count(client, url)  # warm: the edition spec is read once per process
-    runs = {key: [_count(client, url) for _ in range(ctx.runs)] for key, url in counted.items()}
+        _count(client, url)  # warm: the edition spec and the token are read once per process
+    # Built: what every first request after a write costs (Cache-Control: no-cache asks for it).
+    runs = {
+        key: [_count(client, url, BUILT) for _ in range(ctx.runs)] for key, url in counted.items()
+    }
+    cached = {key: [_count(client, url) for _ in range(ctx.runs)] for key, url in counted.items()}
     few, many = data.recommendations_few, data.recommendations_many
     return Section(
         title="2. Queries per request",
@@ -42,11 +46,17 @@ def measure(ctx: Context) -> Section:
             _figure("list, page size 10", runs["list_10"]),
             _figure("list, page size 50", runs["list_50"]),
             _difference("list: page size 50 minus 10", runs, "list_10", "list_50"),
+            _figure(
+                f"report, {many} recommendations, answered from the cache", cached["report_many"]
+            ),
+            _figure("list, page size 50, answered from the cache", cached["list_50"]),
         ],
         notes=[
             "Counted with Django's CaptureQueriesContext around a DRF test client request, "
-            "authenticated with the consultant's token (its lookup is one of the queries); "
-            "each count is taken after one warm-up request per URL.",
+            "authenticated with the consultant's token; each count is taken after one warm-up "
+            "request per URL, so the token comes from the cache (api/authentication.py).",
+            "Built answers are asked for with `Cache-Control: no-cache`, as the first request "
+            "after any write is; a repeated request is answered from the cache (api/cache.py).",
         ],
     )
 
@@ -58,9 +68,12 @@ def consultant_client(data: ApiData) -> APIClient:
     return client
 
 
-def _count(client: APIClient, url: str) -> float:
+BUILT = {"HTTP_CACHE_CONTROL": "no-cache"}
+
+
+def _count(client: APIClient, url: str, headers: dict[str, str] | None = None) -> float:
     with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
+        response = client.get(url, **(headers or {}))
     if response.status_code != 200:
         raise RuntimeError(f"GET {url} answered {response.status_code}: {response.content[:500]!r}")
     return float(len(captured.captured_queries))

@@ -1,9 +1,28 @@
 import os
 
 from celery import Celery
+from celery.signals import task_postrun, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "readiness.settings")
 
 app = Celery("readiness")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Celery's Django fixup closes every database connection before and after each task unless a
+# reuse count is set: each scoring task then paid for a new PostgreSQL backend (fork, login, cold
+# catalogue caches), several milliseconds of a task that does ten (bench/notes/celery.md). With
+# the count out of reach, connections are kept as web requests keep them: closed when older than
+# CONN_MAX_AGE, or unusable (an error, or a failed health check), before and after each task.
+app.conf.CELERY_DB_REUSE_MAX = 2**62
+
+
+@task_prerun.connect
+@task_postrun.connect
+def _close_old_connections(sender=None, **kwargs) -> None:
+    # Not for a task run in-process (eager): it runs inside the caller's transaction.
+    if sender is None or getattr(sender.request, "is_eager", False):
+        return
+    from django.db import close_old_connections
+
+    close_old_connections()
