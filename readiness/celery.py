@@ -1,7 +1,7 @@
 import os
 
 from celery import Celery
-from celery.signals import task_postrun, task_prerun
+from celery.signals import task_postrun, task_prerun, worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "readiness.settings")
 
@@ -26,3 +26,17 @@ def _close_old_connections(sender=None, **kwargs) -> None:
     from django.db import close_old_connections
 
     close_old_connections()
+
+
+@worker_init.connect
+def _freeze_imports_before_forking(**kwargs) -> None:
+    # The pool processes are forked from this one: what it has imported (Django, DRF, the app)
+    # is shared with them until written to. The garbage collector writes to every object it
+    # scans, copying its page into the pool process, and scans them all again and again in a
+    # busy process; frozen objects are never scanned. In a bulk rescoring the two-process
+    # worker's PSS fell from 252 to 195 MB and its throughput rose a fifth
+    # (bench/notes/rescoring.md).
+    import gc
+
+    gc.freeze()
+
