@@ -39,4 +39,3 @@ def _freeze_imports_before_forking(**kwargs) -> None:
     import gc
 
     gc.freeze()
-
