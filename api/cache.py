@@ -40,6 +40,9 @@ CACHED_PATHS = re.compile(r"^/api/v1/assessments/(\d+/report/)?$")
 KEYED_HEADERS = ("HTTP_AUTHORIZATION", "HTTP_ACCEPT", "HTTP_ACCEPT_LANGUAGE")
 # A safety net only: freshness comes from the generation, not from expiry.
 TTL_SECONDS = 600
+# Part of every key: raise it when Entry changes, so that a deploy never reads entries pickled
+# by the code before it.
+ENTRY_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -79,7 +82,8 @@ def request_key(request: HttpRequest) -> str | None:
         *(meta.get(name, "") for name in KEYED_HEADERS),
     ]
     # A digest: the token is part of the key, and keys show up in cache tooling.
-    return "api:answer:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    return f"api:answer:{ENTRY_VERSION}:{digest}"
 
 
 def fetch(request: HttpRequest, key: str) -> Lookup:
