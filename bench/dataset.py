@@ -88,10 +88,10 @@ def _add(start: int, count: int, rng: random.Random) -> None:
     for i in range(0, len(assessment_ids), RESULT_SLICE):
         slice_ = assessment_ids[i : i + RESULT_SLICE]
         results.results_store_bulk(assessment_ids=slice_, edition_id=spec.id)
-    _vacuum_analyze()
+    vacuum_analyze()
 
 
-def _vacuum_analyze() -> None:
+def vacuum_analyze() -> None:
     # A service that grew to this size has had autovacuum pass over it: fresh statistics (or
     # the planner takes 100,000 rows for a handful) and a visibility map (or a count reads the
     # table, not only its index). Autovacuum would get there in its own time; a benchmark

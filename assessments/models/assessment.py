@@ -83,7 +83,9 @@ class Assessment(models.Model):
     # Bumped on every saved draft step: a save that read an older version is a conflict.
     version = models.PositiveIntegerField(default=0)
     # The questionnaire step (pillar key) to resume at.
-    resume_step = models.SlugField(blank=True)
+    # Never looked up by: no index (a slug field gets two by default, and a rescoring rewrites
+    # every assessment row, so every index of this table is written once per assessment).
+    resume_step = models.SlugField(blank=True, db_index=False)
     failure_reason = models.TextField(blank=True)
     # The latest result, kept here so that a report is one join away, not a search.
     result = models.ForeignKey(
