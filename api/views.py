@@ -176,11 +176,6 @@ class AssessmentViewSet(
             "brand", "category", "edition", "result"
         ).without_explanation()
 
-    def filter_queryset(self, queryset):
-        # The list's filters say which assessments to list; on one assessment they would only
-        # turn a report into a 404 depending on the query string.
-        return super().filter_queryset(queryset) if self.action == "list" else queryset
-
     def get_renderers(self):
         formats = {"list": [CSVRenderer()], "report": [CSVRenderer(), PDFRenderer()]}
         return [JSONRenderer(), *formats.get(getattr(self, "action", None) or "", [])]
