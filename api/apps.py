@@ -6,7 +6,7 @@ class ApiConfig(AppConfig):
     verbose_name = "REST API"
 
     def ready(self) -> None:
-        from api.receivers import on_assessment_scored
-        from assessments.signals import assessment_scored
+        from api.receivers import on_assessments_scored
+        from assessments.signals import assessments_scored
 
-        assessment_scored.connect(on_assessment_scored, dispatch_uid="api.webhooks.scored")
+        assessments_scored.connect(on_assessments_scored, dispatch_uid="api.webhooks.scored")

@@ -9,10 +9,10 @@ from api import webhooks
 logger = logging.getLogger(__name__)
 
 
-def on_assessment_scored(sender, *, assessment_id: int, result_id: int, **kwargs) -> None:
-    # The result is already stored and committed: a webhook problem must not reach the scoring
-    # task, which would log the assessment as failed.
+def on_assessments_scored(sender, *, results: dict[int, int], **kwargs) -> None:
+    # The results are already stored and committed: a webhook problem must not reach the
+    # scoring task, which would log the assessments as failed.
     try:
-        webhooks.deliveries_create_for_scored(assessment_id=assessment_id, result_id=result_id)
+        webhooks.deliveries_create_for_scored(results=results)
     except Exception:
-        logger.exception("Could not create webhook deliveries for assessment %s", assessment_id)
+        logger.exception("Could not create webhook deliveries for assessments %s", list(results))

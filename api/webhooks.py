@@ -14,6 +14,7 @@ import hmac
 import json
 import logging
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import requests
@@ -82,13 +83,14 @@ def scored_payload(assessment: Assessment) -> dict:
     }
 
 
-def deliveries_create_for_scored(*, assessment_id: int, result_id: int) -> list[int]:
-    """One delivery per active endpoint whose owner may see the brand; each sent after commit.
+def deliveries_create_for_scored(*, results: Mapping[int, int]) -> list[int]:
+    """For each scored assessment (id -> result id), one delivery per active endpoint whose
+    owner may see its brand; each sent after commit. Returns the new deliveries' ids.
 
-    Safe to call twice for the same result: the unique constraint keeps one delivery each.
+    Safe to call twice for the same results: the unique constraint keeps one delivery each.
     """
     # Endpoints first: without any (the usual case) scoring pays one query here, not the
-    # assessment's read and a transaction (a quarter of a scoring task: bench/notes/celery.md).
+    # assessments' read and a transaction (a quarter of a scoring task: bench/notes/celery.md).
     endpoints = list(
         WebhookEndpoint.objects.filter(is_active=True, owner__is_active=True).select_related(
             "owner"
@@ -96,21 +98,38 @@ def deliveries_create_for_scored(*, assessment_id: int, result_id: int) -> list[
     )
     if not endpoints:
         return []
-    assessment = (
-        Assessment.objects.select_related("brand", "category", "result__edition")
+    assessments = {
+        a.pk: a
+        for a in Assessment.objects.select_related("brand", "category", "result__edition")
         .without_explanation()
-        .filter(pk=assessment_id, result_id=result_id)
-        .first()
-    )
-    if assessment is None:
-        logger.info("Assessment %s with result %s is gone; no webhooks.", assessment_id, result_id)
-        return []
+        .filter(pk__in=list(results))
+    }
+    created: list[int] = []
+    for assessment_id, result_id in results.items():
+        assessment = assessments.get(assessment_id)
+        if assessment is None or assessment.result_id != result_id:
+            logger.info(
+                "Assessment %s with result %s is gone; no webhooks.", assessment_id, result_id
+            )
+            continue
+        try:
+            created += _deliveries_create(assessment, endpoints)
+        except Exception:
+            # One assessment's failure must not cost the others of its batch their events.
+            logger.exception("Could not create webhook deliveries for assessment %s", assessment_id)
+    return created
+
+
+def _deliveries_create(assessment: Assessment, endpoints: list[WebhookEndpoint]) -> list[int]:
     payload = scored_payload(assessment)
     created: list[int] = []
     with transaction.atomic():
         for endpoint in _endpoints_that_may_see(assessment, endpoints):
             delivery, is_new = WebhookDelivery.objects.get_or_create(
-                endpoint=endpoint, event=SCORED, subject_id=result_id, defaults={"payload": payload}
+                endpoint=endpoint,
+                event=SCORED,
+                subject_id=assessment.result_id,
+                defaults={"payload": payload},
             )
             if is_new:
                 created.append(delivery.pk)

@@ -1,7 +1,7 @@
-"""Scorecards stored as result rows: one at a time (a submission) or many (rescoring, previews).
+"""Scorecards stored as result rows, many at a time: a batch of submissions, or rescoring.
 
-Both paths store what result_fields defines (the single path through result_rows), so a result
-looks the same however it was written.
+Every result is stored as result_fields defines it (result_rows gives the same as model
+instances), so a result looks the same however it was written.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 import orjson
 from django.db import IntegrityError, connection, transaction
@@ -206,6 +207,37 @@ def bulk_session(*, wait_for_disk: bool = False) -> None:
 
 
 def _store_missing_results(assessment_ids: Sequence[int], edition: EditionSpec) -> int:
+    stored, new = _results_on_edition(assessment_ids, edition)
+    _point_at_results({**stored, **new}, edition.id)
+    return len(new)
+
+
+def results_store_scored(
+    *, assessment_ids: Sequence[int], edition: EditionSpec, scored_at: datetime
+) -> dict[int, int]:
+    """Store the results of claimed assessments, point each at its result and mark it scored.
+
+    The caller holds the assessments' row locks (services.assessment_score), so no other
+    delivery writes the same results meanwhile. A result already stored on the edition (a
+    redelivery after an admin reset the status) is kept. Returns assessment id -> result id.
+    """
+    stored, new = _results_on_edition(assessment_ids, edition)
+    result_ids = {**stored, **new}
+    _set_result_ids(
+        result_ids,
+        also={
+            "status": Assessment.Status.SCORED.value,
+            "scored_at": scored_at,
+            "failure_reason": "",
+        },
+    )
+    return result_ids
+
+
+def _results_on_edition(
+    assessment_ids: Sequence[int], edition: EditionSpec
+) -> tuple[dict[int, int], dict[int, int]]:
+    """The results already on the edition, and those stored now for the others (by assessment)."""
     stored = dict(
         Result.objects.filter(edition_id=edition.id, assessment_id__in=assessment_ids).values_list(
             "assessment_id", "pk"
@@ -216,9 +248,7 @@ def _store_missing_results(assessment_ids: Sequence[int], edition: EditionSpec) 
         result_fields(assessment_id=pk, edition=edition, card=card)
         for pk, card in scorecards_for_ids(missing, edition)
     ]
-    new = _insert_result_fields(rows)
-    _point_at_results({**stored, **new}, edition.id)
-    return len(rows)
+    return stored, _insert_result_fields(rows)
 
 
 def _insert_result_fields(rows: Sequence[ResultFields]) -> dict[int, int]:
@@ -250,27 +280,41 @@ def _insert_result_fields(rows: Sequence[ResultFields]) -> dict[int, int]:
 def _point_at_results(result_ids: Mapping[int, int], edition_id: int) -> None:
     """One UPDATE: each assessment (key) points at its result on this edition (value).
 
-    The ids are given, not looked up per row: a subquery per row on (assessment, edition) was
-    planned as a scan of the edition's results, whose statistics still said it had none, so
-    each chunk of a rescoring took longer than the last (bench/notes/rescoring.md).
-
     An assessment whose result is on an edition published later keeps it: a slow rescoring of
     an older edition must not move a report backwards.
     """
     if not result_ids:
         return
     published_at = Edition.objects.values_list("published_at", flat=True).get(pk=edition_id)
+    _set_result_ids(result_ids, unless_published_after=published_at)
+
+
+def _set_result_ids(
+    result_ids: Mapping[int, int],
+    *,
+    unless_published_after: datetime | None = None,
+    also: Mapping[str, object] | None = None,
+) -> None:
+    """One UPDATE: each assessment (key) points at its result (value) and takes the `also` values.
+
+    The ids are given, not looked up per row: a subquery per row on (assessment, edition) was
+    planned as a scan of the edition's results, whose statistics still said it had none, so
+    each chunk of a rescoring took longer than the last (bench/notes/rescoring.md).
+    """
+    also = dict(also or {})
     if connection.vendor == "postgresql":
-        _point_at_results_joined(result_ids, published_at)
+        _set_result_ids_joined(result_ids, unless_published_after, also)
         return
     targets = Assessment.objects.filter(pk__in=result_ids)
-    if published_at is not None:
-        targets = targets.exclude(result__edition__published_at__gt=published_at)
+    if unless_published_after is not None:
+        targets = targets.exclude(result__edition__published_at__gt=unless_published_after)
     whens = [When(pk=assessment, then=Value(result)) for assessment, result in result_ids.items()]
-    targets.update(result=Case(*whens, output_field=BigIntegerField()))
+    targets.update(result=Case(*whens, output_field=BigIntegerField()), **also)
 
 
-def _point_at_results_joined(result_ids: Mapping[int, int], published_at) -> None:
+def _set_result_ids_joined(
+    result_ids: Mapping[int, int], published_after: datetime | None, also: Mapping[str, object]
+) -> None:
     # Joined to the pairs as two arrays: the ORM's CASE with a branch per assessment took a
     # fifth of a chunk's time to compile and evaluate, and grows with the square of the chunk.
     assessments, results, editions = (
@@ -278,18 +322,20 @@ def _point_at_results_joined(result_ids: Mapping[int, int], published_at) -> Non
         Result._meta.db_table,
         Edition._meta.db_table,
     )
+    columns = {name: Assessment._meta.get_field(name).column for name in also}
+    assignments = "".join(f", {columns[name]} = %s" for name in also)
     sql = (
-        f"UPDATE {assessments} a SET result_id = pairs.result_id"
+        f"UPDATE {assessments} a SET result_id = pairs.result_id{assignments}"
         " FROM unnest(%s::bigint[], %s::bigint[]) AS pairs(assessment_id, result_id)"
         " WHERE a.id = pairs.assessment_id"
     )
-    params: list[object] = [list(result_ids), list(result_ids.values())]
-    if published_at is not None:
+    params: list[object] = [*also.values(), list(result_ids), list(result_ids.values())]
+    if published_after is not None:
         sql += (
             f" AND NOT EXISTS (SELECT 1 FROM {results} r JOIN {editions} e ON e.id = r.edition_id"
             " WHERE r.id = a.result_id AND e.published_at > %s)"
         )
-        params.append(published_at)
+        params.append(published_after)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 

@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from datetime import timedelta
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext
 from kombu.exceptions import OperationalError as KombuOperationalError
@@ -27,18 +28,17 @@ from assessments.models import (
     Brand,
     Category,
     Edition,
-    PillarResult,
     Question,
-    Recommendation,
-    Result,
 )
-from assessments.results import result_rows
+from assessments.results import results_store_scored
 from assessments.scoring import Scorecard, score
-from assessments.signals import assessment_scored
+from assessments.signals import assessments_scored
 from assessments.specs import EditionSpec
 
 logger = logging.getLogger(__name__)
 Status = Assessment.Status
+# Submitted, or claimed by a worker that may have died: what scoring picks up.
+WAITING = (Status.SUBMITTED, Status.SCORING)
 
 
 class AssessmentNotEditable(Exception):
@@ -195,7 +195,7 @@ def assessments_requeue_stuck(*, older_than: timedelta, limit: int = 1000) -> in
         # rather than waiting for that worker or queueing it again.
         ids = list(
             Assessment.objects.select_for_update(skip_locked=True)
-            .filter(status__in=[Status.SUBMITTED, Status.SCORING], updated_at__lt=now - older_than)
+            .filter(status__in=WAITING, updated_at__lt=now - older_than)
             .order_by("updated_at")
             .values_list("pk", flat=True)[:limit]
         )
@@ -221,70 +221,96 @@ def assessment_create(
     return assessment
 
 
-def assessment_score(*, assessment_id: int) -> Result | None:
-    """Score a submitted assessment on the current edition. Safe to run twice for the same id.
+def assessment_score(*, assessment_id: int) -> int | None:
+    """Score a submitted assessment on the current edition, with others waiting beside it.
 
-    Claim, result and status change are one transaction holding the assessment's row lock: a
-    worker killed mid-way leaves the assessment "submitted" with nothing written, and the
-    redelivered task scores it; a second delivery running at the same time waits for the lock,
-    then finds it scored. One commit and about 8 queries (bench/notes/celery.md).
+    Safe to run twice for the same id. Returns the id of the assessment's result, or None when
+    it was not waiting (already scored, failed or deleted).
+
+    Up to SCORING_BATCH_SIZE assessments are scored in one transaction: this one, and the
+    oldest waiting ones that no other worker holds. Their own tasks then find them scored after
+    one query. A burst of submissions thus costs a transaction and a few queries per batch
+    rather than per assessment (bench/notes/celery.md). One assessment whose scoring fails does
+    not fail the others: the batch rolls back and this one is scored alone.
+    """
+    if not Assessment.objects.filter(pk=assessment_id, status__in=WAITING).exists():
+        # The usual case after a batch: another task scored it.
+        logger.debug("Assessment %s is not waiting to be scored; nothing to do.", assessment_id)
+        return None
+    if settings.SCORING_BATCH_SIZE > 1:
+        try:
+            return _score_waiting(assessment_id, settings.SCORING_BATCH_SIZE)
+        except Exception:
+            logger.warning(
+                "Scoring assessment %s in a batch failed; scoring it alone.",
+                assessment_id,
+                exc_info=True,
+            )
+    return _score_waiting(assessment_id, 1)
+
+
+def _score_waiting(assessment_id: int, batch_size: int) -> int | None:
+    """Claim, result and status change in one transaction holding the assessments' row locks.
+
+    A worker killed mid-way leaves them "submitted" with nothing written, and the redelivered
+    task scores them again; a second delivery of this id waits for the lock, then finds it
+    scored. The others are claimed with SKIP LOCKED: a row another worker holds is its to score.
     """
     with transaction.atomic():
-        assessment = _claim(assessment_id)
-        if assessment is None:
-            logger.info("Assessment %s is not waiting to be scored; nothing to do.", assessment_id)
+        edition = _claim(assessment_id)
+        if edition is None:
+            logger.debug("Assessment %s is not waiting to be scored; nothing to do.", assessment_id)
             return None
-        if assessment.current_result_id:
-            result = Result.objects.get(pk=assessment.current_result_id)
-        else:
-            edition = edition_spec_for(
-                assessment.current_edition_id,
-                assessment.current_edition_status,
-                assessment.current_edition_published_at,
-            )
-            result = result_store(assessment=assessment, edition=edition)
-        Assessment.objects.filter(pk=assessment_id).update(
-            status=Status.SCORED, result=result, scored_at=timezone.now(), failure_reason=""
+        claimed = [assessment_id, *_claim_others(assessment_id, batch_size - 1)]
+        result_ids = results_store_scored(
+            assessment_ids=claimed, edition=edition, scored_at=timezone.now()
         )
         generations.bump()
         transaction.on_commit(
-            lambda: assessment_scored.send(
-                sender=Assessment, assessment_id=assessment_id, result_id=result.pk
-            )
+            lambda: assessments_scored.send(sender=Assessment, results=result_ids)
         )
-    return result
+    return result_ids.get(assessment_id)
 
 
-def _claim(assessment_id: int) -> Assessment | None:
-    """Lock a waiting assessment and read, in the same query, what scoring it needs to know.
+def _claim(assessment_id: int) -> EditionSpec | None:
+    """Lock a waiting assessment; the current edition's spec, or None if it is not waiting.
 
-    The current edition is read here rather than cached in the process: a publish must take
-    effect on the next task, and this costs no extra round trip. current_result_id is a result
-    already stored on that edition (a redelivery after an admin reset the status).
+    The current edition is read in the locking query rather than cached in the process: a
+    publish must take effect on the next task, and this costs no extra round trip.
     """
     current = Edition.objects.filter(is_current=True)
-    stored = Result.objects.filter(
-        assessment=OuterRef("pk"), edition_id=Subquery(current.values("pk")[:1])
-    )
-    return (
-        Assessment.objects.select_for_update(of=("self",))
-        .select_related("category")
+    row = (
+        Assessment.objects.select_for_update()
         .annotate(
             current_edition_id=Subquery(current.values("pk")[:1]),
             current_edition_status=Subquery(current.values("status")[:1]),
             current_edition_published_at=Subquery(current.values("published_at")[:1]),
-            current_result_id=Subquery(stored.values("pk")[:1]),
         )
-        .filter(pk=assessment_id, status__in=[Status.SUBMITTED, Status.SCORING])
+        .filter(pk=assessment_id, status__in=WAITING)
+        .values_list("current_edition_id", "current_edition_status", "current_edition_published_at")
         .first()
+    )
+    return None if row is None else edition_spec_for(*row)
+
+
+def _claim_others(assessment_id: int, limit: int) -> list[int]:
+    """Lock up to `limit` other waiting assessments, oldest first, that nobody else holds."""
+    if limit < 1:
+        return []
+    return list(
+        Assessment.objects.select_for_update(skip_locked=True)
+        .filter(status__in=WAITING)
+        .exclude(pk=assessment_id)
+        .order_by("updated_at")
+        .values_list("pk", flat=True)[:limit]
     )
 
 
 def assessment_fail(*, assessment_id: int, reason: str) -> None:
     """Mark scoring as failed with a reason admins can read; a scored assessment stays scored."""
-    if Assessment.objects.filter(
-        pk=assessment_id, status__in=[Status.SUBMITTED, Status.SCORING]
-    ).update(status=Status.FAILED, failure_reason=reason[:2000], updated_at=timezone.now()):
+    if Assessment.objects.filter(pk=assessment_id, status__in=WAITING).update(
+        status=Status.FAILED, failure_reason=reason[:2000], updated_at=timezone.now()
+    ):
         generations.bump()
 
 
@@ -307,20 +333,3 @@ def scorecard_for(*, assessment: Assessment, edition_id: int) -> Scorecard:
 
 def _scorecard(assessment: Assessment, edition: EditionSpec) -> Scorecard:
     return score(edition, assessment.category.slug, assessment_answers(assessment))
-
-
-def result_store(*, assessment: Assessment, edition: EditionSpec) -> Result:
-    """Write the assessment's result on an edition that has none yet.
-
-    The caller holds the assessment's row lock (assessment_score), so no other delivery can
-    write the same result meanwhile: no savepoint, no read-before-write.
-    """
-    return _write_result(assessment, edition, _scorecard(assessment, edition))
-
-
-def _write_result(assessment: Assessment, edition: EditionSpec, card: Scorecard) -> Result:
-    rows = result_rows(assessment_id=assessment.pk, edition=edition, card=card)
-    rows.result.save()
-    PillarResult.objects.bulk_create(rows.pillars)
-    Recommendation.objects.bulk_create(rows.recommendations)
-    return rows.result

@@ -2,5 +2,6 @@
 
 from django.dispatch import Signal
 
-# Sent after the transaction that stored the result commits; kwargs: assessment_id, result_id.
-assessment_scored = Signal()
+# Sent once per scoring transaction, after it commits; kwargs: results, a dict of assessment id
+# -> result id for every assessment it scored (one, or a batch: services.assessment_score).
+assessments_scored = Signal()

@@ -208,6 +208,10 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 # An assessment still "submitted" or "scoring" after this long lost its message (the longest
 # task is bounded by CELERY_TASK_TIME_LIMIT, far below it): the reconciler sends it again.
 SCORING_STUCK_AFTER_SECONDS = env_int("SCORING_STUCK_AFTER_SECONDS", 300)
+# At most this many waiting assessments are scored in one transaction (services.assessment_score):
+# a backlog drains in batches instead of one transaction each, while a batch (about a tenth of a
+# second at 100) never holds up the assessment whose task claimed it for long. 1 turns it off.
+SCORING_BATCH_SIZE = max(1, env_int("SCORING_BATCH_SIZE", 100))
 CELERY_BEAT_SCHEDULE = {
     "requeue-stuck-assessments": {
         "task": "assessments.tasks.requeue_stuck_assessments_task",

@@ -22,10 +22,10 @@ def _slow_down_scoring(**kwargs) -> None:
     from assessments import services
 
     delay = float(os.environ.get("FAULT_SCORING_DELAY", "0"))
-    store = services.result_store
+    store = services.results_store_scored
 
     def slow_store(**store_kwargs):
         time.sleep(delay)
         return store(**store_kwargs)
 
-    services.result_store = slow_store
+    services.results_store_scored = slow_store

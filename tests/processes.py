@@ -26,6 +26,11 @@ def test_database_url() -> str:
     return f"postgres://{s['USER']}{password}@{s['HOST']}:{port}/{s['NAME']}"
 
 
+def worker_node() -> str:
+    """The node name start_worker gives its worker, for remote control (celery inspect/control)."""
+    return f"e2e-{os.getpid()}@{socket.gethostname()}"
+
+
 def start_worker(
     redis_url: str,
     *extra: str,
@@ -48,7 +53,7 @@ def start_worker(
     command = [
         sys.executable, "-m", "celery", "-A", app, "worker",
         "--loglevel=INFO", "--concurrency=1", "--without-mingle", "--without-gossip",
-        "-n", f"e2e-{os.getpid()}@%h", *extra,
+        "-n", worker_node(), *extra,
     ]  # fmt: skip
     output = open(log, "wb") if log else subprocess.DEVNULL
     return subprocess.Popen(

@@ -90,6 +90,24 @@ def test_only_endpoints_whose_owner_may_see_the_brand_receive_the_event(
     assert {call.args[0] for call in http.call_args_list} == {mine.url, admins.url}
 
 
+def test_a_batch_of_scored_assessments_announces_each_to_those_who_may_see_it(
+    own_brand, foreign_brand, consultant, make_scored, http
+):
+    # Scoring stores a batch of waiting assessments at once and announces them together.
+    own, foreign = make_scored(own_brand), make_scored(foreign_brand)
+    mine, admins = endpoint_for(consultant), endpoint_for(AdminFactory())
+    with mock.patch.object(webhooks, "_enqueue"):
+        created = webhooks.deliveries_create_for_scored(
+            results={own.pk: own.result_id, foreign.pk: foreign.result_id, 987654: 1}
+        )
+    made = {(d.endpoint_id, d.subject_id) for d in WebhookDelivery.objects.filter(pk__in=created)}
+    assert made == {
+        (mine.pk, own.result_id),
+        (admins.pk, own.result_id),
+        (admins.pk, foreign.result_id),
+    }
+
+
 def test_the_event_is_signed_so_the_receiver_can_verify_it(
     own_brand, consultant, make_scored, http
 ):
@@ -129,9 +147,7 @@ def test_announcing_the_same_result_twice_makes_one_delivery(
 ):
     endpoint_for(consultant)
     scored = make_scored(own_brand)
-    again = webhooks.deliveries_create_for_scored(
-        assessment_id=scored.pk, result_id=scored.result_id
-    )
+    again = webhooks.deliveries_create_for_scored(results={scored.pk: scored.result_id})
     assert again == []
     assert WebhookDelivery.objects.count() == 1
 

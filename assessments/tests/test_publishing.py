@@ -272,18 +272,31 @@ def test_rescoring_stores_a_result_on_the_new_edition_for_each_brands_latest_ass
     assert older.result.edition_id == edition.pk
 
 
-def test_the_bulk_path_stores_what_the_single_path_stores(brands_scored, draft):
+def test_rescoring_stores_what_scoring_a_submission_stored_for_the_same_benchmark(
+    brands_scored, edition, draft
+):
+    # The draft is an unchanged copy: each rescored result must equal the one its submission's
+    # scoring stored (services.assessment_score), but for the edition it is on.
     publishing.edition_publish(edition_id=draft.pk)
-    one, other = brands_scored[:2]
-    single = services.result_store(assessment=one, edition=edition_spec(draft.pk))
-    results.results_store_bulk(assessment_ids=[other.pk], edition_id=draft.pk)
-    # Same answers at another maturity would differ; compare each with its own single-path twin.
-    bulk = Result.objects.get(assessment=other, edition=draft)
-    twin = services.scorecard_for(assessment=other, edition_id=draft.pk)
-    assert bulk.explanation == twin.explain()
-    assert single.pillars.count() == bulk.pillars.count()
-    assert list(bulk.recommendations.values_list("rank", flat=True)) == list(
-        range(1, bulk.recommendations.count() + 1)
+    results.results_store_bulk(assessment_ids=[a.pk for a in brands_scored], edition_id=draft.pk)
+    for assessment in brands_scored:
+        submitted, rescored = (
+            Result.objects.get(assessment=assessment, edition=e) for e in (edition, draft)
+        )
+        for field in ("overall", "benchmark_overall", "readiness_index", "tier_key"):
+            assert getattr(rescored, field) == getattr(submitted, field), field
+        assert rescored.explanation == submitted.explanation | {"edition_id": draft.pk}
+        assert _children(rescored) == _children(submitted)
+
+
+def _children(result: Result) -> tuple[list, list]:
+    return (
+        list(result.pillars.values_list("key", "position", "score", "benchmark")),
+        list(
+            result.recommendations.values_list(
+                "rank", "bucket", "practice_key", "expected_gain", "evidence"
+            )
+        ),
     )
 
 
