@@ -172,9 +172,7 @@ class AssessmentViewSet(
             return visible.with_report()
         if self.action == "list":
             return visible.for_list()
-        return visible.select_related(
-            "brand", "category", "edition", "result"
-        ).without_explanation()
+        return visible.select_related("brand", "category", "edition", "result")
 
     def get_renderers(self):
         formats = {"list": [CSVRenderer()], "report": [CSVRenderer(), PDFRenderer()]}

@@ -100,9 +100,9 @@ def deliveries_create_for_scored(*, results: Mapping[int, int]) -> list[int]:
         return []
     assessments = {
         a.pk: a
-        for a in Assessment.objects.select_related("brand", "category", "result__edition")
-        .without_explanation()
-        .filter(pk__in=list(results))
+        for a in Assessment.objects.select_related("brand", "category", "result__edition").filter(
+            pk__in=list(results)
+        )
     }
     created: list[int] = []
     for assessment_id, result_id in results.items():

@@ -103,8 +103,8 @@ def _as_is(value: object) -> object:
 
 def _json_text(value: object) -> str | None:
     # orjson: the same JSON as json.dumps (jsonb keeps values, not text), about ten times faster
-    # on the kilobytes of explanation each result carries. Non-string keys become strings, as
-    # json.dumps makes them. None is SQL NULL, as Django stores a None JSONField.
+    # on the kilobytes of evidence a result's recommendations carry. Non-string keys become
+    # strings, as json.dumps makes them. None is SQL NULL, as Django stores a None JSONField.
     if value is None:
         return None
     return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()

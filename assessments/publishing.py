@@ -327,8 +327,8 @@ def preview_chunk(*, job_id: int, number: int) -> bool:
 def _standings_before(assessment_ids: list[int]) -> dict[int, tuple[str, Standing]]:
     """Each assessment's brand and stored standing, in two queries of plain values.
 
-    Plain values rather than model rows: a result's explanation is kilobytes of JSON that the
-    preview does not need, and thousands of row objects cost more than the scoring itself.
+    Plain values rather than model rows: thousands of row objects cost more than the scoring
+    itself.
     """
     rows = list(
         Assessment.objects.filter(pk__in=assessment_ids).values_list(

@@ -120,7 +120,6 @@ def _previous(assessment: Assessment) -> Assessment | None:
         )
         .select_related("result")
         .prefetch_related("result__pillars")
-        .without_explanation()
         .order_by("-submitted_at")
         .first()
     )

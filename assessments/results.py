@@ -66,7 +66,6 @@ def result_fields(*, assessment_id: int, edition: EditionSpec, card: Scorecard) 
         "tier_key": card.tier.key if card.tier else "",
         "tier_name": card.tier.name if card.tier else "",
         "tier_summary": card.tier.summary if card.tier else "",
-        "explanation": card.explain(),
     }
     pillars = [
         {

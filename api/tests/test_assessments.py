@@ -223,19 +223,6 @@ def test_a_list_page_takes_the_same_queries_for_3_or_30_assessments(
     assert few == many == 2
 
 
-@pytest.mark.parametrize("path", ["", "?format=csv", "{id}/report/"])
-def test_lists_and_reports_never_read_the_stored_explanation(
-    consultant_client, own_brand, make_scored, path
-):
-    assessment = make_scored(own_brand)
-    with CaptureQueriesContext(connection) as ctx:
-        response = consultant_client.get(ASSESSMENTS + path.format(id=assessment.pk))
-    assert response.status_code == 200
-    # Kilobytes of JSON per result that no list or report shows: decoding them was most of the
-    # time of a 50-item page (bench/notes/api.md).
-    assert not [q["sql"] for q in ctx.captured_queries if "explanation" in q["sql"]]
-
-
 def _report_queries(client, assessment_id: int) -> int:
     # The uncached body with the token known (api/authentication.py); a cache hit's queries are
     # in test_cache.py.

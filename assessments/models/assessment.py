@@ -34,25 +34,18 @@ class AssessmentQuerySet(models.QuerySet["Assessment"]):
         """Everything a report shows, in a fixed number of queries whatever its size."""
         return (
             # Not submitted_by: no report shows it, and each join adds to the planning time.
-            self.select_related("brand", "category", "edition", "result__edition")
-            .prefetch_related("result__pillars", "result__recommendations")
-            .without_explanation()
+            self.select_related("brand", "category", "edition", "result__edition").prefetch_related(
+                "result__pillars", "result__recommendations"
+            )
         )
 
     def for_list(self) -> AssessmentQuerySet:
         """Rows as lists show them (the API page and its CSV), reading only the columns shown.
 
-        A 50-item page builds 250 model instances: unread columns (a result's explanation is
-        kilobytes of JSON) were most of its time (bench/notes/api.md).
+        A 50-item page builds 250 model instances: unread columns were most of its time
+        (bench/notes/api.md).
         """
         return self.select_related("brand", "category", "edition", "result").only(*LIST_COLUMNS)
-
-    def without_explanation(self) -> AssessmentQuerySet:
-        """Leave out the stored explanation: kilobytes of JSON per result that no page shows.
-
-        Loading and decoding it was most of the time of a 50-item API list page (bench/).
-        """
-        return self.defer("result__explanation")
 
 
 class Assessment(models.Model):
@@ -148,7 +141,9 @@ class Result(models.Model):
     tier_key = models.SlugField(blank=True)
     tier_name = models.CharField(max_length=60, blank=True)
     tier_summary = models.TextField(blank=True)
-    explanation = models.JSONField(default=dict)
+    # No stored explanation: answers and edition never change once scored, so
+    # services.scorecard_for(...).explain() gives it again, number for number. Stored, it was
+    # 16 kB of JSON per result that nothing read, and 40% of a rescoring (bench/notes/rescoring.md).
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
