@@ -95,6 +95,27 @@ def test_a_worker_killed_mid_scoring_ten_times_loses_no_assessment(broker, tmp_p
     assert_scored_exactly_once(submitted)
 
 
+def test_a_worker_killed_while_scoring_a_batch_loses_none_of_it(broker, tmp_path):
+    spec = edition_spec(Edition.objects.current().pk)
+    category = Category.objects.get(slug="beauty")
+    # Submitted before any worker runs: the first task claims them all as one batch.
+    submitted = [submit(spec, category) for _ in range(5)]
+    worker = start_worker(broker.url, app="tests.fault_worker", env=FAULT_ENV)
+    try:
+        assert wait_for(lambda: all(being_scored(a) for a in submitted), timeout=30)
+        kill_group(worker)
+        # The batch's transaction died with it: nothing half-written, all still waiting.
+        assert [status_of(a) for a in submitted] == [Status.SUBMITTED] * 5
+        assert not Result.objects.filter(assessment__in=submitted).exists()
+        worker = start_worker(broker.url, app="tests.fault_worker", env=FAULT_ENV)
+        assert wait_for(
+            lambda: all(status_of(a) == Status.SCORED for a in submitted), timeout=60
+        ), {a.pk: status_of(a) for a in submitted}
+    finally:
+        stop(worker)
+    assert_scored_exactly_once(submitted)
+
+
 def test_submissions_while_redis_is_down_are_scored_once_it_is_back(broker, tmp_path):
     spec = edition_spec(Edition.objects.current().pk)
     category = Category.objects.get(slug="beauty")
