@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
+from itertools import chain
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -124,29 +125,37 @@ ASSESSMENT_COLUMNS = [
 ]
 
 
-def assessments_csv(assessments: Iterable[Assessment]) -> str:
-    """One row per assessment (load them with brand, category, edition and result)."""
+def assessments_csv_lines(assessments: Iterable[Assessment]) -> Iterator[str]:
+    """The list as CSV lines, the header first (load rows with brand, category, edition, result).
+
+    The header is translated when the generator is made, not when it is read: a streamed
+    response is read after the view returned, when another language may be active.
+    """
+    header = _csv_line([str(column) for column in ASSESSMENT_COLUMNS])
+    return chain([header], (_csv_line(_assessment_row(a)) for a in assessments))
+
+
+def _assessment_row(a: Assessment) -> list[object]:
+    result = a.result
+    return [
+        a.pk,
+        a.brand.name,
+        a.brand.slug,
+        a.category.slug,
+        a.status,
+        _timestamp(a.created_at),
+        _timestamp(a.submitted_at),
+        _timestamp(a.scored_at),
+        a.edition.label,
+        _number(result.overall if result else None),
+        _number(result.readiness_index if result else None),
+        result.tier_name if result else "",
+    ]
+
+
+def _csv_line(values: list[object]) -> str:
     out = io.StringIO()
-    w = csv.writer(out)
-    w.writerow([str(column) for column in ASSESSMENT_COLUMNS])
-    for a in assessments:
-        result = a.result
-        w.writerow(
-            [
-                a.pk,
-                a.brand.name,
-                a.brand.slug,
-                a.category.slug,
-                a.status,
-                _timestamp(a.created_at),
-                _timestamp(a.submitted_at),
-                _timestamp(a.scored_at),
-                a.edition.label,
-                _number(result.overall if result else None),
-                _number(result.readiness_index if result else None),
-                result.tier_name if result else "",
-            ]
-        )
+    csv.writer(out).writerow(values)
     return out.getvalue()
 
 

@@ -88,8 +88,9 @@ def test_a_report_is_in_chinese_with_english_where_no_chinese_exists(
 def test_csv_headers_follow_accept_language(consultant_client, own_brand, make_scored):
     make_scored(own_brand)
     url = "/api/v1/assessments/?format=csv"
-    zh = consultant_client.get(url, HTTP_ACCEPT_LANGUAGE="zh-Hans").content.decode()
-    en = consultant_client.get(url).content.decode()
+    zh = b"".join(consultant_client.get(url, HTTP_ACCEPT_LANGUAGE="zh-Hans").streaming_content)
+    en = b"".join(consultant_client.get(url).streaming_content)
+    zh, en = zh.decode(), en.decode()
     assert next(csv.reader(io.StringIO(zh)))[:3] == ["编号", "品牌", "品牌标识"]
     assert next(csv.reader(io.StringIO(en)))[:3] == ["id", "brand", "brand_slug"]
 
