@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api import destinations
 from api.models import WebhookDelivery, WebhookEndpoint
 from assessments.localized import shown
 from assessments.models import Assessment, Brand, Category
@@ -334,8 +335,14 @@ class AssessmentDetailSerializer(AssessmentSerializer):
 _http_only = URLValidator(schemes=["http", "https"])
 
 
+def _public_destination(url: str) -> None:
+    reason = destinations.refusal(url)
+    if reason:
+        raise serializers.ValidationError(reason)
+
+
 class WebhookEndpointInputSerializer(StrictInputSerializer):
-    url = serializers.URLField(max_length=500, validators=[_http_only])
+    url = serializers.URLField(max_length=500, validators=[_http_only, _public_destination])
     description = serializers.CharField(max_length=200, required=False, allow_blank=True)
     is_active = serializers.BooleanField(required=False)
 

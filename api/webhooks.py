@@ -24,6 +24,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from api import destinations
 from api.models import WebhookDelivery, WebhookEndpoint
 from assessments.models import Assessment
 
@@ -170,6 +171,8 @@ def retry_delay(retries: int) -> int:
 class Outcome:
     status_code: int | None
     error: str
+    # Refused before sending (api/destinations.py): no later attempt would be sent either.
+    permanent: bool = False
 
     @property
     def succeeded(self) -> bool:
@@ -178,6 +181,8 @@ class Outcome:
     @property
     def retryable(self) -> bool:
         code = self.status_code
+        if self.permanent:
+            return False
         return code is None or code >= 500 or code in (408, 429)
 
 
@@ -195,7 +200,8 @@ def delivery_attempt(*, delivery_id: int, final: bool) -> WebhookDelivery | None
         outcome = Outcome(None, "The endpoint was disabled before the event could be sent.")
         _record(delivery, outcome, Status.FAILED)
         return delivery
-    outcome = _post(delivery)
+    refused = destinations.refusal(delivery.endpoint.url)
+    outcome = Outcome(None, refused, permanent=True) if refused else _post(delivery)
     if outcome.succeeded:
         _record(delivery, outcome, Status.SUCCEEDED)
     elif outcome.retryable and not final:

@@ -267,6 +267,9 @@ API_MAX_ANSWERS = env_int("API_MAX_ANSWERS", 200)
 # requests' (connect, read) timeouts: both well under the task's soft time limit below.
 WEBHOOK_CONNECT_TIMEOUT = env_int("WEBHOOK_CONNECT_TIMEOUT", 5)
 WEBHOOK_READ_TIMEOUT = env_int("WEBHOOK_READ_TIMEOUT", 10)
+# Off: webhook URLs whose host resolves to a loopback, private, link-local or otherwise
+# non-public address are refused (api/destinations.py). On for receivers on your own network.
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
 # Attempts after the first; the delay doubles from WEBHOOK_RETRY_DELAY up to WEBHOOK_RETRY_MAX_DELAY
 # (30 s, 1 min, 2 min, ... about 1 hour in all with the defaults).
 WEBHOOK_MAX_RETRIES = env_int("WEBHOOK_MAX_RETRIES", 6)

@@ -9,7 +9,7 @@ from unittest import mock
 import pytest
 import requests
 
-from api import webhooks
+from api import destinations, webhooks
 from api.models import WebhookDelivery, WebhookEndpoint
 from api.tasks import deliver_webhook_task
 from assessments.tests.factories import AdminFactory, UserFactory, consultant_for
@@ -32,7 +32,11 @@ class FakeResponse:
 @pytest.fixture
 def http():
     """requests.post as the webhook service calls it; answers 200 unless a test says otherwise."""
-    with mock.patch.object(webhooks.requests, "post", return_value=FakeResponse(200)) as post:
+    # The receivers' names resolve to a public address (example.com's), whatever this machine's DNS.
+    with (
+        mock.patch.object(webhooks.requests, "post", return_value=FakeResponse(200)) as post,
+        mock.patch.object(destinations, "resolve", return_value={"93.184.215.14"}),
+    ):
         yield post
 
 
@@ -52,6 +56,42 @@ def test_the_secret_is_shown_once_on_create(consultant_client):
     read = consultant_client.get(f"{WEBHOOKS}{created.json()['id']}/").json()
     assert "secret" not in read
     assert all("secret" not in row for row in consultant_client.get(WEBHOOKS).json()["results"])
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:6379/",
+        "http://localhost:8000/hook",
+        "http://169.254.169.254/latest/meta-data/",
+        "https://10.1.2.3/h",
+        "http://[::1]/h",
+        "http://[::ffff:192.168.0.1]/h",
+    ],
+)
+def test_an_address_off_the_public_internet_is_refused_naming_the_url(consultant_client, url):
+    # The service would otherwise post into its own network, and the delivery log would show
+    # the owner an excerpt of what answered there.
+    response = consultant_client.post(WEBHOOKS, {"url": url}, format="json")
+    assert response.status_code == 400
+    assert "not a public internet address" in response.json()["url"][0]
+    assert not WebhookEndpoint.objects.exists()
+
+
+def test_a_private_address_is_accepted_when_the_settings_allow_it(consultant_client, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
+    response = consultant_client.post(WEBHOOKS, {"url": "http://10.1.2.3/h"}, format="json")
+    assert response.status_code == 201
+
+
+def test_a_name_that_moved_to_a_private_address_is_not_sent_to(pending, http):
+    # Registered while public; before an attempt the name resolves to the private network.
+    with mock.patch.object(destinations, "resolve", return_value={"10.0.0.7"}):
+        deliver_webhook_task.apply(args=[pending.pk])
+    pending.refresh_from_db()
+    assert http.call_count == 0
+    assert (pending.status, pending.attempts) == ("failed", 1)
+    assert "not a public internet address" in pending.last_error
 
 
 @pytest.mark.parametrize(
