@@ -1,6 +1,6 @@
 """Scorecards stored as result rows, many at a time: a batch of submissions, or rescoring.
 
-Every result is stored as result_fields defines it (result_rows gives the same as model
+Every result is stored as result_fields defines it (as_rows gives the same as model
 instances), so a result looks the same however it was written.
 """
 
@@ -55,7 +55,7 @@ def result_fields(*, assessment_id: int, edition: EditionSpec, card: Scorecard) 
 
     A new column of Result, PillarResult or Recommendation gets its value here. Plain values
     rather than model instances, so that rescoring can COPY them without building seventeen
-    model instances per assessment (bench/notes/rescoring.md); result_rows makes instances.
+    model instances per assessment (bench/notes/rescoring.md); as_rows makes instances.
     """
     result = {
         "assessment_id": assessment_id,
@@ -98,12 +98,8 @@ def result_fields(*, assessment_id: int, edition: EditionSpec, card: Scorecard) 
     return ResultFields(result, pillars, recommendations)
 
 
-def result_rows(*, assessment_id: int, edition: EditionSpec, card: Scorecard) -> ResultRows:
-    """The unsaved rows of a scorecard; the children point at the result, saved before them."""
-    return _as_rows(result_fields(assessment_id=assessment_id, edition=edition, card=card))
-
-
-def _as_rows(fields: ResultFields) -> ResultRows:
+def as_rows(fields: ResultFields) -> ResultRows:
+    """The same rows as unsaved model instances; the children point at the result."""
     result = Result(**fields.result)
     return ResultRows(
         result,
@@ -253,7 +249,7 @@ def _results_on_edition(
 def _insert_result_fields(rows: Sequence[ResultFields]) -> dict[int, int]:
     """Write the rows; returns the new result's id of each assessment."""
     if connection.vendor != "postgresql":
-        built = [_as_rows(fields) for fields in rows]
+        built = [as_rows(fields) for fields in rows]
         Result.objects.bulk_create([r.result for r in built])
         PillarResult.objects.bulk_create([p for r in built for p in r.pillars])
         Recommendation.objects.bulk_create([c for r in built for c in r.recommendations])

@@ -1,5 +1,5 @@
 """The fast bulk path (COPY of plain values, answers aggregated by PostgreSQL) stores exactly
-what result_rows defines, field by field."""
+what as_rows makes of result_fields, field by field."""
 
 from __future__ import annotations
 
@@ -60,12 +60,13 @@ def _as_stored(field: models.Field, value: object) -> object:
     return json.loads(json.dumps(value)) if isinstance(field, models.JSONField) else value
 
 
-def test_the_bulk_path_stores_every_field_that_result_rows_holds(assessment, published):
+def test_the_bulk_path_stores_every_field_of_the_model_rows(assessment, published):
     assert results.results_store_bulk(assessment_ids=[assessment.pk], edition_id=published.pk) == 1
 
     new_spec = edition_spec(published.pk)
     [(_, card)] = results.scorecards_for_ids([assessment.pk], new_spec)
-    expected = results.result_rows(assessment_id=assessment.pk, edition=new_spec, card=card)
+    fields = results.result_fields(assessment_id=assessment.pk, edition=new_spec, card=card)
+    expected = results.as_rows(fields)
     stored = Result.objects.get(assessment=assessment, edition=published)
     assert _stored(stored) == _stored(expected.result)
     assert [_stored(p) for p in stored.pillars.all()] == [_stored(p) for p in expected.pillars]
