@@ -12,7 +12,18 @@ purpose is to stop runaway clients rather than meter them exactly, that is an ac
 
 from __future__ import annotations
 
-from rest_framework.throttling import UserRateThrottle
+from rest_framework.throttling import BaseThrottle, UserRateThrottle
+
+
+def client_address(request) -> str:
+    """The client's address, as every throttle and the login lockout (django-axes) see it.
+
+    DRF's rule under REST_FRAMEWORK["NUM_PROXIES"] (TRUSTED_PROXY_COUNT): the connection's
+    address when no proxy is trusted; behind N trusted proxies, the address the outermost of
+    them saw, N entries from the right of X-Forwarded-For. Entries further left were written by
+    the client and are never trusted.
+    """
+    return BaseThrottle().get_ident(request)
 
 
 class FixedWindowUserThrottle(UserRateThrottle):

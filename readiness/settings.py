@@ -220,7 +220,13 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- REST API ----------------------------------------------------------------------------------
+# How many proxies in front of the service append the client's address to X-Forwarded-For (the
+# TLS-terminating proxy of a production setup: 1). At 0 the connection's address is the client's
+# and X-Forwarded-For, which any client can write, is ignored. Throttles and the login lockout
+# both key on the address this gives (api/throttling.client_address).
+TRUSTED_PROXY_COUNT = max(0, env_int("TRUSTED_PROXY_COUNT", 0))
 REST_FRAMEWORK = {
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.authentication.CachedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
@@ -317,6 +323,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
 # JSON for the API, axes' plain message for the web login.
 AXES_LOCKOUT_CALLABLE = "api.lockout.lockout_response"
+# The same client address as the throttles (TRUSTED_PROXY_COUNT), not axes' own reading.
+AXES_CLIENT_IP_CALLABLE = "api.throttling.client_address"
 
 # --- Security behind a proxy -------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -27,8 +27,9 @@ def lockout_after_3(settings):
     settings.AXES_COOLOFF_TIME = 2
 
 
-def _login(username: str, password: str, address: str = "10.0.0.1"):
-    return APIClient(REMOTE_ADDR=address).post(
+def _login(username: str, password: str, address: str = "10.0.0.1", forwarded_for: str = ""):
+    headers = {"HTTP_X_FORWARDED_FOR": forwarded_for} if forwarded_for else {}
+    return APIClient(REMOTE_ADDR=address, **headers).post(
         TOKEN, {"username": username, "password": password}, format="json"
     )
 
@@ -87,6 +88,32 @@ def test_the_token_endpoint_is_throttled(user, monkeypatch):
     throttled = _login("li", PASSWORD)
     assert throttled.status_code == 429
     assert "throttled" in throttled.json()["detail"].lower()
+
+
+def test_a_client_cannot_dodge_the_token_throttle_by_writing_x_forwarded_for(user, monkeypatch):
+    # No proxy is trusted by default: the header is the client's own word.
+    monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, "token", "2/minute")
+    for n in range(2):
+        assert _login("li", PASSWORD, forwarded_for=f"198.51.100.{n}").status_code == 200
+    assert _login("li", PASSWORD, forwarded_for="198.51.100.9").status_code == 429
+
+
+@pytest.fixture
+def behind_one_proxy(settings, lockout_after_3):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+
+
+def test_behind_a_trusted_proxy_each_client_is_locked_out_on_its_own_address(
+    user, behind_one_proxy
+):
+    proxy = "10.0.0.9"
+    for _ in range(3):  # the proxy appends the real client, 203.0.113.7, after what it wrote
+        _login("li", "wrong", address=proxy, forwarded_for="192.0.2.1, 203.0.113.7")
+    assert _login("li", PASSWORD, address=proxy, forwarded_for="203.0.113.7").status_code == 429
+    spoofed = "203.0.113.50, 203.0.113.7"  # what the client writes first changes nothing
+    assert _login("li", PASSWORD, address=proxy, forwarded_for=spoofed).status_code == 429
+    # Another client through the same proxy is not locked out with it.
+    assert _login("li", PASSWORD, address=proxy, forwarded_for="198.51.100.4").status_code == 200
 
 
 def test_anonymous_calls_are_401_with_a_token_challenge(db):
