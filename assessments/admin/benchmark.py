@@ -10,7 +10,12 @@ from modeltranslation.admin import (
     TranslationTabularInline,
 )
 
-from assessments.admin.parts import EditionPartAdmin, EditionPartInline, SameEditionFormSet
+from assessments.admin.parts import (
+    EditionPartAdmin,
+    EditionPartInline,
+    SameEditionFormSet,
+    SearchInEveryLanguage,
+)
 from assessments.models import (
     Category,
     Choice,
@@ -24,7 +29,7 @@ from assessments.models import (
 
 
 @admin.register(Category)
-class CategoryAdmin(TranslationAdmin):
+class CategoryAdmin(SearchInEveryLanguage, TranslationAdmin):
     list_display = ["name", "slug", "is_fallback", "position"]
     list_editable = ["position"]
     search_fields = ["name", "slug"]

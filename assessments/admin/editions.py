@@ -21,7 +21,7 @@ from modeltranslation.admin import (
 from simple_history.admin import SimpleHistoryAdmin
 
 from assessments import publishing
-from assessments.admin.parts import EditionPartInline, in_published_edition
+from assessments.admin.parts import EditionPartInline, SearchInEveryLanguage, in_published_edition
 from assessments.editions import edition_spec
 from assessments.models import ContextFigure, Edition, EditionJob, Pillar, Tier
 
@@ -51,7 +51,7 @@ class ContextFigureInline(EditionPartInline, TranslationStackedInline):
 
 
 @admin.register(Edition)
-class EditionAdmin(SimpleHistoryAdmin, TranslationAdmin):
+class EditionAdmin(SearchInEveryLanguage, SimpleHistoryAdmin, TranslationAdmin):
     list_display = ["label", "status", "is_current", "based_on", "created_at", "published_at"]
     list_filter = ["status", "is_current"]
     list_select_related = ["based_on"]

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.forms.models import BaseInlineFormSet
 from modeltranslation.admin import TranslationAdmin
+from modeltranslation.utils import build_localized_fieldname
 from simple_history.admin import SimpleHistoryAdmin
 
 from assessments.models import Edition, EditionPart
+from assessments.translation import TRANSLATED_FIELDS
 
 READ_ONLY_HINT = (
     "This row belongs to a published edition and is read-only. To change it, open its edition "
@@ -49,7 +52,23 @@ class SameEditionFormSet(BaseInlineFormSet):
         return form
 
 
-class EditionPartAdmin(SimpleHistoryAdmin, TranslationAdmin):
+class SearchInEveryLanguage:
+    """The changelist search finds a translated text in English or in Chinese, whichever
+    language the admin reads the admin in: modeltranslation searches only the active one's
+    column, so an English-speaking admin could not find a row by its Chinese text."""
+
+    def get_search_fields(self, request) -> list[str]:
+        translated = TRANSLATED_FIELDS.get(self.model, ())
+        fields: list[str] = []
+        for name in super().get_search_fields(request):
+            if name in translated:
+                fields += [build_localized_fieldname(name, code) for code, _ in settings.LANGUAGES]
+            else:
+                fields.append(name)
+        return fields
+
+
+class EditionPartAdmin(SearchInEveryLanguage, SimpleHistoryAdmin, TranslationAdmin):
     """Rows of published editions are read-only; the History button shows who changed what.
 
     Translated texts (assessments/translation.py) show as two fields, English (required) first,

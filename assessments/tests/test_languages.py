@@ -214,3 +214,20 @@ def test_an_invalid_answer_is_explained_in_chinese(web, brand, beauty):
     answer = web.post(response.url, {"version": version, "msg-response-share": "140"})
     assert answer.status_code == 400
     assert "请输入 0 到 100 之间的百分比。" in answer.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path,query,expected",
+    [
+        ("category", "美妆", "beauty"),  # Chinese, searched by an admin reading English
+        ("tier", "领先", "leader"),
+        ("tier", "Leader", "leader"),  # English still found
+    ],
+)
+def test_the_admin_search_finds_a_text_in_either_language(
+    admin_client, edition, path, query, expected
+):
+    response = admin_client.get(f"/admin/assessments/{path}/", {"q": query})
+    assert response.status_code == 200
+    found = response.context["cl"].result_list
+    assert expected in {getattr(row, "slug", None) or row.key for row in found}
