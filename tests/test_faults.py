@@ -53,6 +53,13 @@ def being_scored(assessment: Assessment) -> bool:
         return status_of(assessment) == Status.SUBMITTED and not list(free.values_list("pk"))
 
 
+def wait_until_scored(assessments: list[Assessment], *, timeout: float) -> None:
+    scored = wait_for(
+        lambda: all(status_of(a) == Status.SCORED for a in assessments), timeout=timeout
+    )
+    assert scored, {a.pk: status_of(a) for a in assessments}
+
+
 def assert_scored_exactly_once(assessments: list[Assessment]) -> None:
     for a in assessments:
         a.refresh_from_db()
@@ -87,15 +94,13 @@ def test_a_worker_killed_mid_scoring_ten_times_loses_no_assessment(broker, tmp_p
                 # The whole worker dies unacknowledged: a new worker restores the message.
                 kill_group(worker)
                 worker = start_worker(broker.url, app="tests.fault_worker", env=FAULT_ENV)
-        assert wait_for(
-            lambda: all(status_of(a) == Status.SCORED for a in submitted), timeout=120
-        ), {a.pk: status_of(a) for a in submitted}
+        wait_until_scored(submitted, timeout=120)
     finally:
         stop(worker)
     assert_scored_exactly_once(submitted)
 
 
-def test_a_worker_killed_while_scoring_a_batch_loses_none_of_it(broker, tmp_path):
+def test_a_worker_killed_while_scoring_a_batch_loses_none_of_it(broker):
     spec = edition_spec(Edition.objects.current().pk)
     category = Category.objects.get(slug="beauty")
     # Submitted before any worker runs: the first task claims them all as one batch.
@@ -108,9 +113,7 @@ def test_a_worker_killed_while_scoring_a_batch_loses_none_of_it(broker, tmp_path
         assert [status_of(a) for a in submitted] == [Status.SUBMITTED] * 5
         assert not Result.objects.filter(assessment__in=submitted).exists()
         worker = start_worker(broker.url, app="tests.fault_worker", env=FAULT_ENV)
-        assert wait_for(
-            lambda: all(status_of(a) == Status.SCORED for a in submitted), timeout=60
-        ), {a.pk: status_of(a) for a in submitted}
+        wait_until_scored(submitted, timeout=60)
     finally:
         stop(worker)
     assert_scored_exactly_once(submitted)
@@ -127,9 +130,7 @@ def test_submissions_while_redis_is_down_are_scored_once_it_is_back(broker, tmp_
     # -B runs Celery beat inside the worker: the reconciler finds the waiting submissions.
     worker = start_worker(broker.url, "-B", "--schedule", str(tmp_path / "beat-schedule"), env=env)
     try:
-        assert wait_for(
-            lambda: all(status_of(a) == Status.SCORED for a in submitted), timeout=60
-        ), {a.pk: status_of(a) for a in submitted}
+        wait_until_scored(submitted, timeout=60)
     finally:
         stop(worker)
     assert_scored_exactly_once(submitted)
