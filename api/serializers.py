@@ -16,9 +16,9 @@ from rest_framework import serializers
 
 from api import destinations
 from api.models import WebhookDelivery, WebhookEndpoint
+from assessments.core.texts import Text
 from assessments.localized import shown
 from assessments.models import Assessment, Brand, Category
-from assessments.texts import Text
 
 SERVICE_OWNED = _("This field cannot be written: it is unknown, or set by the service.")
 
@@ -26,7 +26,7 @@ SERVICE_OWNED = _("This field cannot be written: it is unknown, or set by the se
 class TextField(serializers.CharField):
     """A benchmark text in the request's language (Accept-Language), English where there is no
     Chinese. Benchmark rows read from the database are already in it (django-modeltranslation);
-    report rows carry both languages (assessments.texts.Text) and are resolved here."""
+    report rows carry both languages (assessments.core.texts.Text) and are resolved here."""
 
     def to_representation(self, value: object) -> str:
         return shown(value) if isinstance(value, Text) else super().to_representation(value)

@@ -31,7 +31,7 @@ from api.models import WebhookEndpoint
 from api.pagination import BoundedPageNumberPagination
 from api.renderers import CSVRenderer, PDFRenderer
 from assessments import exports, services
-from assessments.answers import AnswerErrors
+from assessments.core.answers import AnswerErrors
 from assessments.models import Assessment, Category, Edition, Question
 from assessments.reports import report_for
 

@@ -6,9 +6,9 @@ from django.db import transaction
 
 from assessments import generations, services
 from assessments.accounts import Role, user_create
+from assessments.core.specs import EditionSpec, QuestionType
 from assessments.editions import edition_spec
 from assessments.models import Brand, Category, Edition
-from assessments.specs import EditionSpec, QuestionType
 
 DEMO_PASSWORD = "demo-readiness"
 # (brand slug, brand name, category slug, maturity of each successive assessment, 0 to 1)

@@ -8,8 +8,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import translation
 
-from assessments.models import Edition, Practice, Question
-from assessments.specs import (
+from assessments.core.specs import (
     ChoiceSpec,
     CitationSpec,
     EditionSpec,
@@ -19,7 +18,8 @@ from assessments.specs import (
     QuestionType,
     TierSpec,
 )
-from assessments.texts import EditionTexts, TextPath, text
+from assessments.core.texts import EditionTexts, TextPath, text
+from assessments.models import Edition, Practice, Question
 
 
 def edition_spec(edition_id: int) -> EditionSpec:

@@ -16,10 +16,10 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from assessments.core.texts import Text
 from assessments.localized import shown
 from assessments.models import Assessment
 from assessments.reports import Report
-from assessments.texts import Text
 
 
 def _number(value: float | None, digits: int = 1) -> str:

@@ -16,11 +16,11 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from assessments.answers import InvalidAnswer, normalize_answer
+from assessments.core.answers import InvalidAnswer, normalize_answer
+from assessments.core.presentation import benchmark_citation
+from assessments.core.specs import EditionSpec, QuestionType
 from assessments.localized import marked, row_text
 from assessments.models import Brand, Category, Citation, Question
-from assessments.presentation import benchmark_citation
-from assessments.specs import EditionSpec, QuestionType
 
 # Not a valid slug, so it can never collide with a choice value of the edition.
 NA = "n/a"

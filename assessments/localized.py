@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext
 
-from assessments.texts import Text, text
+from assessments.core.texts import Text, text
 
 
 def row_text(row: object, name: str) -> Text:

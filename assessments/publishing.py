@@ -17,10 +17,10 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from assessments import edition_checks as checks
 from assessments import generations, results
+from assessments.core import edition_checks as checks
+from assessments.core.impact import ImpactSummary, ImpactTally, Standing, merged, standing_of
 from assessments.editions import edition_spec
-from assessments.impact import ImpactSummary, ImpactTally, Standing, merged, standing_of
 from assessments.models import (
     Assessment,
     Choice,

@@ -10,10 +10,10 @@ from datetime import datetime
 
 from django.db.models import Count, Q
 
-from assessments.benchmark import Basis
+from assessments.core.prevalence import Basis
+from assessments.core.texts import EditionTexts, Text
 from assessments.editions import edition_spec_of
 from assessments.models import Assessment, ContextFigure, Practice, Recommendation
-from assessments.texts import EditionTexts, Text
 
 # Fewer peers than this and a percentile would let a brand read a competitor's score off it.
 MIN_PEER_BRANDS = 5

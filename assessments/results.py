@@ -15,8 +15,11 @@ import orjson
 from django.db import IntegrityError, connection, transaction
 from django.db.models import BigIntegerField, Case, Value, When
 
-from assessments.benchmark import ResolvedPrevalence, resolve_prevalence
 from assessments.bulk_insert import copy_fields, reserve_ids
+from assessments.core.prevalence import ResolvedPrevalence, resolve_prevalence
+from assessments.core.recommendations import recommend
+from assessments.core.scoring import Scorecard, score
+from assessments.core.specs import EditionSpec
 from assessments.editions import edition_spec
 from assessments.models import (
     Answer,
@@ -27,9 +30,6 @@ from assessments.models import (
     Recommendation,
     Result,
 )
-from assessments.recommendations import recommend
-from assessments.scoring import Scorecard, score
-from assessments.specs import EditionSpec
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,9 @@ from django.utils.translation import gettext
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from assessments import generations
-from assessments.answers import validate_answers
+from assessments.core.answers import validate_answers
+from assessments.core.scoring import Scorecard, score
+from assessments.core.specs import EditionSpec
 from assessments.editions import edition_spec, edition_spec_for
 from assessments.models import (
     Answer,
@@ -31,9 +33,7 @@ from assessments.models import (
     Question,
 )
 from assessments.results import results_store_scored
-from assessments.scoring import Scorecard, score
 from assessments.signals import assessments_scored
-from assessments.specs import EditionSpec
 
 logger = logging.getLogger(__name__)
 Status = Assessment.Status

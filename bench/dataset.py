@@ -19,8 +19,9 @@ from django.utils import timezone
 
 from assessments import results
 from assessments.accounts import Role, user_create
-from assessments.answers import validate_answers
 from assessments.bulk_insert import copy_rows, reserve_ids
+from assessments.core.answers import validate_answers
+from assessments.core.specs import EditionSpec
 from assessments.demo import answers_at
 from assessments.editions import edition_spec
 from assessments.models import (
@@ -34,7 +35,6 @@ from assessments.models import (
     Recommendation,
     Result,
 )
-from assessments.specs import EditionSpec
 
 # Not "bench-": the API and Celery items' brands (bench-api-1, bench-celery) start with that, and
 # counting them as the portfolio's left it short of n.

@@ -6,11 +6,11 @@ import statistics
 import time
 import timeit
 
+from assessments.core.recommendations import recommend
+from assessments.core.scoring import score
 from assessments.demo import answers_at
 from assessments.editions import edition_spec
 from assessments.models import Edition
-from assessments.recommendations import recommend
-from assessments.scoring import score
 from bench.core import Context, Figure, Section
 
 TARGET_MICROSECONDS = 200

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from assessments import services
+from assessments.core.scoring import score
 from assessments.demo import answers_at
 from assessments.editions import edition_spec
 from assessments.models import Assessment, Category, Edition, Result
-from assessments.scoring import score
 from assessments.tests.factories import BrandFactory, UserFactory
 from readiness.celery import app as celery_app
 from tests.processes import start_worker, stop, wait_for

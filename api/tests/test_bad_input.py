@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from assessments.core.specs import QuestionType
 from assessments.models import Answer, Assessment
-from assessments.specs import QuestionType
 
 ASSESSMENTS = "/api/v1/assessments/"
 

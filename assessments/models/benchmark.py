@@ -12,7 +12,7 @@ from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from assessments import edition_checks as checks
+from assessments.core import edition_checks as checks
 
 READ_ONLY_MESSAGE = (
     "Edition {label!r} is published and read-only. Create a draft from it, change the draft and "

@@ -6,8 +6,8 @@ from django import template
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from assessments import presentation
-from assessments.charts import Series, radar_svg
+from assessments.core import presentation
+from assessments.core.charts import Series, radar_svg
 from assessments.localized import shown
 from assessments.reports import Report
 

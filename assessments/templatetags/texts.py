@@ -8,9 +8,9 @@ from __future__ import annotations
 from django import template
 from django.utils.safestring import SafeString
 
+from assessments.core.texts import Text
 from assessments.localized import marked, row_text
 from assessments.localized import shown as localized_shown
-from assessments.texts import Text
 
 register = template.Library()
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from hypothesis import strategies as st
 
-from assessments.specs import (
+from assessments.core.specs import (
     NO,
     YES,
     ChoiceSpec,

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assessments.answers import AnswerErrors, answer_level, validate_answers
-from assessments.specs import EditionSpec
+from assessments.core.answers import AnswerErrors, answer_level, validate_answers
+from assessments.core.specs import EditionSpec
 from assessments.tests.edition_builders import (
     EXAMPLE_ANSWERS,
     answers_for,

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from assessments.charts import CENTRE_X, CENTRE_Y, RADIUS, Series, point, radar_svg
+from assessments.core.charts import CENTRE_X, CENTRE_Y, RADIUS, Series, point, radar_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 LABELS = ["Messaging", "Payments", "Social commerce", "Live streaming", "Reviews", "Integration"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from assessments import edition_checks as checks
-from assessments.edition_checks import (
+from assessments.core import edition_checks as checks
+from assessments.core.edition_checks import (
     ChoiceRow,
     CitationRow,
     EditionRows,

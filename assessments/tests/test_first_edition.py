@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assessments.benchmark import Basis, resolve_prevalence
+from assessments.core.prevalence import Basis, resolve_prevalence
 from assessments.models import Category, Citation, ContextFigure, Edition, Question
 
 pytestmark = pytest.mark.django_db

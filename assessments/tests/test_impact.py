@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assessments.impact import ImpactTally, Mover, Standing, merged, standing_of
-from assessments.scoring import score
+from assessments.core.impact import ImpactTally, Mover, Standing, merged, standing_of
+from assessments.core.scoring import score
 from assessments.tests.edition_builders import EXAMPLE_ANSWERS, example_edition
 
 # (id, brand, before, after)

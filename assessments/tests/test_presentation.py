@@ -6,8 +6,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from assessments import presentation
-from assessments.specs import ChoiceSpec, QuestionSpec, QuestionType
+from assessments.core import presentation
+from assessments.core.specs import ChoiceSpec, QuestionSpec, QuestionType
 
 
 def cite(percent, category, statement="s", source="L2", year=2017):

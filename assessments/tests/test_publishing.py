@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from assessments import publishing, results, services
+from assessments.core.scoring import score
 from assessments.editions import edition_spec
 from assessments.models import (
     Assessment,
@@ -24,7 +25,6 @@ from assessments.models import (
     Tier,
 )
 from assessments.reports import report_for
-from assessments.scoring import score
 from assessments.tests.factories import AdminFactory, BrandFactory, scored_assessment
 
 pytestmark = pytest.mark.django_db

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assessments.benchmark import Basis, ResolvedPrevalence, resolve_prevalence
-from assessments.recommendations import priority_bucket, recommend
-from assessments.scoring import score
-from assessments.specs import EditionSpec, PillarSpec, QuestionSpec, QuestionType
+from assessments.core.prevalence import Basis, ResolvedPrevalence, resolve_prevalence
+from assessments.core.recommendations import priority_bucket, recommend
+from assessments.core.scoring import score
+from assessments.core.specs import EditionSpec, PillarSpec, QuestionSpec, QuestionType
 from assessments.tests.edition_builders import (
     EXAMPLE_ANSWERS,
     edition,

@@ -10,9 +10,9 @@ from django.db import connection, models
 
 from assessments import publishing, results, services
 from assessments.bulk_insert import copy_fields
+from assessments.core.scoring import score
 from assessments.editions import edition_spec
 from assessments.models import Assessment, PillarResult, Result
-from assessments.scoring import score
 from assessments.tests.factories import BrandFactory, scored_assessment
 
 pytestmark = pytest.mark.django_db

@@ -9,12 +9,12 @@ from django.utils import timezone
 
 from assessments import results as results_module
 from assessments import services
-from assessments.answers import AnswerErrors
+from assessments.core.answers import AnswerErrors
+from assessments.core.recommendations import recommend
+from assessments.core.scoring import score
 from assessments.demo import answers_at
 from assessments.editions import edition_spec
 from assessments.models import Assessment, Result
-from assessments.recommendations import recommend
-from assessments.scoring import score
 from assessments.signals import assessments_scored
 from assessments.tasks import score_assessment_task
 from assessments.tests.factories import AssessmentFactory, BrandFactory, UserFactory

@@ -6,7 +6,7 @@ import pickle
 
 import pytest
 
-from assessments.texts import EditionTexts, Text, is_chinese
+from assessments.core.texts import EditionTexts, Text, is_chinese
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "zh-Hans", "zh-cn", "zh", "ZH-HANT"])

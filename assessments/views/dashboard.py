@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from assessments import services
+from assessments.core.presentation import steps
 from assessments.editions import edition_spec, edition_spec_of
 from assessments.forms import StartForm
 from assessments.models import Assessment, Brand, Membership, Question
-from assessments.presentation import steps
 
 
 @login_required

@@ -17,11 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments import services
-from assessments.answers import AnswerErrors
-from assessments.editions import edition_spec
-from assessments.forms import NA, StepForm, step_questions
-from assessments.models import Assessment
-from assessments.presentation import (
+from assessments.core.answers import AnswerErrors
+from assessments.core.presentation import (
     display_answer,
     pillar_counts,
     progress,
@@ -29,8 +26,11 @@ from assessments.presentation import (
     steps,
     unanswered,
 )
-from assessments.specs import EditionSpec, QuestionSpec, QuestionType
-from assessments.texts import Text
+from assessments.core.specs import EditionSpec, QuestionSpec, QuestionType
+from assessments.core.texts import Text
+from assessments.editions import edition_spec
+from assessments.forms import NA, StepForm, step_questions
+from assessments.models import Assessment
 from assessments.views.access import managed_assessment
 
 TAMPERED = _(

@@ -7,8 +7,8 @@ import math
 import pytest
 from hypothesis import given
 
-from assessments.benchmark import Basis, resolve_prevalence
-from assessments.specs import EditionSpec, PillarSpec
+from assessments.core.prevalence import Basis, resolve_prevalence
+from assessments.core.specs import EditionSpec, PillarSpec
 from assessments.tests.edition_builders import categories, citation, edition, editions, practice
 
 SOCIAL = PillarSpec("social", "Social", 1.0)

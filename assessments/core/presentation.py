@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from assessments.specs import ChoiceSpec, EditionSpec, QuestionSpec, QuestionType
+from assessments.core.specs import ChoiceSpec, EditionSpec, QuestionSpec, QuestionType
 
 
 def gettext_noop(message: str) -> str:

@@ -20,7 +20,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import TypeVar
 
-from assessments.texts import NO_TEXTS, EditionTexts
+from assessments.core.texts import NO_TEXTS, EditionTexts
 
 # Citations are percentages; shares and levels are fractions of this.
 PERCENT_SCALE = 100.0

@@ -16,9 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from assessments.benchmark import Basis
-from assessments.scoring import SCORE_SCALE, PillarScore, PracticeScore, Scorecard
-from assessments.specs import MAX_LEVEL, CitationSpec, EditionSpec
+from assessments.core.prevalence import Basis
+from assessments.core.scoring import SCORE_SCALE, PillarScore, PracticeScore, Scorecard
+from assessments.core.specs import MAX_LEVEL, CitationSpec, EditionSpec
 
 # Recommendations are split into this many priority buckets, "P1" (first) to "P4".
 BUCKETS = 4

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from assessments.scoring import Scorecard
+from assessments.core.scoring import Scorecard
 
 # Tier movers listed in a preview; the counts always cover everyone. A preview is read by a
 # person: past this many names, the counts say more than the list.

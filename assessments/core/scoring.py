@@ -26,9 +26,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from assessments.answers import InvalidAnswer, answer_level
-from assessments.benchmark import ResolvedPrevalence, resolve_prevalence
-from assessments.specs import (
+from assessments.core.answers import InvalidAnswer, answer_level
+from assessments.core.prevalence import ResolvedPrevalence, resolve_prevalence
+from assessments.core.specs import (
     CitationSpec,
     EditionSpec,
     PillarSpec,

@@ -28,7 +28,7 @@ from enum import StrEnum
 from statistics import fmean
 from types import MappingProxyType
 
-from assessments.specs import CitationSpec, EditionSpec, PracticeSpec
+from assessments.core.specs import CitationSpec, EditionSpec, PracticeSpec
 
 
 class Basis(StrEnum):

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import cast
 
-from assessments.specs import (
+from assessments.core.specs import (
     MAX_LEVEL,
     NO,
     PERCENT_SCALE,
