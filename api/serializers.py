@@ -296,7 +296,7 @@ class ReportEditionSerializer(serializers.Serializer):
 
 
 class ReportSerializer(serializers.Serializer):
-    """The report of a scored assessment, from assessments.reports.report_for()."""
+    """The report of a scored assessment, from assessments.report_data.report_for()."""
 
     assessment = AssessmentSerializer()
     overall = serializers.FloatField(allow_null=True)

@@ -30,10 +30,10 @@ from api.filters import AssessmentFilter
 from api.models import WebhookEndpoint
 from api.pagination import BoundedPageNumberPagination
 from api.renderers import CSVRenderer, PDFRenderer
-from assessments import exports, services
+from assessments import downloads, services
 from assessments.core.answers import AnswerErrors
 from assessments.models import Assessment, Category, Edition, Question
-from assessments.reports import report_for
+from assessments.report_data import report_for
 
 # Ids are integers in the URL as in the schema: anything else matches no route (a JSON 404,
 # readiness/urls.py) instead of reaching the database as a string.
@@ -202,7 +202,7 @@ class AssessmentViewSet(
             return super().list(request, *args, **kwargs)
         rows = self.filter_queryset(self.get_queryset()).iterator(chunk_size=EXPORT_CHUNK_ROWS)
         response = StreamingHttpResponse(
-            (line.encode() for line in exports.assessments_csv_lines(rows)),
+            (line.encode() for line in downloads.assessments_csv_lines(rows)),
             content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = 'attachment; filename="assessments.csv"'
@@ -284,7 +284,7 @@ class AssessmentViewSet(
         report = report_for(assessment)
         fmt = request.accepted_renderer.format
         if fmt in ("csv", "pdf"):
-            content = exports.report_csv(report) if fmt == "csv" else exports.report_pdf(report)
+            content = downloads.report_csv(report) if fmt == "csv" else downloads.report_pdf(report)
             name = f"readiness-{assessment.brand.slug}-{assessment.pk}.{fmt}"
             return Response(
                 content, headers={"Content-Disposition": f'attachment; filename="{name}"'}

@@ -7,7 +7,7 @@ from django.db import transaction
 from assessments import generations, services
 from assessments.accounts import Role, user_create
 from assessments.core.specs import EditionSpec, QuestionType
-from assessments.editions import edition_spec
+from assessments.edition_specs import edition_spec
 from assessments.models import Brand, Category, Edition
 
 DEMO_PASSWORD = "demo-readiness"

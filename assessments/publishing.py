@@ -17,10 +17,10 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from assessments import generations, results
+from assessments import generations, scorecard_store
 from assessments.core import edition_checks as checks
 from assessments.core.impact import ImpactSummary, ImpactTally, Standing, merged, standing_of
-from assessments.editions import edition_spec
+from assessments.edition_specs import edition_spec
 from assessments.models import (
     Assessment,
     Choice,
@@ -272,7 +272,7 @@ def _latest_scored_ids() -> list[int]:
 def _job_start(*, edition: Edition, kind: str, user, chunk_size: int | None) -> EditionJob:
     size = chunk_size or settings.EDITION_JOB_CHUNK_SIZE
     with transaction.atomic():
-        results.bulk_session(wait_for_disk=True)  # jit off: see there
+        scorecard_store.bulk_session(wait_for_disk=True)  # jit off: see there
         job = EditionJob.objects.create(
             edition=edition, kind=kind, chunk_size=size, created_by=user
         )
@@ -318,7 +318,7 @@ def preview_chunk(*, job_id: int, number: int) -> bool:
     draft = edition_spec(chunk.job.edition_id)
     before = _standings_before(chunk.assessment_ids)
     tally = ImpactTally()
-    for pk, card in results.scorecards_for_ids(chunk.assessment_ids, draft):
+    for pk, card in scorecard_store.scorecards_for_ids(chunk.assessment_ids, draft):
         brand, standing = before[pk]
         tally.add(pk, brand, standing, standing_of(card))
     return _finish_chunk(chunk, tally=tally.to_json())
@@ -375,7 +375,9 @@ def rescore_chunk(*, job_id: int, number: int) -> bool:
     chunk = _pending_chunk(job_id, number)
     if chunk is None:
         return False
-    results.results_store_bulk(assessment_ids=chunk.assessment_ids, edition_id=chunk.job.edition_id)
+    scorecard_store.results_store_bulk(
+        assessment_ids=chunk.assessment_ids, edition_id=chunk.job.edition_id
+    )
     # The bulk path (COPY, QuerySet.update) sends no signal: new results change these reports
     # and their peers' percentiles.
     generations.bump()

@@ -23,7 +23,7 @@ from assessments import generations
 from assessments.core.answers import validate_answers
 from assessments.core.scoring import Scorecard, score
 from assessments.core.specs import EditionSpec
-from assessments.editions import edition_spec, edition_spec_for
+from assessments.edition_specs import edition_spec, edition_spec_for
 from assessments.models import (
     Answer,
     Assessment,
@@ -32,7 +32,7 @@ from assessments.models import (
     Edition,
     Question,
 )
-from assessments.results import results_store_scored
+from assessments.scorecard_store import results_store_scored
 from assessments.signals import assessments_scored
 
 logger = logging.getLogger(__name__)

@@ -24,7 +24,7 @@ from django.conf import settings
 from assessments import services
 from assessments.accounts import Role, user_create
 from assessments.demo import answers_at
-from assessments.editions import edition_spec
+from assessments.edition_specs import edition_spec
 from assessments.models import Assessment, Brand, Category, Edition
 from bench.celery_app import app, noop_task
 from bench.core import Context, Figure, Section

@@ -3,8 +3,8 @@
 portfolio(n) brings the database to exactly n scored assessments, one per brand (so rescoring,
 which takes the latest scored assessment of each brand, covers all n). Brands, assessments and
 answers go in with COPY; results are stored by the service's own bulk path
-(results.results_store_bulk), so they are exactly what the service stores. Growing keeps what
-exists; shrinking starts again, because TRUNCATE is far faster than deleting rows one by one.
+(scorecard_store.results_store_bulk), so they are exactly what the service stores. Growing keeps
+what exists; shrinking starts again, because TRUNCATE is far faster than deleting rows one by one.
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ from datetime import timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
-from assessments import results
+from assessments import scorecard_store
 from assessments.accounts import Role, user_create
 from assessments.bulk_insert import copy_rows, reserve_ids
 from assessments.core.answers import validate_answers
 from assessments.core.specs import EditionSpec
 from assessments.demo import answers_at
-from assessments.editions import edition_spec
+from assessments.edition_specs import edition_spec
 from assessments.models import (
     Answer,
     Assessment,
@@ -83,7 +83,7 @@ def _add(start: int, count: int, rng: random.Random) -> None:
         _copy_answers(assessment_ids, spec, rng)
     for i in range(0, len(assessment_ids), RESULT_SLICE):
         slice_ = assessment_ids[i : i + RESULT_SLICE]
-        results.results_store_bulk(assessment_ids=slice_, edition_id=spec.id)
+        scorecard_store.results_store_bulk(assessment_ids=slice_, edition_id=spec.id)
     vacuum_analyze()
 
 

@@ -15,7 +15,7 @@ from django.db import transaction
 from assessments import services
 from assessments.accounts import Role, user_create
 from assessments.demo import answers_at
-from assessments.editions import edition_spec
+from assessments.edition_specs import edition_spec
 from assessments.models import Assessment, Brand, Category, Edition
 
 CONSULTANT = "bench-consultant"

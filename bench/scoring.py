@@ -9,7 +9,7 @@ import timeit
 from assessments.core.recommendations import recommend
 from assessments.core.scoring import score
 from assessments.demo import answers_at
-from assessments.editions import edition_spec
+from assessments.edition_specs import edition_spec
 from assessments.models import Edition
 from bench.core import Context, Figure, Section
 

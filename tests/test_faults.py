@@ -10,7 +10,7 @@ from django.db import transaction
 
 from assessments import services
 from assessments.demo import answers_at
-from assessments.editions import edition_spec
+from assessments.edition_specs import edition_spec
 from assessments.models import Assessment, Category, Edition, Recommendation, Result
 from assessments.tests.factories import BrandFactory, UserFactory
 from readiness.celery import app as celery_app

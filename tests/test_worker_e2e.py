@@ -7,7 +7,7 @@ import pytest
 from assessments import services
 from assessments.core.scoring import score
 from assessments.demo import answers_at
-from assessments.editions import edition_spec
+from assessments.edition_specs import edition_spec
 from assessments.models import Assessment, Category, Edition, Result
 from assessments.tests.factories import BrandFactory, UserFactory
 from readiness.celery import app as celery_app

@@ -11,7 +11,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from api.models import WebhookEndpoint
-from assessments.editions import edition_spec
+from assessments.edition_specs import edition_spec
 from assessments.models import Assessment, Brand, Category, Edition
 from assessments.tests.factories import (
     AdminFactory,

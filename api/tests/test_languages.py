@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from assessments.editions import _published_edition_spec
+from assessments.edition_specs import _published_edition_spec
 from assessments.models import Practice, Question
 from assessments.tests.factories import zh_seed
 

@@ -22,7 +22,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from assessments import publishing
 from assessments.admin.parts import EditionPartInline, SearchInEveryLanguage, in_published_edition
-from assessments.editions import edition_spec
+from assessments.edition_specs import edition_spec
 from assessments.models import ContextFigure, Edition, EditionJob, Pillar, Tier
 
 # A running job's page reloads itself this often (seconds): progress a person can follow

@@ -1,7 +1,8 @@
 """The domain's rows: the benchmark (an edition of sourced figures), brands and assessments."""
 
 from assessments.models.assessment import Answer, Assessment, PillarResult, Recommendation, Result
-from assessments.models.benchmark import (
+from assessments.models.brands import Brand, Membership
+from assessments.models.editions import (
     Category,
     Choice,
     Citation,
@@ -14,7 +15,6 @@ from assessments.models.benchmark import (
     Question,
     Tier,
 )
-from assessments.models.brands import Brand, Membership
 from assessments.models.jobs import EditionJob, JobChunk
 
 __all__ = [

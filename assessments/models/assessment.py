@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-# What a list row shows (api.serializers.AssessmentSerializer, exports.assessments_csv_lines). The
+# What a list row shows (api.serializers.AssessmentSerializer, downloads.assessments_csv_lines). The
 # category name is read in the request's language, falling back to English: both columns are
 # loaded, or each row would fetch the one left out (assessments/translation.py).
 LIST_COLUMNS = (

@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from assessments.core import presentation
 from assessments.core.charts import Series, radar_svg
 from assessments.localized import shown
-from assessments.reports import Report
+from assessments.report_data import Report
 
 register = template.Library()
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from assessments.editions import edition_spec
+from assessments.edition_specs import edition_spec
 from assessments.models import Assessment, Category, Edition
 from assessments.tests import factories
 from assessments.tests.factories import BrandFactory, manager_of

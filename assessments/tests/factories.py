@@ -79,7 +79,7 @@ def scored_assessment(
     """
     from assessments import services
     from assessments.demo import answers_at
-    from assessments.editions import edition_spec
+    from assessments.edition_specs import edition_spec
 
     spec = edition_spec(Edition.objects.current().pk)
     with capture(execute=True):

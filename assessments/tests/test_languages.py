@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 from pypdf import PdfReader
 
-from assessments.editions import _published_edition_spec
+from assessments.edition_specs import _published_edition_spec
 from assessments.models import Practice, Question
 from assessments.tests.factories import scored_assessment, zh_seed
 

@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from assessments import publishing, results, services
+from assessments import publishing, scorecard_store, services
 from assessments.core.scoring import score
-from assessments.editions import edition_spec
+from assessments.edition_specs import edition_spec
 from assessments.models import (
     Assessment,
     Choice,
@@ -24,7 +24,7 @@ from assessments.models import (
     Result,
     Tier,
 )
-from assessments.reports import report_for
+from assessments.report_data import report_for
 from assessments.tests.factories import AdminFactory, BrandFactory, scored_assessment
 
 pytestmark = pytest.mark.django_db
@@ -278,7 +278,9 @@ def test_rescoring_stores_what_scoring_a_submission_stored_for_the_same_benchmar
     # The draft is an unchanged copy: each rescored result must equal the one its submission's
     # scoring stored (services.assessment_score), but for the edition it is on.
     publishing.edition_publish(edition_id=draft.pk)
-    results.results_store_bulk(assessment_ids=[a.pk for a in brands_scored], edition_id=draft.pk)
+    scorecard_store.results_store_bulk(
+        assessment_ids=[a.pk for a in brands_scored], edition_id=draft.pk
+    )
     for assessment in brands_scored:
         submitted, rescored = (
             Result.objects.get(assessment=assessment, edition=e) for e in (edition, draft)
@@ -302,8 +304,8 @@ def _children(result: Result) -> tuple[list, list]:
 def test_rescoring_the_same_assessments_twice_stores_one_result_each(brands_scored, draft):
     publishing.edition_publish(edition_id=draft.pk)
     ids = [a.pk for a in brands_scored]
-    assert results.results_store_bulk(assessment_ids=ids, edition_id=draft.pk) == 5
-    assert results.results_store_bulk(assessment_ids=ids, edition_id=draft.pk) == 0
+    assert scorecard_store.results_store_bulk(assessment_ids=ids, edition_id=draft.pk) == 5
+    assert scorecard_store.results_store_bulk(assessment_ids=ids, edition_id=draft.pk) == 0
     assert Result.objects.filter(edition=draft).count() == 5
 
 
@@ -321,7 +323,9 @@ def test_a_chunk_redelivered_after_its_results_were_stored_counts_once(brands_sc
     published = publishing.edition_publish(edition_id=draft.pk)
     job = publishing.rescore_start(edition=published, chunk_size=5, enqueue=False)
     # The first delivery stored the results and died before marking the chunk done.
-    results.results_store_bulk(assessment_ids=job.chunks.get().assessment_ids, edition_id=draft.pk)
+    scorecard_store.results_store_bulk(
+        assessment_ids=job.chunks.get().assessment_ids, edition_id=draft.pk
+    )
     assert publishing.rescore_chunk(job_id=job.pk, number=0) is True
     job.refresh_from_db()
     assert (job.done, job.status) == (5, EditionJob.Status.FINISHED)
@@ -371,7 +375,7 @@ def test_a_chunk_task_that_fails_leaves_the_chunk_pending_with_its_reason(
     def fail(**kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(results, "results_store_bulk", fail)
+    monkeypatch.setattr(scorecard_store, "results_store_bulk", fail)
     edition_job_chunk_task(job.pk, 0)
     chunk = job.chunks.get()
     assert (chunk.done, chunk.error) == (False, "RuntimeError: database went away")

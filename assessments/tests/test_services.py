@@ -7,13 +7,12 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from assessments import results as results_module
-from assessments import services
+from assessments import scorecard_store, services
 from assessments.core.answers import AnswerErrors
 from assessments.core.recommendations import recommend
 from assessments.core.scoring import score
 from assessments.demo import answers_at
-from assessments.editions import edition_spec
+from assessments.edition_specs import edition_spec
 from assessments.models import Assessment, Result
 from assessments.signals import assessments_scored
 from assessments.tasks import score_assessment_task
@@ -337,14 +336,14 @@ def test_one_assessment_that_cannot_be_scored_fails_alone_not_its_batch(
 ):
     settings.SCORING_BATCH_SIZE = 10
     good, bad = _submitted(spec), _submitted(spec)
-    real = results_module.scorecards_for_ids
+    real = scorecard_store.scorecards_for_ids
 
     def broken_for_bad(assessment_ids, edition):
         if bad.pk in assessment_ids:
             raise RuntimeError("benchmark figure missing")
         return real(assessment_ids, edition)
 
-    monkeypatch.setattr(results_module, "scorecards_for_ids", broken_for_bad)
+    monkeypatch.setattr(scorecard_store, "scorecards_for_ids", broken_for_bad)
     score_assessment_task.delay(good.pk)  # its batch holds the bad one too: rolled back, alone
     score_assessment_task.delay(bad.pk)
     good.refresh_from_db()
@@ -362,7 +361,7 @@ def test_an_error_while_writing_leaves_the_assessment_waiting_with_nothing_writt
     def broken(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(results_module, "_set_result_ids", broken)
+    monkeypatch.setattr(scorecard_store, "_set_result_ids", broken)
     with pytest.raises(RuntimeError):
         services.assessment_score(assessment_id=draft.pk)
     # The result and its pillars were written before the failure: rolled back with the claim.

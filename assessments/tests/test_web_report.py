@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from assessments.models import Assessment
-from assessments.reports import report_for
+from assessments.report_data import report_for
 from assessments.tests.factories import (
     AssessmentFactory,
     BrandFactory,

@@ -5,7 +5,7 @@ Views only translate HTTP to service calls and back; the rules live in services 
 
 from assessments.views.dashboard import assessment_start, dashboard
 from assessments.views.questionnaire import assessment_detail, review, step, submit
-from assessments.views.results import report, report_csv, report_pdf, status, status_json
+from assessments.views.report_pages import report, report_csv, report_pdf, status, status_json
 
 __all__ = [
     "assessment_detail",

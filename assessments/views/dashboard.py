@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from assessments import services
 from assessments.core.presentation import steps
-from assessments.editions import edition_spec, edition_spec_of
+from assessments.edition_specs import edition_spec, edition_spec_of
 from assessments.forms import StartForm
 from assessments.models import Assessment, Brand, Membership, Question
 

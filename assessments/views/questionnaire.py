@@ -28,7 +28,7 @@ from assessments.core.presentation import (
 )
 from assessments.core.specs import EditionSpec, QuestionSpec, QuestionType
 from assessments.core.texts import Text
-from assessments.editions import edition_spec
+from assessments.edition_specs import edition_spec
 from assessments.forms import NA, StepForm, step_questions
 from assessments.models import Assessment
 from assessments.views.access import managed_assessment

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from assessments import exports
+from assessments import downloads
 from assessments.models import Assessment
-from assessments.reports import Report, report_for
+from assessments.report_data import Report, report_for
 from assessments.views.access import visible_assessment
 
 Status = Assessment.Status
@@ -77,13 +77,13 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    return _download(request, pk, exports.report_pdf, "application/pdf", "pdf")
+    return _download(request, pk, downloads.report_pdf, "application/pdf", "pdf")
 
 
 @login_required
 @require_GET
 def report_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    return _download(request, pk, exports.report_csv, "text/csv; charset=utf-8", "csv")
+    return _download(request, pk, downloads.report_csv, "text/csv; charset=utf-8", "csv")
 
 
 def _download(request, pk: int, render_report, content_type: str, extension: str) -> HttpResponse:

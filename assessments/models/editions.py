@@ -257,7 +257,8 @@ class Citation(EditionPart):
         Category, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     use = models.CharField(max_length=12, choices=Use.choices, default=Use.BENCHMARK)
-    # Empty for qualitative evidence ("ubiquitous"): the benchmark falls back (see benchmark.py).
+    # Empty for qualitative evidence ("ubiquitous"): the benchmark falls back
+    # (see core/prevalence.py).
     percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     statement = models.TextField(help_text="What the source says, in its words where possible.")
     population = models.CharField(max_length=200, help_text="Whom the figure describes.")

@@ -8,10 +8,10 @@ import json
 import pytest
 from django.db import connection, models
 
-from assessments import publishing, results, services
+from assessments import publishing, scorecard_store, services
 from assessments.bulk_insert import copy_fields
 from assessments.core.scoring import score
-from assessments.editions import edition_spec
+from assessments.edition_specs import edition_spec
 from assessments.models import Assessment, PillarResult, Result
 from assessments.tests.factories import BrandFactory, scored_assessment
 
@@ -61,12 +61,15 @@ def _as_stored(field: models.Field, value: object) -> object:
 
 
 def test_the_bulk_path_stores_every_field_of_the_model_rows(assessment, published):
-    assert results.results_store_bulk(assessment_ids=[assessment.pk], edition_id=published.pk) == 1
+    assert (
+        scorecard_store.results_store_bulk(assessment_ids=[assessment.pk], edition_id=published.pk)
+        == 1
+    )
 
     new_spec = edition_spec(published.pk)
-    [(_, card)] = results.scorecards_for_ids([assessment.pk], new_spec)
-    fields = results.result_fields(assessment_id=assessment.pk, edition=new_spec, card=card)
-    expected = results.as_rows(fields)
+    [(_, card)] = scorecard_store.scorecards_for_ids([assessment.pk], new_spec)
+    fields = scorecard_store.result_fields(assessment_id=assessment.pk, edition=new_spec, card=card)
+    expected = scorecard_store.as_rows(fields)
     stored = Result.objects.get(assessment=assessment, edition=published)
     assert _stored(stored) == _stored(expected.result)
     assert [_stored(p) for p in stored.pillars.all()] == [_stored(p) for p in expected.pillars]
@@ -84,7 +87,7 @@ def test_answers_aggregated_by_postgresql_score_as_the_pure_engine_does_not_appl
     answers = services.assessment_answers(assessment)  # read row by row, through the ORM
     assert None in answers.values()
 
-    [(pk, card)] = results.scorecards_for_ids([assessment.pk, 0], spec)
+    [(pk, card)] = scorecard_store.scorecards_for_ids([assessment.pk, 0], spec)
 
     assert pk == assessment.pk
     assert card == score(spec, "beauty", answers)
@@ -103,21 +106,30 @@ def test_copy_refuses_to_leave_out_a_field_without_a_default_naming_it(db):
 
 
 def test_rescoring_an_older_edition_never_moves_a_report_backwards(assessment, edition, published):
-    results.results_store_bulk(assessment_ids=[assessment.pk], edition_id=published.pk)
+    scorecard_store.results_store_bulk(assessment_ids=[assessment.pk], edition_id=published.pk)
     assessment.refresh_from_db()
     on_the_newer = assessment.result_id
     # The older edition's result is already stored: only the pointer could change, and must not.
-    assert results.results_store_bulk(assessment_ids=[assessment.pk], edition_id=edition.pk) == 0
+    assert (
+        scorecard_store.results_store_bulk(assessment_ids=[assessment.pk], edition_id=edition.pk)
+        == 0
+    )
     assessment.refresh_from_db()
     assert assessment.result_id == on_the_newer
     assert Result.objects.get(pk=on_the_newer).edition_id == published.pk
 
 
 def test_a_second_run_of_a_chunk_stores_nothing_and_keeps_the_pointer(assessment, published):
-    assert results.results_store_bulk(assessment_ids=[assessment.pk], edition_id=published.pk) == 1
+    assert (
+        scorecard_store.results_store_bulk(assessment_ids=[assessment.pk], edition_id=published.pk)
+        == 1
+    )
     assessment.refresh_from_db()
     first = assessment.result_id
-    assert results.results_store_bulk(assessment_ids=[assessment.pk], edition_id=published.pk) == 0
+    assert (
+        scorecard_store.results_store_bulk(assessment_ids=[assessment.pk], edition_id=published.pk)
+        == 0
+    )
     assessment.refresh_from_db()
     assert assessment.result_id == first
 

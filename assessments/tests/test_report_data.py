@@ -6,9 +6,9 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from assessments.exports import report_csv, report_pdf
+from assessments.downloads import report_csv, report_pdf
 from assessments.models import Assessment
-from assessments.reports import MIN_PEER_BRANDS, report_for
+from assessments.report_data import MIN_PEER_BRANDS, report_for
 from assessments.tests.factories import BrandFactory, scored_assessment
 
 pytestmark = pytest.mark.django_db

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from assessments.core.texts import Text
 from assessments.localized import shown
 from assessments.models import Assessment
-from assessments.reports import Report
+from assessments.report_data import Report
 
 
 def _number(value: float | None, digits: int = 1) -> str:

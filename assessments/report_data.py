@@ -12,7 +12,7 @@ from django.db.models import Count, Q
 
 from assessments.core.prevalence import Basis
 from assessments.core.texts import EditionTexts, Text
-from assessments.editions import edition_spec_of
+from assessments.edition_specs import edition_spec_of
 from assessments.models import Assessment, ContextFigure, Practice, Recommendation
 
 # Fewer peers than this and a percentile would let a brand read a competitor's score off it.

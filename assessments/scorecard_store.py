@@ -20,7 +20,7 @@ from assessments.core.prevalence import ResolvedPrevalence, resolve_prevalence
 from assessments.core.recommendations import recommend
 from assessments.core.scoring import Scorecard, score
 from assessments.core.specs import EditionSpec
-from assessments.editions import edition_spec
+from assessments.edition_specs import edition_spec
 from assessments.models import (
     Answer,
     Assessment,
