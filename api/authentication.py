@@ -27,7 +27,7 @@ class CachedTokenAuthentication(TokenAuthentication):
         # A digest, not the token itself, names the entry: keys show up in cache tooling.
         cache_key = f"api:token:{hashlib.sha256(key.encode()).hexdigest()}"
         generation, entry = generations.current_with(cache_key)
-        if entry is not None and entry[0] == generation:
+        if isinstance(entry, tuple) and entry[0] == generation:
             return entry[1], entry[2]
         user, token = super().authenticate_credentials(key)  # raises for unknown or inactive
         cache.set(cache_key, (generation, user, token), TTL_SECONDS)

@@ -42,7 +42,7 @@ def refusal(url: str) -> str | None:
 
 def resolve(host: str, port: int) -> set[str]:
     """The addresses a connection to host would use (a function of its own so tests can set it)."""
-    return {info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)}
+    return {str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)}
 
 
 def _is_public(address: str) -> bool:

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -17,6 +20,8 @@ class CappedCountPaginator(Paginator):
     """
 
     limit = settings.API_COUNT_LIMIT
+    # Only querysets: their slice counts in the database, as a COUNT over a LIMIT subquery.
+    object_list: QuerySet[Any]
 
     @cached_property
     def matches(self) -> int:
@@ -44,6 +49,8 @@ class BoundedPageNumberPagination(PageNumberPagination):
     django_paginator_class = CappedCountPaginator
 
     def get_paginated_response(self, data) -> Response:
+        # DRF calls this after paginate_queryset(), which made the page with our paginator.
+        assert self.page is not None and isinstance(self.page.paginator, CappedCountPaginator)
         paginator = self.page.paginator
         return Response(
             {

@@ -20,6 +20,10 @@ from assessments.core.texts import Text
 from assessments.localized import shown
 from assessments.models import Assessment, Brand, Category
 
+# Fields named label, source or context are declared below as the API names them; DRF takes
+# declared fields off the class, but its stubs see them overriding the Field attributes of the
+# same names (typeddjango/djangorestframework-stubs#158, open), hence an ignore on each.
+
 SERVICE_OWNED = _("This field cannot be written: it is unknown, or set by the service.")
 
 
@@ -29,7 +33,7 @@ class TextField(serializers.CharField):
     report rows carry both languages (assessments.core.texts.Text) and are resolved here."""
 
     def to_representation(self, value: object) -> str:
-        return shown(value) if isinstance(value, Text) else super().to_representation(value)
+        return shown(value) if isinstance(value, Text) else super().to_representation(str(value))
 
 
 class StrictInputSerializer(serializers.Serializer):
@@ -80,14 +84,14 @@ class CategoryRefSerializer(serializers.Serializer):
 
 class EditionRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # named like a Field attribute
 
 
 class CitationSerializer(serializers.Serializer):
     category = serializers.CharField(allow_null=True, help_text="Category slug; null: all.")
     percent = serializers.FloatField(allow_null=True, help_text="Null for qualitative evidence.")
     statement = TextField()
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # named like a Field attribute
     year = serializers.IntegerField()
     population = TextField()
     note = serializers.CharField(allow_blank=True)
@@ -98,7 +102,7 @@ class CitationSerializer(serializers.Serializer):
 
 class ChoiceSerializer(serializers.Serializer):
     value = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # named like a Field attribute
 
 
 class QuestionSerializer(serializers.Serializer):
@@ -160,7 +164,7 @@ class TierSerializer(serializers.Serializer):
 
 class BenchmarkSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # named like a Field attribute
     published_at = serializers.DateTimeField(allow_null=True)
     categories = CategorySerializer(many=True)
     pillars = PillarSerializer(many=True)
@@ -284,7 +288,7 @@ class PreviousSerializer(serializers.Serializer):
 
 class ContextFigureSerializer(serializers.Serializer):
     statement = serializers.CharField()
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # named like a Field attribute
     year = serializers.IntegerField()
     population = serializers.CharField(allow_blank=True)
     note = serializers.CharField(allow_blank=True)
@@ -292,7 +296,7 @@ class ContextFigureSerializer(serializers.Serializer):
 
 class ReportEditionSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="edition_id")
-    label = serializers.CharField(source="edition_label")
+    label = serializers.CharField(source="edition_label")  # type: ignore[assignment]  # named like a Field attribute
 
 
 class ReportSerializer(serializers.Serializer):
@@ -313,7 +317,7 @@ class ReportSerializer(serializers.Serializer):
     percentile = serializers.FloatField(
         allow_null=True, help_text="Null while fewer than 5 other brands of the category scored."
     )
-    context = ContextFigureSerializer(many=True)
+    context = ContextFigureSerializer(many=True)  # type: ignore[assignment]  # named like a Field attribute
 
 
 class AssessmentDetailSerializer(AssessmentSerializer):

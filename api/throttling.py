@@ -29,6 +29,10 @@ def client_address(request) -> str:
 class FixedWindowUserThrottle(UserRateThrottle):
     """Same scope ("user"), rates (API_USER_THROTTLE_RATE) and 429 as UserRateThrottle."""
 
+    # Set from the rate by SimpleRateThrottle.__init__; read only when a rate is set.
+    num_requests: int
+    duration: int
+
     def allow_request(self, request, view) -> bool:
         key = self.get_cache_key(request, view)
         return key is None or self._allow(key)

@@ -64,6 +64,8 @@ def body_of(payload: dict) -> bytes:
 def scored_payload(assessment: Assessment) -> dict:
     """The assessment.scored event: enough to decide whether to fetch the report, and its URL."""
     result = assessment.result
+    if result is None:
+        raise ValueError(f"Assessment {assessment.pk} has no result: nothing was scored.")
     return {
         "event": SCORED,
         "created_at": timezone.now().isoformat(),
@@ -114,14 +116,16 @@ def deliveries_create_for_scored(*, results: Mapping[int, int]) -> list[int]:
             )
             continue
         try:
-            created += _deliveries_create(assessment, endpoints)
+            created += _deliveries_create(assessment, result_id, endpoints)
         except Exception:
             # One assessment's failure must not cost the others of its batch their events.
             logger.exception("Could not create webhook deliveries for assessment %s", assessment_id)
     return created
 
 
-def _deliveries_create(assessment: Assessment, endpoints: list[WebhookEndpoint]) -> list[int]:
+def _deliveries_create(
+    assessment: Assessment, result_id: int, endpoints: list[WebhookEndpoint]
+) -> list[int]:
     payload = scored_payload(assessment)
     created: list[int] = []
     with transaction.atomic():
@@ -129,7 +133,7 @@ def _deliveries_create(assessment: Assessment, endpoints: list[WebhookEndpoint])
             delivery, is_new = WebhookDelivery.objects.get_or_create(
                 endpoint=endpoint,
                 event=SCORED,
-                subject_id=assessment.result_id,
+                subject_id=result_id,
                 defaults={"payload": payload},
             )
             if is_new:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import orjson
 from django.db import connection, models
+from django.db.models.fields.reverse_related import ForeignObjectRel
 from django.utils import timezone
 
 # Field types whose Python value PostgreSQL takes as it is in COPY's text form.
@@ -62,7 +63,7 @@ def copy_fields(model: type[models.Model], rows: Sequence[Mapping[str, object]])
     encoders = [_encoder(fields[name]) for name in given]
     missing = [f for f in fields.values() if f.attname not in given and not f.primary_key]
     defaults = [_default(f) for f in missing]
-    columns = [fields[name].column for name in given] + [f.column for f in missing]
+    columns = [column_of(fields[name]) for name in given] + [column_of(f) for f in missing]
     copy_rows(
         model,
         columns,
@@ -71,6 +72,13 @@ def copy_fields(model: type[models.Model], rows: Sequence[Mapping[str, object]])
             for row in rows
         ),
     )
+
+
+def column_of(field: models.Field | ForeignObjectRel) -> str:
+    """The column of a concrete field; a reverse relation or a non-concrete field has none."""
+    if not isinstance(field, models.Field) or field.column is None:
+        raise ValueError(f"{field} is not stored in a column of its own")
+    return field.column
 
 
 def copy_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence]) -> None:

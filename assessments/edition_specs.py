@@ -18,7 +18,7 @@ from assessments.core.specs import (
     QuestionType,
     TierSpec,
 )
-from assessments.core.texts import EditionTexts, TextPath, text
+from assessments.core.texts import EditionTexts, Text, TextPath, text
 from assessments.models import Edition, Practice, Question
 
 
@@ -89,13 +89,11 @@ def _read_edition_spec(edition_id: int) -> EditionSpec:
 
 def _edition_texts(edition: Edition) -> EditionTexts:
     """Both languages of every text the edition shows, from the rows already fetched."""
-    entries: dict[TextPath, object] = {}
+    entries: dict[TextPath, Text] = {}
 
     def put(kind: str, key: str, row: object, *names: str) -> None:
         for name in names:
-            entries[(kind, key, name)] = text(
-                getattr(row, f"{name}_en"), getattr(row, f"{name}_zh_hans")
-            )
+            entries[(kind, key, name)] = _both_languages(row, name)
 
     for p in edition.pillars.all():
         put("pillar", p.key, p, "name", "description")
@@ -104,12 +102,18 @@ def _edition_texts(edition: Edition) -> EditionTexts:
     for pr in edition.practices.all():
         put("practice", pr.key, pr, "title", "recommendation")
         for c in pr.benchmark_citations:
-            put("citation", c.statement_en or "", c, "statement", "population", "note")
+            statement = _both_languages(c, "statement").en  # citations are found by it
+            put("citation", statement, c, "statement", "population", "note")
     for q in edition.questions.all():
         put("question", q.key, q, "text", "help_text")
-        for c in q.choices.all():
-            entries[("choice", q.key, c.value)] = text(c.label_en, c.label_zh_hans)
-    return EditionTexts(entries)  # type: ignore[arg-type]
+        for choice in q.choices.all():
+            entries[("choice", q.key, choice.value)] = _both_languages(choice, "label")
+    return EditionTexts(entries)
+
+
+def _both_languages(row: object, name: str) -> Text:
+    # The columns django-modeltranslation adds beside a translated field: title_en, title_zh_hans.
+    return text(getattr(row, f"{name}_en"), getattr(row, f"{name}_zh_hans"))
 
 
 def _practice_spec(practice: Practice) -> PracticeSpec:

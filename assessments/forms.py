@@ -8,6 +8,7 @@ manager sees every problem beside its field before anything is sent to the servi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Prefetch
@@ -44,7 +45,9 @@ class StartForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["brand"].queryset = Brand.objects.managed_by(user).order_by("name")
+        # Only the brands this user manages: they are the ones it may start an assessment for.
+        self.brands = Brand.objects.managed_by(user).order_by("name")
+        cast(forms.ModelChoiceField, self.fields["brand"]).queryset = self.brands
 
 
 def step_questions(edition_id: int, pillar_key: str) -> list[Question]:
@@ -97,8 +100,9 @@ class StepForm(forms.Form):
                     required=False, label=NOT_APPLICABLE_TO_US
                 )
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         for q in self.questions:
             if q.key in self.errors or q.key not in cleaned:
                 continue
@@ -193,7 +197,7 @@ def _field(q: Question) -> forms.Field:
     described = f"hint-{q.key} error-{q.key}"
     messages = {"invalid_choice": _("Choose one of the options listed.")}
     if q.type in RADIO_TYPES:
-        choices = [(c.value, _choice_label(c)) for c in q.choices.all()]
+        choices: list[tuple[str, object]] = [(c.value, _choice_label(c)) for c in q.choices.all()]
         if q.allows_na:
             choices.append((NA, NOT_APPLICABLE_TO_US))
         return forms.ChoiceField(

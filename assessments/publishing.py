@@ -9,13 +9,14 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
 
 from assessments import generations, scorecard_store
 from assessments.core import edition_checks as checks
@@ -151,7 +152,13 @@ def _citation_rows(edition_id: int) -> tuple[checks.CitationRow, ...]:
     )
     return tuple(
         checks.CitationRow(
-            practice, category, _float(percent), source, year, population, use == "benchmark"
+            practice,
+            category,
+            None if percent is None else float(percent),
+            source,
+            year,
+            population,
+            use == "benchmark",
         )
         for practice, category, percent, source, year, population, use in rows
     )
@@ -163,7 +170,7 @@ def _rows(row_type: type, rows: models.QuerySet, *fields: str) -> tuple:
 
 def _float(value: object) -> object:
     # Weights, percents and levels are decimals in the database and floats in the maths.
-    return float(value) if hasattr(value, "as_tuple") else value
+    return float(value) if isinstance(value, Decimal) else value
 
 
 def edition_validate(*, edition_id: int) -> list[str]:
@@ -207,7 +214,9 @@ def edition_publish(
         if moved != 1:
             raise EditionRefused(f"Edition {draft.label!r} was published by someone else.")
         changed = list(Edition.objects.filter(Q(pk=edition_id) | Q(pk__in=locked)))
-        Edition.history.bulk_history_create(changed, update=True, default_user=user)
+        get_history_manager_for_model(Edition).bulk_history_create(
+            changed, update=True, default_user=user
+        )
         # The updates above send no signal; every report names its edition's texts.
         generations.bump()
     draft.refresh_from_db()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q
 
@@ -14,6 +15,9 @@ from assessments.core.prevalence import Basis
 from assessments.core.texts import EditionTexts, Text
 from assessments.edition_specs import edition_spec_of
 from assessments.models import Assessment, ContextFigure, Practice, Recommendation
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 # Fewer peers than this and a percentile would let a brand read a competitor's score off it.
 MIN_PEER_BRANDS = 5
@@ -38,7 +42,7 @@ class RecommendationRow:
     title: Text
     text: Text
     effort: int
-    effort_label: str
+    effort_label: StrPromise  # translated when shown
     expected_gain: float
     share: float | None
     basis: str
@@ -74,9 +78,10 @@ class Report:
 
     @property
     def index_change(self) -> float | None:
-        if self.previous is None or None in (self.previous.readiness_index, self.readiness_index):
+        before = self.previous.readiness_index if self.previous else None
+        if before is None or self.readiness_index is None:
             return None
-        return self.readiness_index - self.previous.readiness_index
+        return self.readiness_index - before
 
 
 def report_for(assessment: Assessment) -> Report:
@@ -85,7 +90,8 @@ def report_for(assessment: Assessment) -> Report:
     if result is None:
         raise ValueError(f"Assessment {assessment.pk} has no result yet ({assessment.status}).")
     previous = _previous(assessment)
-    before = {p.key: p.score for p in previous.result.pillars.all()} if previous else {}
+    earlier = previous.result if previous else None
+    before = {p.key: p.score for p in earlier.pillars.all()} if earlier else {}
     # No query once the edition is cached: published editions are read once per process.
     texts = edition_spec_of(result.edition).texts
     return Report(
@@ -100,8 +106,8 @@ def report_for(assessment: Assessment) -> Report:
         edition_label=result.edition.label,
         pillars=[_pillar_row(p, before.get(p.key), texts) for p in result.pillars.all()],
         recommendations=[_recommendation_row(r, texts) for r in result.recommendations.all()],
-        previous=Previous(previous.pk, previous.submitted_at, previous.result.readiness_index)
-        if previous
+        previous=Previous(previous.pk, previous.submitted_at, earlier.readiness_index)
+        if previous and earlier
         else None,
         percentile=percentile(assessment),
         context=list(ContextFigure.objects.filter(edition_id=result.edition_id)),

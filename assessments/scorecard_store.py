@@ -10,12 +10,13 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
 import orjson
 from django.db import IntegrityError, connection, transaction
 from django.db.models import BigIntegerField, Case, Value, When
 
-from assessments.bulk_insert import copy_fields, reserve_ids
+from assessments.bulk_insert import column_of, copy_fields, reserve_ids
 from assessments.core.prevalence import ResolvedPrevalence, resolve_prevalence
 from assessments.core.recommendations import recommend
 from assessments.core.scoring import Scorecard, score
@@ -57,7 +58,7 @@ def result_fields(*, assessment_id: int, edition: EditionSpec, card: Scorecard) 
     rather than model instances, so that rescoring can COPY them without building seventeen
     model instances per assessment (bench/notes/rescoring.md); as_rows makes instances.
     """
-    result = {
+    result: dict[str, object] = {
         "assessment_id": assessment_id,
         "edition_id": edition.id,
         "overall": card.overall,
@@ -67,7 +68,7 @@ def result_fields(*, assessment_id: int, edition: EditionSpec, card: Scorecard) 
         "tier_name": card.tier.name if card.tier else "",
         "tier_summary": card.tier.summary if card.tier else "",
     }
-    pillars = [
+    pillars: list[dict[str, object]] = [
         {
             "key": p.key,
             "name": p.name,
@@ -78,7 +79,7 @@ def result_fields(*, assessment_id: int, edition: EditionSpec, card: Scorecard) 
         }
         for pos, p in enumerate(card.pillars)
     ]
-    recommendations = [
+    recommendations: list[dict[str, object]] = [
         {
             "rank": r.rank,
             "bucket": r.bucket,
@@ -122,7 +123,7 @@ def scorecards_for_ids(
         Assessment.objects.filter(pk__in=assessment_ids).values_list("pk", "category__slug")
     )
     answers = _answers_by_assessment(assessment_ids)
-    prevalence: dict[str, dict[str, ResolvedPrevalence]] = {}
+    prevalence: dict[str, Mapping[str, ResolvedPrevalence]] = {}
     cards = []
     for assessment_id in assessment_ids:
         category = categories.get(assessment_id)
@@ -269,7 +270,8 @@ def _insert_result_fields(rows: Sequence[ResultFields]) -> dict[int, int]:
             for c in r.recommendations
         ],
     )
-    return {r.result["assessment_id"]: pk for r, pk in zip(rows, ids, strict=True)}
+    # result_fields() put the assessment's id there.
+    return {cast(int, r.result["assessment_id"]): pk for r, pk in zip(rows, ids, strict=True)}
 
 
 def _point_at_results(result_ids: Mapping[int, int], edition_id: int) -> None:
@@ -317,14 +319,14 @@ def _set_result_ids_joined(
         Result._meta.db_table,
         Edition._meta.db_table,
     )
-    columns = {name: Assessment._meta.get_field(name).column for name in also}
+    columns = {name: column_of(Assessment._meta.get_field(name)) for name in also}
     assignments = "".join(f", {columns[name]} = %s" for name in also)
     sql = (
         f"UPDATE {assessments} a SET result_id = pairs.result_id{assignments}"
         " FROM unnest(%s::bigint[], %s::bigint[]) AS pairs(assessment_id, result_id)"
         " WHERE a.id = pairs.assessment_id"
     )
-    params: list[object] = [*also.values(), list(result_ids), list(result_ids.values())]
+    params: list[Any] = [*also.values(), list(result_ids), list(result_ids.values())]
     if published_after is not None:
         sql += (
             f" AND NOT EXISTS (SELECT 1 FROM {results} r JOIN {editions} e ON e.id = r.edition_id"

@@ -39,15 +39,14 @@ class ResultInline(admin.TabularInline):
 
     model = Result
     extra = 0
-    fields = [
+    fields = readonly_fields = (
         "edition",
         "overall",
         "benchmark_overall",
         "readiness_index",
         "tier_name",
         "created_at",
-    ]
-    readonly_fields = fields
+    )
     can_delete = False
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -64,7 +63,7 @@ class AssessmentAdmin(admin.ModelAdmin):
     list_select_related = ["brand", "category", "edition", "result"]
     search_fields = ["brand__name", "brand__slug"]
     date_hierarchy = "submitted_at"
-    readonly_fields = [
+    fields = readonly_fields = (
         "brand",
         "category",
         "edition",
@@ -77,8 +76,7 @@ class AssessmentAdmin(admin.ModelAdmin):
         "submitted_at",
         "scored_at",
         "version",
-    ]
-    fields = readonly_fields
+    )
     inlines = [ResultInline]
     actions = ["retry_scoring"]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.db import models
 from modeltranslation.admin import (
@@ -54,7 +56,7 @@ class PillarAdmin(EditionPartAdmin):
 
 
 # Links to studies are https; say so rather than let Django guess the scheme.
-URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+URL_FIELDS: dict[type[models.Field], dict[str, Any]] = {models.URLField: {"assume_scheme": "https"}}
 
 
 class CitationInline(EditionPartInline, TranslationStackedInline):

@@ -21,7 +21,12 @@ from modeltranslation.admin import (
 from simple_history.admin import SimpleHistoryAdmin
 
 from assessments import publishing
-from assessments.admin.parts import EditionPartInline, SearchInEveryLanguage, in_published_edition
+from assessments.admin.parts import (
+    EditionPartInline,
+    PublishedReadOnly,
+    SearchInEveryLanguage,
+    in_published_edition,
+)
 from assessments.edition_specs import edition_spec
 from assessments.models import ContextFigure, Edition, EditionJob, Pillar, Tier
 
@@ -51,7 +56,7 @@ class ContextFigureInline(EditionPartInline, TranslationStackedInline):
 
 
 @admin.register(Edition)
-class EditionAdmin(SearchInEveryLanguage, SimpleHistoryAdmin, TranslationAdmin):
+class EditionAdmin(SearchInEveryLanguage, PublishedReadOnly, SimpleHistoryAdmin, TranslationAdmin):
     list_display = ["label", "status", "is_current", "based_on", "created_at", "published_at"]
     list_filter = ["status", "is_current"]
     list_select_related = ["based_on"]
@@ -61,12 +66,6 @@ class EditionAdmin(SearchInEveryLanguage, SimpleHistoryAdmin, TranslationAdmin):
     inlines = [PillarInline, TierInline, ContextFigureInline]
     actions = ["create_draft"]
     change_form_template = "admin/assessments/edition/change_form.html"
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return super().has_change_permission(request, obj) and not in_published_edition(obj)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return super().has_delete_permission(request, obj) and not in_published_edition(obj)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         edition = self.get_object(request, object_id)

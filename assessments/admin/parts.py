@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -12,6 +14,18 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from assessments.models import Edition, EditionPart
 from assessments.translation import TRANSLATED_FIELDS
+
+if TYPE_CHECKING:
+    # The mixins below extend these admin classes; at run time they stand alone (object), so
+    # that each admin combines them with its own bases.
+    from django.contrib.admin import ModelAdmin
+    from django.contrib.admin.options import BaseModelAdmin, InlineModelAdmin
+
+    _Admin = BaseModelAdmin[Any]
+    _ModelAdmin = ModelAdmin[Any]
+    _Inline = InlineModelAdmin[Any, Any]
+else:
+    _Admin = _ModelAdmin = _Inline = object
 
 READ_ONLY_HINT = (
     "This row belongs to a published edition and is read-only. To change it, open its edition "
@@ -52,7 +66,7 @@ class SameEditionFormSet(BaseInlineFormSet):
         return form
 
 
-class SearchInEveryLanguage:
+class SearchInEveryLanguage(_ModelAdmin):
     """The changelist search finds a translated text in English or in Chinese, whichever
     language the admin reads the admin in: modeltranslation searches only the active one's
     column, so an English-speaking admin could not find a row by its Chinese text."""
@@ -68,7 +82,19 @@ class SearchInEveryLanguage:
         return fields
 
 
-class EditionPartAdmin(SearchInEveryLanguage, SimpleHistoryAdmin, TranslationAdmin):
+class PublishedReadOnly(_Admin):
+    """A published edition and its rows are shown, never changed or deleted."""
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and not in_published_edition(obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and not in_published_edition(obj)
+
+
+class EditionPartAdmin(
+    SearchInEveryLanguage, PublishedReadOnly, SimpleHistoryAdmin, TranslationAdmin
+):
     """Rows of published editions are read-only; the History button shows who changed what.
 
     Translated texts (assessments/translation.py) show as two fields, English (required) first,
@@ -80,12 +106,6 @@ class EditionPartAdmin(SearchInEveryLanguage, SimpleHistoryAdmin, TranslationAdm
     def get_changelist_form(self, request, **kwargs):
         return super().get_changelist_form(request, form=DraftRowForm, **kwargs)
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        return super().has_change_permission(request, obj) and not in_published_edition(obj)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return super().has_delete_permission(request, obj) and not in_published_edition(obj)
-
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
         if request.method == "GET" and in_published_edition(obj):
@@ -93,16 +113,10 @@ class EditionPartAdmin(SearchInEveryLanguage, SimpleHistoryAdmin, TranslationAdm
         return super().change_view(request, object_id, form_url, extra_context)
 
 
-class EditionPartInline:
+class EditionPartInline(PublishedReadOnly, _Inline):
     """Mixin for inlines: nothing is added, changed or deleted under a published parent."""
 
     extra = 0
 
     def has_add_permission(self, request, obj=None) -> bool:
         return super().has_add_permission(request, obj) and not in_published_edition(obj)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return super().has_change_permission(request, obj) and not in_published_edition(obj)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return super().has_delete_permission(request, obj) and not in_published_edition(obj)

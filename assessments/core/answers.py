@@ -130,7 +130,7 @@ def _choice_level(question: QuestionSpec, value: object) -> float:
             question=question.key,
             value=value,
         )
-    return question.choice(cast(str, value)).level
+    return question.choice(value).level
 
 
 def _normalize_yes_no(question: QuestionSpec, value: object) -> str:

@@ -108,8 +108,8 @@ class ImpactTally:
         self.shift_sum += other.shift_sum
         self.shift_count += other.shift_count
         self.unchanged += other.unchanged
-        for key, count in other.tier_moves.items():
-            self.tier_moves[key] = self.tier_moves.get(key, 0) + count
+        for key, moved in other.tier_moves.items():
+            self.tier_moves[key] = self.tier_moves.get(key, 0) + moved
         for key, (total, count) in other.pillar_sums.items():
             sums = self.pillar_sums.setdefault(key, [0.0, 0])
             sums[0] += total
@@ -123,13 +123,13 @@ class ImpactTally:
             self.largest = mover
 
     def summary(self) -> ImpactSummary:
-        changes = [(*key.split("\u2192", 1), count) for key, count in self.tier_moves.items()]
+        changes = [(*_move_parts(key), count) for key, count in self.tier_moves.items()]
         changes.sort(key=lambda change: (-change[2], change[0], change[1]))
         return ImpactSummary(
             assessments=self.assessments,
             mean_shift=self.shift_sum / self.shift_count if self.shift_count else None,
             largest=self.largest,
-            tier_changes=[(old, new, count) for old, new, count in changes],
+            tier_changes=changes,
             changed=self.assessments - self.unchanged,
             unchanged=self.unchanged,
             movers=list(self.movers),
@@ -175,6 +175,11 @@ def merged(tallies: Iterable[ImpactTally]) -> ImpactTally:
 
 def _move_key(before: str, after: str) -> str:
     return f"{before or '(none)'}\u2192{after or '(none)'}"
+
+
+def _move_parts(key: str) -> tuple[str, str]:
+    before, after = key.split("\u2192", 1)
+    return before, after
 
 
 def _top(movers: list[Mover]) -> list[Mover]:

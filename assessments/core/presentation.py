@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from assessments.core.specs import ChoiceSpec, EditionSpec, QuestionSpec, QuestionType
 
@@ -39,29 +39,44 @@ BASIS_NOTES = {
 
 
 class CitationLike(Protocol):
-    percent: object
-    category: object
-    statement: str
-    source: str
-    year: int
+    # Read-only, so a model row (whose percent is a Decimal) is one as well as a spec.
+    @property
+    def percent(self) -> object: ...
+    @property
+    def category(self) -> object: ...
+    @property
+    def statement(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def year(self) -> int: ...
+
+
+Cited = TypeVar("Cited", bound=CitationLike)
+
+
+def _category_key(citation: CitationLike) -> str | None:
+    # A spec's category is its slug, or None for all categories.
+    return citation.category if isinstance(citation.category, str) else None
 
 
 def benchmark_citation(
-    citations: Iterable[CitationLike],
+    citations: Iterable[Cited],
     category: str | None,
-    key: Callable[[CitationLike], str | None] = lambda c: c.category,  # type: ignore[return-value]
-) -> CitationLike | None:
+    key: Callable[[Cited], str | None] = _category_key,
+) -> Cited | None:
     """The benchmark citation to show beside a question, most specific first.
 
     The figure for the assessment's category, else the all-category figure, else the first
     qualitative statement. ``key`` reads a citation's category slug (None: all categories).
     """
     citations = list(citations)
-    for wanted in (
+    preferences: tuple[Callable[[Cited], bool], ...] = (
         lambda c: c.percent is not None and category is not None and key(c) == category,
         lambda c: c.percent is not None and key(c) is None,
         lambda c: c.percent is None,
-    ):
+    )
+    for wanted in preferences:
         found = next((c for c in citations if wanted(c)), None)
         if found is not None:
             return found
@@ -91,10 +106,10 @@ def display_answer(
         return words(NOT_ANSWERED)
     if value is None:
         return words(NOT_APPLICABLE)
-    if question.type is QuestionType.PERCENT:
-        return f"{float(value):g}%"  # type: ignore[arg-type]
-    if question.type is QuestionType.MULTIPLE:
-        chosen = [label(question, question.choice(v)) for v in value if question.has_choice(v)]  # type: ignore[union-attr]
+    if question.type is QuestionType.PERCENT and isinstance(value, int | float):
+        return f"{float(value):g}%"
+    if question.type is QuestionType.MULTIPLE and isinstance(value, list | tuple):
+        chosen = [label(question, question.choice(v)) for v in value if question.has_choice(v)]
         return ", ".join(chosen) or words(NONE_OF_THESE)
     return label(question, question.choice(value)) if question.has_choice(value) else str(value)
 

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
-from typing import TypeVar
+from typing import TypeGuard, TypeVar, cast
 
 from assessments.core.texts import NO_TEXTS, EditionTexts
 
@@ -116,7 +116,7 @@ class QuestionSpec:
         """Return the choice with this value; raise KeyError if there is none."""
         return self._choices_by_value[value]
 
-    def has_choice(self, value: object) -> bool:
+    def has_choice(self, value: object) -> TypeGuard[str]:
         """Tell whether ``value`` is one of this question's choice values."""
         return isinstance(value, str) and value in self._choices_by_value
 
@@ -281,7 +281,8 @@ class EditionSpec:
         Two threads may both compute it the first time; they compute the same value.
         """
         try:
-            return self._derived[key]  # type: ignore[return-value]
+            # What is stored under a key is what that key's compute() returned.
+            return cast(_Derived, self._derived[key])
         except KeyError:
             value = self._derived[key] = compute()
             return value

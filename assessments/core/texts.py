@@ -16,7 +16,7 @@ CHINESE = "zh-hans"
 
 def is_chinese(language: str | None) -> bool:
     """zh-hans, zh-Hans, zh-cn, zh: every Chinese variant reads the Simplified Chinese text."""
-    return bool(language) and language.lower().split("-")[0] == "zh"  # type: ignore[union-attr]
+    return bool(language and language.lower().split("-")[0] == "zh")
 
 
 class Text(str):
@@ -34,9 +34,9 @@ class Text(str):
         self.zh = zh
         return self
 
-    def __getnewargs__(self) -> tuple[str, str]:
+    def __reduce__(self) -> tuple[type[Text], tuple[str, str]]:
         # Pickle (specs are cached) rebuilds it with both languages.
-        return (self.en, self.zh)
+        return (Text, (self.en, self.zh))
 
     def __repr__(self) -> str:
         return f"Text({self.en!r}, {self.zh!r})"

@@ -6,6 +6,8 @@ it. Results point at the edition they used, so an old report always renders as i
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
@@ -18,6 +20,10 @@ READ_ONLY_MESSAGE = (
     "Edition {label!r} is published and read-only. Create a draft from it, change the draft and "
     "publish that instead."
 )
+
+
+# Each translated model declares its manager with its type: django-modeltranslation replaces it at
+# run time with a subclass it builds (MultilingualManager), which a type checker cannot see.
 
 
 class PublishedEditionReadOnly(Exception):
@@ -57,7 +63,7 @@ class EditionPart(models.Model):
         owner: object = self
         for step in self.edition_path.split("."):
             owner = getattr(owner, step, None)
-        return owner  # type: ignore[return-value]
+        return owner if isinstance(owner, int) else None
 
     def published_edition(self) -> Edition | None:
         """The published edition this row belongs to (or belonged to when it was read), if any."""
@@ -95,6 +101,8 @@ class Category(models.Model):
     is_fallback = models.BooleanField(default=False)
     position = models.PositiveSmallIntegerField(default=0)
 
+    objects: ClassVar[models.Manager[Category]] = models.Manager()
+
     class Meta:
         ordering = ["position", "name"]
         verbose_name_plural = "categories"
@@ -117,22 +125,18 @@ class EditionQuerySet(models.QuerySet["Edition"]):
 
         Each practice gets `benchmark_citations`: only the figures scoring uses.
         """
-        return self.prefetch_related(
-            "pillars",
-            "tiers",
-            Prefetch(
-                "practices",
-                queryset=Practice.objects.select_related("pillar").prefetch_related(
-                    Prefetch(
-                        "citations",
-                        queryset=Citation.objects.filter(use=Citation.Use.BENCHMARK).select_related(
-                            "category"
-                        ),
-                        to_attr="benchmark_citations",
-                    )
-                ),
-            ),
+        citations = Prefetch(
+            "citations",
+            queryset=Citation.objects.filter(use=Citation.Use.BENCHMARK).select_related("category"),
+            to_attr="benchmark_citations",
         )
+        # The plugin types to_attr only on this queryset's rows and refuses the declaration on
+        # Practice that the rows reached through edition.practices need.
+        practices = Practice.objects.select_related("pillar").prefetch_related(citations)  # type: ignore[no-redef]
+        return self.prefetch_related("pillars", "tiers", Prefetch("practices", queryset=practices))
+
+
+EditionManager = models.Manager.from_queryset(EditionQuerySet)
 
 
 class Edition(models.Model):
@@ -150,8 +154,10 @@ class Edition(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
 
-    objects = EditionQuerySet.as_manager()
+    objects: ClassVar[EditionManager[Edition]] = EditionManager()
     history = HistoricalRecords()
+    # The author simple_history records for the next save, when there is no request to read.
+    _history_user: object
 
     class Meta:
         ordering = ["-created_at"]
@@ -186,6 +192,8 @@ class Edition(models.Model):
 
 
 class Pillar(EditionPart):
+    objects: ClassVar[models.Manager[Pillar]] = models.Manager()
+
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="pillars")
     key = models.SlugField()
     name = models.CharField(max_length=100)
@@ -211,6 +219,11 @@ class Pillar(EditionPart):
 
 
 class Practice(EditionPart):
+    objects: ClassVar[models.Manager[Practice]] = models.Manager()
+    # Filled by a Prefetch(to_attr=...) in Edition.objects.with_benchmark() and in the
+    # questionnaire's step_questions(): only the figures scoring uses.
+    benchmark_citations: list[Citation]
+
     class Effort(models.IntegerChoices):
         LOW = 1, _("Low")
         MEDIUM = 2, _("Medium")
@@ -245,6 +258,8 @@ class Practice(EditionPart):
 
 class Citation(EditionPart):
     """A sourced statement about a practice: a benchmark figure, a Western contrast, or support."""
+
+    objects: ClassVar[models.Manager[Citation]] = models.Manager()
 
     class Use(models.TextChoices):
         BENCHMARK = "benchmark", "Benchmark (used in scoring)"
@@ -297,6 +312,8 @@ class Citation(EditionPart):
 
 
 class Question(EditionPart):
+    objects: ClassVar[models.Manager[Question]] = models.Manager()
+
     class Type(models.TextChoices):
         YES_NO = "yes_no", "Yes / no"
         SINGLE = "single", "Single choice"
@@ -328,6 +345,8 @@ class Question(EditionPart):
 class Choice(EditionPart):
     """An allowed answer and the adoption level (0 to 1) it stands for."""
 
+    objects: ClassVar[models.Manager[Choice]] = models.Manager()
+
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
     value = models.SlugField(max_length=40)
     label = models.CharField(max_length=200)
@@ -358,6 +377,8 @@ class Choice(EditionPart):
 class Tier(EditionPart):
     """A named band of the readiness index; the highest min_index at or below the index wins."""
 
+    objects: ClassVar[models.Manager[Tier]] = models.Manager()
+
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="tiers")
     key = models.SlugField()
     name = models.CharField(max_length=60)
@@ -384,6 +405,8 @@ class Tier(EditionPart):
 
 class ContextFigure(EditionPart):
     """A sourced figure shown in reports for context; it never enters a score."""
+
+    objects: ClassVar[models.Manager[ContextFigure]] = models.Manager()
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="context_figures")
     statement = models.TextField()

@@ -17,12 +17,13 @@ from assessments.core.presentation import steps
 from assessments.edition_specs import edition_spec, edition_spec_of
 from assessments.forms import StartForm
 from assessments.models import Assessment, Brand, Membership, Question
+from assessments.views.access import signed_in_user
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Brands and their assessments in a fixed number of queries, however many there are."""
-    user = request.user
+    user = signed_in_user(request)
     managed = Membership.objects.filter(
         user=user, brand=OuterRef("pk"), role=Membership.Role.MANAGER
     )
@@ -66,7 +67,7 @@ def _assessments(user):
 @require_http_methods(["GET", "POST"])
 def assessment_start(request: HttpRequest) -> HttpResponse:
     form = StartForm(request.POST or None, user=request.user, initial=_start_initial(request))
-    if not form.fields["brand"].queryset.exists():
+    if not form.brands.exists():
         messages.info(request, _("Only a brand's managers start its assessments."))
         return redirect("dashboard")
     if request.method == "POST" and form.is_valid():
@@ -80,7 +81,7 @@ def assessment_start(request: HttpRequest) -> HttpResponse:
     # Lets the page preselect a brand's default category when the manager picks another brand.
     defaults = {
         str(pk): category_id
-        for pk, category_id in form.fields["brand"].queryset.values_list("pk", "default_category")
+        for pk, category_id in form.brands.values_list("pk", "default_category")
     }
     return render(request, "assessments/start.html", {"form": form, "defaults": defaults})
 

@@ -7,6 +7,7 @@ overwrite each other silently: the later save gets a conflict page with both ans
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -87,12 +88,12 @@ def step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if step not in steps(spec):
         raise Http404("No such step in this questionnaire.")
     questions = step_questions(assessment.edition_id, step)
-    kwargs = {"questions": questions, "spec": spec, "category": assessment.category.slug}
+    step_form = partial(StepForm, questions=questions, spec=spec, category=assessment.category.slug)
     if request.method == "POST":
-        return _save_step(request, assessment, spec, step, StepForm(request.POST, **kwargs))
+        return _save_step(request, assessment, spec, step, step_form(request.POST))
     saved = services.assessment_answers(assessment)
     initial = _initial(spec, step, saved) | {"version": assessment.version}
-    form = StepForm(initial=initial, **kwargs)
+    form = step_form(initial=initial)
     return _render_step(request, assessment, spec, step, form, saved)
 
 
@@ -192,7 +193,7 @@ def _initial(spec: EditionSpec, step: str, saved: dict[str, object]) -> dict[str
         if value is None:
             na_on_field = q.type in (QuestionType.PERCENT, QuestionType.MULTIPLE)
             initial[q.key + "--na" if na_on_field else q.key] = True if na_on_field else NA
-        elif q.type == QuestionType.PERCENT:
+        elif q.type == QuestionType.PERCENT and isinstance(value, int | float):
             initial[q.key] = f"{float(value):g}"
         else:
             initial[q.key] = value

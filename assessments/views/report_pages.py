@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,9 +16,12 @@ from assessments.models import Assessment
 from assessments.report_data import Report, report_for
 from assessments.views.access import visible_assessment
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
 Status = Assessment.Status
 # What a manager reads while waiting; failure_reason stays for admins.
-STATUS_MESSAGES = {
+STATUS_MESSAGES: dict[str, StrPromise] = {
     Status.DRAFT: _("This assessment is still a draft: it has not been submitted."),
     Status.SUBMITTED: _("Your answers are in. Scoring starts in a moment."),
     Status.SCORING: _("Scoring your answers against the China benchmark…"),
