@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from assessments.core.formats import ENGLISH, Style
 from assessments.core.specs import ChoiceSpec, EditionSpec, QuestionSpec, QuestionType
 
 
@@ -81,21 +82,23 @@ def display_answer(
     answered: bool = True,
     words: Callable[[str], str] = _same,
     label: Callable[[QuestionSpec, ChoiceSpec], str] = lambda q, c: c.label,
+    style: Style = ENGLISH,
 ) -> str:
     """A saved answer as a person reads it: choice labels, '45%', 'Not applicable'.
 
     ``words`` translates this module's own words, ``label`` gives a choice's label in the
-    reader's language; both default to English.
+    reader's language, ``style`` writes figures and lists the reader's way (微信支付、支付宝);
+    all default to English.
     """
     if not answered:
         return words(NOT_ANSWERED)
     if value is None:
         return words(NOT_APPLICABLE)
     if question.type is QuestionType.PERCENT:
-        return f"{float(value):g}%"  # type: ignore[arg-type]
+        return style.percent(float(value))  # type: ignore[arg-type]
     if question.type is QuestionType.MULTIPLE:
         chosen = [label(question, question.choice(v)) for v in value if question.has_choice(v)]  # type: ignore[union-attr]
-        return ", ".join(chosen) or words(NONE_OF_THESE)
+        return style.items(chosen) or words(NONE_OF_THESE)
     return label(question, question.choice(value)) if question.has_choice(value) else str(value)
 
 
