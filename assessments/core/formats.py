@@ -56,6 +56,10 @@ class Style:
     def clauses(self, values: Iterable[str]) -> str:
         return self.clause_separator.join(values)
 
+    def clause(self, text: str) -> str:
+        """The text without a final full stop (. or 。), so that a bracketed remark can follow."""
+        return text.rstrip().removesuffix("。").removesuffix(".")
+
     def sentence(self, text: str) -> str:
         """The text with a capital and a full stop: 。 after Chinese, '.' after Latin text."""
         text = text.strip()

@@ -1,4 +1,4 @@
-"""{{ when|day }}, {{ when|month }}, {{ share|percent }}, {{ note|sentence }},
+"""{{ when|day }}, {{ when|month }}, {{ share|percent }}, {{ note|sentence }}, {{ error|clause }},
 {% brackets %}...{% endbrackets %} and {% aside %}...{% endaside %} (a bracketed remark after a
 text: " (…)" in English, "（…）" in Chinese): the active language's style (assessments/formats.py).
 """
@@ -25,6 +25,12 @@ def percent(value: float | None, digits: int = 0) -> str:
 @register.filter(is_safe=True)
 def sentence(value: str) -> str:
     return formats.sentence(value)
+
+
+@register.filter(is_safe=True)
+def clause(value: str) -> str:
+    """A sentence without its full stop, for a remark to follow: 'Enter ... 100 (question)'."""
+    return formats.style().clause(str(value))
 
 
 @register.tag

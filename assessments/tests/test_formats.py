@@ -64,7 +64,9 @@ def test_a_chinese_step_with_an_error_counts_errors_and_keeps_full_width_punctua
     data = {"version": "0", "msg-response-share": "140"}
     html = chinese.post(f"/assessments/{draft.pk}/steps/messaging/", data).content.decode()
     assert "有 1 处错误，此步骤的内容尚未保存" in html and "个问题" not in html
-    assert "请输入 0 到 100 之间的百分比。<span" in html  # the sentence ends in 。, not "."
+    assert '<p class="field-error" id="error-msg-response-share">' in html
+    assert "请输入 0 到 100 之间的百分比。</p>" in html  # the sentence ends in 。, not "."
+    assert "请输入 0 到 100 之间的百分比<span" in html  # in the summary, before the question
     assert '<span class="summary-question">（<span' not in html  # Chinese, not marked English
     assert '<span class="summary-question">（有多大比例的消费者消息' in html
     assert not half_width_after_chinese(_visible_text(html))
