@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from assessments import formats
 from assessments.core.texts import Text
 from assessments.localized import shown
 from assessments.models import Assessment
@@ -70,7 +71,7 @@ def report_csv(report: Report) -> str:
             ]
         )
     for r in report.recommendations:
-        evidence = "; ".join(_citation_text(e) for e in r.evidence)
+        evidence = formats.style().clauses(_citation_text(e) for e in r.evidence)
         w.writerow(
             [
                 _("recommendation %(bucket)s") % {"bucket": r.bucket},
@@ -86,10 +87,12 @@ def report_csv(report: Report) -> str:
 
 
 def _citation_text(citation: dict) -> str:
-    figure = "" if citation["percent"] is None else f"{citation['percent']:g}%: "
+    """'69%: 69% of Beauty brands ... (L2 ..., 2017)', figures and brackets the reader's way."""
+    style = formats.style()
+    figure = "" if citation["percent"] is None else style.percent(citation["percent"]) + style.colon
     statement = citation["statement"]
-    statement = shown(statement) if isinstance(statement, Text) else statement
-    return f"{figure}{statement} ({citation['source']}, {citation['year']})"
+    statement = (shown(statement) if isinstance(statement, Text) else statement).rstrip("。. ")
+    return figure + statement + style.aside(f"{citation['source']}, {citation['year']}")
 
 
 def report_pdf(report: Report) -> bytes:

@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from assessments import formats
 from assessments.core.answers import InvalidAnswer, normalize_answer
 from assessments.core.presentation import benchmark_citation
 from assessments.core.specs import EditionSpec, QuestionType
@@ -111,7 +112,7 @@ class StepForm(forms.Form):
             except _Blank:
                 continue
             except InvalidAnswer as problem:
-                self.add_error(q.key, _sentence(gettext(problem.template) % problem.params))
+                self.add_error(q.key, formats.sentence(gettext(problem.template) % problem.params))
         return cleaned
 
     def full_clean(self) -> None:
@@ -185,12 +186,6 @@ def _choice_label(choice) -> SafeString:
 
 def _category_slug(citation: Citation) -> str | None:
     return citation.category.slug if citation.category else None
-
-
-def _sentence(message: str) -> str:
-    # A Chinese sentence ends in its own full stop.
-    done = message.endswith((".", "。"))
-    return message[:1].upper() + message[1:] + ("" if done else ".")
 
 
 def _field(q: Question) -> forms.Field:

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 from django.db import connection
 
+from assessments.core.formats import half_width_after_chinese
 from assessments.models import Category
 from assessments.tests.factories import BrandFactory, manager_of
 from conftest import require
@@ -196,32 +199,63 @@ def fill_in_chinese(page, base: str) -> None:
 
     Part of the browser test below rather than a test of its own: one live server, browser and
     worker serve both languages, and a second live test would pay for its own set-up and
-    database flush.
+    database flush. Every Chinese page is screenshotted and checked for a half-width "(" or "."
+    straight after a Chinese character (the glossary's typography, locale/glossary.csv).
     """
     # The switcher posts to set_language and comes back to the same page, now in Chinese.
     page.get_by_label("Language").select_option("zh-hans")
     page.get_by_role("button", name="Change language").click()
     page.wait_for_url(f"{base}/")
-    assert page.get_by_role("heading", name="您的品牌").is_visible()
+    assert page.get_by_role("heading", name="我的品牌").is_visible()
     assert page.locator("html").get_attribute("lang") == "zh-hans"
+    check_chinese_page(page, "dashboard-zh-Hans")
 
     # Remembered on the next page (the language cookie).
-    page.get_by_role("link", name="开始评估").click()
-    assert page.get_by_role("heading", name="开始评估").is_visible()
+    page.get_by_role("link", name="发起评估").click()
+    assert page.get_by_role("heading", name="发起评估").is_visible()
     page.get_by_role("button", name="开始", exact=True).click()
     page.wait_for_url(re.compile(r".*/steps/messaging/$"))
-    assert page.get_by_role("heading", name="即时通讯").is_visible()
+    assert page.get_by_role("heading", name="即时通讯（私域）").is_visible()
     assert page.get_by_text("品牌是否运营微信公众号").is_visible()  # the question, in Chinese
     assert page.get_by_text("第 1 步，共 6 步").is_visible()
+    page.get_by_label("有多大比例的消费者消息").fill("140")
+    page.get_by_role("button", name="保存并继续").click()
+    assert page.get_by_text("有 1 处错误，此步骤的内容尚未保存").is_visible()
+    check_chinese_page(page, "step-error-zh-Hans")
+    page.get_by_label("有多大比例的消费者消息").fill("80")
 
-    answer_all_steps(page, "保存并继续", "保存并检查")
-    assert page.get_by_text("全部 30 个问题均已回答").is_visible()
-    page.get_by_role("button", name="提交评分").click()
+    answer_all_steps(page, "保存并继续", "保存并核对")
+    assert page.get_by_text("全部 30 个问题均已作答").is_visible()
+    assert page.get_by_role("link", name=re.compile("^修改")).count() == 6
+    check_chinese_page(page, "review-zh-Hans")
+    page.get_by_role("button", name="提交并评分").click()
 
     page.wait_for_url(re.compile(r".*/report/$"), timeout=60_000)
-    assert page.get_by_role("heading", name="下一步做什么").is_visible()
-    assert page.get_by_role("heading", name="逐个维度").is_visible()
+    assert page.get_by_role("heading", name="下一步建议").is_visible()
+    assert page.get_by_role("heading", name="各维度表现").is_visible()
     assert re.search(r"[\u4e00-\u9fff]", page.locator(".tier-name").inner_text())
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "report-zh-Hans.png"), full_page=True)
+    check_chinese_page(page, "report-zh-Hans")
     assert os.path.getsize(ARTIFACTS / "report-zh-Hans.png") > 10_000
+    save_pdf_first_page(page, "report-zh-Hans-pdf")
+
+
+def check_chinese_page(page, name: str) -> None:
+    """Screenshot a Chinese page and find no half-width "(" or "." right after Chinese text."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    text = page.locator("body").inner_text()
+    assert re.search(r"[\u4e00-\u9fff]", text)
+    assert not half_width_after_chinese(text), (name, half_width_after_chinese(text))
+
+
+def save_pdf_first_page(page, name: str) -> None:
+    """The report's PDF, fetched with the page's session, and its first page as a PNG."""
+    pdf = page.request.get(page.url.replace("/report/", "/report.pdf"))
+    assert pdf.ok and pdf.headers["content-language"] == "zh-hans"
+    (ARTIFACTS / f"{name}.pdf").write_bytes(pdf.body())
+    if shutil.which("pdftoppm"):
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile",
+             str(ARTIFACTS / f"{name}.pdf"), str(ARTIFACTS / name)],
+            check=True, timeout=60,
+        )  # fmt: skip

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
+from assessments.core.formats import ENGLISH, Style
 from assessments.core.specs import ChoiceSpec, EditionSpec, QuestionSpec, QuestionType
 
 
@@ -96,21 +97,23 @@ def display_answer(
     answered: bool = True,
     words: Callable[[str], str] = _same,
     label: Callable[[QuestionSpec, ChoiceSpec], str] = lambda q, c: c.label,
+    style: Style = ENGLISH,
 ) -> str:
     """A saved answer as a person reads it: choice labels, '45%', 'Not applicable'.
 
     ``words`` translates this module's own words, ``label`` gives a choice's label in the
-    reader's language; both default to English.
+    reader's language, ``style`` writes figures and lists the reader's way (微信支付、支付宝);
+    all default to English.
     """
     if not answered:
         return words(NOT_ANSWERED)
     if value is None:
         return words(NOT_APPLICABLE)
     if question.type is QuestionType.PERCENT and isinstance(value, int | float):
-        return f"{float(value):g}%"
+        return style.percent(float(value))
     if question.type is QuestionType.MULTIPLE and isinstance(value, list | tuple):
         chosen = [label(question, question.choice(v)) for v in value if question.has_choice(v)]
-        return ", ".join(chosen) or words(NONE_OF_THESE)
+        return style.items(chosen) or words(NONE_OF_THESE)
     return label(question, question.choice(value)) if question.has_choice(value) else str(value)
 
 

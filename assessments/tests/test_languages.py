@@ -67,7 +67,7 @@ def test_a_browser_asking_for_chinese_gets_chinese_pages(client):
 def test_the_questionnaire_is_asked_in_chinese(web, brand, beauty):
     response = web.post("/assessments/new/", {"brand": brand.pk, "category": beauty.pk})
     html = web.get(response.url).content.decode()
-    assert "<h1>即时通讯</h1>" in html
+    assert "<h1>即时通讯（私域）</h1>" in html
     assert "品牌是否运营微信公众号" in html  # question text from the Chinese seed
     assert "没有账号" in html  # a choice label
     assert "保存并继续" in html  # the interface
@@ -104,7 +104,7 @@ def test_the_report_is_shown_in_chinese_with_untranslated_content_marked(web, sc
     # Published editions are read-only, so their specs are cached; this test edits one anyway.
     _published_edition_spec.cache_clear()
     html = web.get(f"/assessments/{scored.pk}/report/").content.decode()
-    assert "社交电商就绪度" in html and "下一步做什么" in html and "逐个维度" in html
+    assert "社交电商成熟度" in html and "下一步建议" in html and "各维度表现" in html
     pillar = scored.result.pillars.order_by("position").first()
     assert ZH_SEED["pillars"][pillar.key]["name"] in html  # resolved from the edition by key
     tier = ZH_SEED["tiers"][scored.result.tier_key]["name"]
@@ -118,7 +118,7 @@ def test_the_chinese_pdf_draws_chinese_text_in_a_noto_cjk_font(web, scored):
     assert response["Content-Language"] == "zh-hans"
     reader = PdfReader(io.BytesIO(response.content))
     text = "".join(page.extract_text() for page in reader.pages)
-    assert "社交电商就绪度" in text  # from the catalogue
+    assert "社交电商成熟度" in text  # from the catalogue
     assert "即时通讯" in text  # from the benchmark content
     fonts = _fonts(reader)
     # "Not boxes": the Chinese glyphs come from an embedded Noto CJK font.
@@ -137,8 +137,8 @@ def test_the_csv_headers_and_labels_follow_the_language(client, web, manager, sc
     url = f"/assessments/{scored.pk}/report.csv"
     rows = list(csv.reader(io.StringIO(web.get(url).content.decode())))
     assert rows[0] == ["部分", "项目", "数值", "基准", "差距", "变化", "详情"]
-    assert ["概要", "就绪度指数"] == rows[2][:2]
-    assert any(row[:2] == ["维度", "即时通讯"] for row in rows)
+    assert ["概要", "成熟度指数"] == rows[2][:2]
+    assert any(row[:2] == ["维度", "即时通讯（私域）"] for row in rows)
     client.cookies.clear()
     client.force_login(manager)
     english = list(csv.reader(io.StringIO(client.get(url).content.decode())))

@@ -17,7 +17,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from assessments import services
+from assessments import formats, services
 from assessments.core.answers import AnswerErrors
 from assessments.core.presentation import (
     display_answer,
@@ -62,6 +62,7 @@ def _answer_text(spec: EditionSpec, q: QuestionSpec, value: object, answered: bo
         answered=answered,
         words=gettext,
         label=lambda q, c: spec.texts.choice(q.key, c.value, c.label).get(language),
+        style=formats.style(),
     )
 
 
