@@ -417,7 +417,7 @@ def job_resume(*, job: EditionJob) -> int:
 
 
 def _enqueue_chunks(job: EditionJob, numbers) -> None:
-    # Imported here: tasks import this module, and the tasks must be sent only after commit.
+    # Imported here: tasks import this module.
     from assessments.tasks import edition_job_chunk_task
 
     for number in numbers:

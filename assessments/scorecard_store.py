@@ -92,7 +92,7 @@ def result_fields(*, assessment_id: int, edition: EditionSpec, card: Scorecard) 
             "priority_score": r.priority_score,
             "share": r.share,
             "basis": str(r.basis),
-            "evidence": [_citation_json(c) for c in r.evidence],
+            "evidence": [c.as_json() for c in r.evidence],
         }
         for r in recommend(card, edition)
     ]
@@ -335,15 +335,3 @@ def _set_result_ids_joined(
         params.append(published_after)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-
-
-def _citation_json(citation) -> dict[str, object]:
-    return {
-        "percent": citation.percent,
-        "statement": citation.statement,
-        "source": citation.source,
-        "year": citation.year,
-        "population": citation.population,
-        "category": citation.category,
-        "note": citation.note,
-    }

@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from assessments import generations
-from assessments.core.answers import validate_answers
+from assessments.core.answers import answer_json, validate_answers
 from assessments.core.scoring import Scorecard, score
 from assessments.core.specs import EditionSpec
 from assessments.edition_specs import edition_spec, edition_spec_for
@@ -125,17 +125,13 @@ def _upsert_answers(assessment: Assessment, cleaned: Mapping[str, object]) -> No
     )
     Answer.objects.bulk_create(
         [
-            Answer(assessment=assessment, question_id=question_ids[key], value=_jsonable(value))
+            Answer(assessment=assessment, question_id=question_ids[key], value=answer_json(value))
             for key, value in cleaned.items()
         ],
         update_conflicts=True,
         unique_fields=["assessment", "question"],
         update_fields=["value", "updated_at"],
     )
-
-
-def _jsonable(value: object) -> object:
-    return list(value) if isinstance(value, tuple) else value
 
 
 def assessment_submit(*, assessment: Assessment, user) -> Assessment:

@@ -8,7 +8,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.conf import settings
 
-from assessments import services
+from assessments import publishing, services
 
 logger = logging.getLogger(__name__)
 
@@ -36,8 +36,6 @@ def requeue_stuck_assessments_task() -> int:
 # quarter of a second of scoring and writing); the limits leave room for a slow database.
 @shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=120, time_limit=150)
 def edition_job_chunk_task(job_id: int, number: int) -> None:
-    from assessments import publishing
-
     try:
         publishing.job_chunk_run(job_id=job_id, number=number)
     except Exception as exc:

@@ -106,6 +106,11 @@ def normalize_answer(question: QuestionSpec, value: object) -> object:
     return _NORMALIZERS[question.type](question, value)
 
 
+def answer_json(value: object) -> object:
+    """An answer as JSON holds it: multiple choices (a tuple once validated) as a list."""
+    return list(value) if isinstance(value, tuple) else value
+
+
 def answer_level(question: QuestionSpec, value: object) -> float | None:
     """Return how far a validated answer goes towards full adoption (0..1); None for N/A.
 

@@ -9,7 +9,7 @@ exactly: sums and counts, never means of means.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from assessments.core.scoring import Scorecard
@@ -140,16 +140,8 @@ class ImpactTally:
         )
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "assessments": self.assessments,
-            "shift_sum": self.shift_sum,
-            "shift_count": self.shift_count,
-            "unchanged": self.unchanged,
-            "tier_moves": self.tier_moves,
-            "pillar_sums": self.pillar_sums,
-            "movers": [_mover_json(m) for m in self.movers],
-            "largest": _mover_json(self.largest) if self.largest else None,
-        }
+        # Each field by name, the movers as dicts of theirs; from_json() reads it back.
+        return asdict(self)
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ImpactTally:
@@ -184,14 +176,3 @@ def _move_parts(key: str) -> tuple[str, str]:
 
 def _top(movers: list[Mover]) -> list[Mover]:
     return sorted(movers, key=Mover.sort_key)[:MAX_MOVERS]
-
-
-def _mover_json(mover: Mover) -> dict[str, Any]:
-    return {
-        "assessment_id": mover.assessment_id,
-        "brand": mover.brand,
-        "before_index": mover.before_index,
-        "after_index": mover.after_index,
-        "before_tier": mover.before_tier,
-        "after_tier": mover.after_tier,
-    }

@@ -26,10 +26,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from assessments.core.answers import InvalidAnswer, answer_level
+from assessments.core.answers import InvalidAnswer, answer_json, answer_level
 from assessments.core.prevalence import ResolvedPrevalence, resolve_prevalence
 from assessments.core.specs import (
-    CitationSpec,
     EditionSpec,
     PillarSpec,
     PracticeSpec,
@@ -318,9 +317,9 @@ def _explain_practice(practice: PracticeScore) -> dict[str, Any]:
         "benchmark_share": prevalence.share,
         "benchmark_basis": str(prevalence.basis),
         "benchmark_is_fallback": prevalence.basis.is_fallback,
-        "evidence": [_explain_citation(citation) for citation in prevalence.citations],
+        "evidence": [citation.as_json() for citation in prevalence.citations],
         "answers": [
-            {"question": a.key, "value": _jsonable(a.value), "level": a.level}
+            {"question": a.key, "value": answer_json(a.value), "level": a.level}
             for a in practice.answers
         ],
     }
@@ -332,20 +331,3 @@ def _exclusion_reason(practice: PracticeScore) -> str | None:
     if practice.prevalence.share is None:
         return "no benchmark figure for this practice"
     return None
-
-
-def _explain_citation(citation: CitationSpec) -> dict[str, Any]:
-    return {
-        "percent": citation.percent,
-        "statement": citation.statement,
-        "source": citation.source,
-        "year": citation.year,
-        "population": citation.population,
-        "category": citation.category,
-        "note": citation.note,
-    }
-
-
-def _jsonable(value: object) -> object:
-    # Multiple-choice answers are tuples; JSON has lists.
-    return list(value) if isinstance(value, tuple) else value

@@ -8,7 +8,7 @@ import pickle
 import random
 import re
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import asdict, fields, replace
 
 import pytest
 from hypothesis import given
@@ -384,3 +384,13 @@ def test_inconsistent_edition_data_is_rejected_where_it_is_built(
 ) -> None:
     with pytest.raises(ValueError, match=re.escape(message)):
         build()
+
+
+def test_the_explanation_keeps_each_citation_with_all_its_fields_in_order():
+    card = score(example_edition(), "beauty", EXAMPLE_ANSWERS)
+    practice = card.pillars[0].practices[0]
+    [evidence, *_] = card.explain()["pillars"][0]["practices"][0]["evidence"]
+    [citation, *_] = practice.prevalence.citations
+    # The same shape as dataclasses.asdict, which the stored recommendations keep too.
+    assert evidence == asdict(citation)
+    assert list(evidence) == [f.name for f in fields(citation)]
