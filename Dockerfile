@@ -8,8 +8,9 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
-COPY requirements.txt .
-RUN pip install -r requirements.txt
+# The runtime lock: every version pinned and every file checked against its hash (make lock).
+COPY requirements.lock .
+RUN pip install --require-hashes -r requirements.lock
 COPY . .
 # collectstatic needs settings, not secrets: a throwaway key for this one build step.
 RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
@@ -17,4 +18,6 @@ RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
 RUN useradd --create-home readiness
 USER readiness
 EXPOSE 8000
-CMD ["gunicorn", "readiness.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+# gunicorn itself is the main process, so it receives SIGTERM and shuts down gracefully.
+CMD ["gunicorn", "readiness.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
+     "--timeout", "60", "--graceful-timeout", "30"]

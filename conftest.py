@@ -11,6 +11,7 @@ import socket
 from urllib.parse import urlparse
 
 import pytest
+from django.test import override_settings
 
 from readiness.celery import app as celery_app
 
@@ -72,6 +73,17 @@ def postgres_url() -> str:
     )
     require(reachable(url), f"PostgreSQL at DATABASE_URL={url} is not reachable")
     return url
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """A fast hasher for the whole session, every folder and every session-wide fixture.
+
+    The production hasher (PBKDF2) is slow on purpose, about 0.4 s a password here; tests make
+    hundreds of users and log many of them in, which cost more than half the suite's time.
+    """
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "api",
     # Login lockout (see "Login lockout" below).
     "axes",
+    # The audit trail of benchmark edits (see "Benchmark admin" below).
+    "simple_history",
 ]
 
 MIDDLEWARE = [
@@ -90,6 +92,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After authentication: the audit trail names the admin who made a change.
+    "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lockout flagged by its backend into a response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -147,7 +151,7 @@ LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
-# --- Languages (issue 8) -----------------------------------------------------------------------
+# --- Languages ------------------------------------------------------------------------------------
 # English and Simplified Chinese. URLs carry no language prefix, so API clients and bookmarks
 # keep working: a page's language comes from the language cookie (set by the switcher, which
 # posts to Django's set_language), else from Accept-Language, else English.
@@ -178,7 +182,7 @@ STORAGES = {
     },
 }
 
-# --- Celery ------------------------------------------------------------------------------------
+# --- Celery ---------------------------------------------------------------------------------------
 # Without REDIS_URL there is no broker: tasks run in-process when their transaction commits.
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost//"
 CELERY_RESULT_BACKEND = None
@@ -219,7 +223,7 @@ CELERY_BEAT_SCHEDULE = {
     }
 }
 
-# --- REST API ----------------------------------------------------------------------------------
+# --- REST API -------------------------------------------------------------------------------------
 # How many proxies in front of the service append the client's address to X-Forwarded-For (the
 # TLS-terminating proxy of a production setup: 1). At 0 the connection's address is the client's
 # and X-Forwarded-For, which any client can write, is ignored. Throttles and the login lockout
@@ -249,44 +253,8 @@ REST_FRAMEWORK = {
         "token": env_str("API_TOKEN_THROTTLE_RATE", "10/minute"),
     },
 }
-SPECTACULAR_SETTINGS = {
-    "TITLE": "readiness API",
-    "DESCRIPTION": "How ready a consumer brand is for Chinese-style social commerce.",
-    "VERSION": "1.0.0",
-    "SERVE_INCLUDE_SCHEMA": False,
-    # Served from the project (sidecar), never a CDN.
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-}
-
-# --- REST API: limits, webhooks -----------------------------------------------------------------
-# Django refuses a larger body with "400 Request Data Too Big"; the API's JSON parser checks the
-# same limit itself (DRF reads the stream directly) and answers 413 with a JSON message.
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 256 * 1024)
-API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 200)
-# List pages count matching rows up to this many: an exact count of 100,000 rows cost more than
-# the rest of the request (api/pagination.py, bench/notes/list-growth.md).
-API_COUNT_LIMIT = env_int("API_COUNT_LIMIT", 10_000)
-# The questionnaire has a few dozen questions; more answers than this in one request is abuse.
-API_MAX_ANSWERS = env_int("API_MAX_ANSWERS", 200)
-# requests' (connect, read) timeouts: both well under the task's soft time limit below.
-WEBHOOK_CONNECT_TIMEOUT = env_int("WEBHOOK_CONNECT_TIMEOUT", 5)
-WEBHOOK_READ_TIMEOUT = env_int("WEBHOOK_READ_TIMEOUT", 10)
-# Off: webhook URLs whose host resolves to a loopback, private, link-local or otherwise
-# non-public address are refused (api/destinations.py). On for receivers on your own network.
-WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
-# Attempts after the first; the delay doubles from WEBHOOK_RETRY_DELAY up to WEBHOOK_RETRY_MAX_DELAY
-# (30 s, 1 min, 2 min, ... about 1 hour in all with the defaults).
-WEBHOOK_MAX_RETRIES = env_int("WEBHOOK_MAX_RETRIES", 6)
-WEBHOOK_RETRY_DELAY = env_int("WEBHOOK_RETRY_DELAY", 30)
-WEBHOOK_RETRY_MAX_DELAY = env_int("WEBHOOK_RETRY_MAX_DELAY", 3600)
-
-SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
-    "AssessmentStatusEnum": "assessments.models.Assessment.Status",
-    "WebhookDeliveryStatusEnum": "api.models.WebhookDelivery.Status",
-}
-SPECTACULAR_SETTINGS["DESCRIPTION"] = """\
+# The API's description, at the top of the schema and of its documentation pages.
+API_DESCRIPTION = """\
 How ready a consumer brand is for Chinese-style social commerce, against a China benchmark.
 
 **Auth**: `POST /api/v1/auth/token/` with a username and password returns a token; send it as
@@ -308,8 +276,44 @@ refuse timestamps more than 5 minutes old. A 2xx answer is a delivery; a 5xx, 40
 network error is retried with exponential backoff; anything else fails at once (redirects are
 not followed). Read the outcome under `/api/v1/webhooks/{id}/deliveries/`.
 """
+SPECTACULAR_SETTINGS = {
+    "TITLE": "readiness API",
+    "DESCRIPTION": API_DESCRIPTION,
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Served from the project (sidecar), never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "AssessmentStatusEnum": "assessments.models.Assessment.Status",
+        "WebhookDeliveryStatusEnum": "api.models.WebhookDelivery.Status",
+    },
+}
 
-# --- Login lockout (django-axes) ---------------------------------------------------------------
+# --- REST API: limits, webhooks -------------------------------------------------------------------
+# Django refuses a larger body with "400 Request Data Too Big"; the API's JSON parser checks the
+# same limit itself (DRF reads the stream directly) and answers 413 with a JSON message.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 256 * 1024)
+API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 200)
+# List pages count matching rows up to this many: an exact count of 100,000 rows cost more than
+# the rest of the request (api/pagination.py, bench/notes/list-growth.md).
+API_COUNT_LIMIT = env_int("API_COUNT_LIMIT", 10_000)
+# The questionnaire has a few dozen questions; more answers than this in one request is abuse.
+API_MAX_ANSWERS = env_int("API_MAX_ANSWERS", 200)
+# requests' (connect, read) timeouts: both well under the task's soft time limit below.
+WEBHOOK_CONNECT_TIMEOUT = env_int("WEBHOOK_CONNECT_TIMEOUT", 5)
+WEBHOOK_READ_TIMEOUT = env_int("WEBHOOK_READ_TIMEOUT", 10)
+# Off: webhook URLs whose host resolves to a loopback, private, link-local or otherwise
+# non-public address are refused (api/destinations.py). On for receivers on your own network.
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
+# Attempts after the first; the delay doubles from WEBHOOK_RETRY_DELAY up to WEBHOOK_RETRY_MAX_DELAY
+# (30 s, 1 min, 2 min, ... about 1 hour in all with the defaults).
+WEBHOOK_MAX_RETRIES = env_int("WEBHOOK_MAX_RETRIES", 6)
+WEBHOOK_RETRY_DELAY = env_int("WEBHOOK_RETRY_DELAY", 30)
+WEBHOOK_RETRY_MAX_DELAY = env_int("WEBHOOK_RETRY_MAX_DELAY", 3600)
+
+# --- Login lockout (django-axes) ------------------------------------------------------------------
 # Both the API token endpoint and the web login count failures per username and address; after
 # AXES_FAILURE_LIMIT of them that pair is locked out for AXES_COOLOFF_TIME hours.
 AUTHENTICATION_BACKENDS = [
@@ -326,7 +330,7 @@ AXES_LOCKOUT_CALLABLE = "api.lockout.lockout_response"
 # The same client address as the throttles (TRUSTED_PROXY_COUNT), not axes' own reading.
 AXES_CLIENT_IP_CALLABLE = "api.throttling.client_address"
 
-# --- Security behind a proxy -------------------------------------------------------------------
+# --- Security behind a proxy ----------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
@@ -336,11 +340,9 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 
-# --- Benchmark admin: editions, audit trail, impact preview, rescoring (issue 5) ---------------
-# The audit trail records who changed which weight, figure or question; the middleware lets it
-# name the admin who made a change.
-INSTALLED_APPS += ["simple_history"]
-MIDDLEWARE += ["simple_history.middleware.HistoryRequestMiddleware"]
+# --- Benchmark admin: editions, audit trail, impact preview, rescoring ----------------------------
+# The audit trail (django-simple-history, in INSTALLED_APPS and MIDDLEWARE above) records who
+# changed which weight, figure or question.
 # Impact previews of up to this many assessments are computed in the admin's request: a preview
 # runs at about a thousand assessments a second, so this stays around a second. Larger sets go
 # to Celery with a progress page, so that no request runs into the proxy's timeout.

@@ -19,8 +19,7 @@ from assessments.core.formats import half_width_after_chinese
 from assessments.models import Category
 from assessments.tests.factories import BrandFactory, manager_of
 from conftest import require
-from readiness.celery import app as celery_app
-from tests.processes import ROOT, start_worker, stop
+from tests.processes import ROOT
 
 pytestmark = [
     pytest.mark.e2e,
@@ -64,15 +63,6 @@ def tidy_connections(postgres_url):
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
-
-
-@pytest.fixture
-def worker(redis_url, postgres_url, tmp_path):
-    celery_app.conf.task_always_eager = False
-    process = start_worker(redis_url, log=tmp_path / "worker.log")
-    yield process
-    stop(process)
-    print((tmp_path / "worker.log").read_text(errors="replace")[-3000:])
 
 
 def log_in(page, base: str, username: str) -> None:

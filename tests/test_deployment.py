@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -26,23 +28,83 @@ def settings_variables() -> set[str]:
 
 def test_compose_runs_web_worker_database_and_redis_from_one_image():
     services = COMPOSE["services"]
-    assert {"web", "worker", "db", "redis"} <= set(services)
-    assert services["web"]["image"] == services["worker"]["image"]
+    assert {"migrate", "web", "worker", "db", "redis"} <= set(services)
+    assert services["web"]["image"] == services["worker"]["image"] == services["migrate"]["image"]
     assert services["web"]["build"] == "." and (ROOT / "Dockerfile").exists()
-    assert "gunicorn readiness.wsgi:application" in services["web"]["command"]
+    assert services["web"]["command"][:2] == ["gunicorn", "readiness.wsgi:application"]
     assert services["worker"]["command"].startswith("celery -A readiness worker")
     # The reconciler is periodic work: beat must run it.
     assert services["beat"]["command"].startswith("celery -A readiness beat")
     assert services["beat"]["image"] == services["web"]["image"]
 
 
-def test_every_service_has_a_health_check_and_web_waits_for_its_dependencies():
+def test_every_long_running_service_has_a_health_check():
     for name, service in COMPOSE["services"].items():
-        assert "healthcheck" in service, name
-    assert COMPOSE["services"]["web"]["depends_on"] == {
-        "db": {"condition": "service_healthy"},
-        "redis": {"condition": "service_healthy"},
-    }
+        assert ("healthcheck" in service) != (name == "migrate"), name
+
+
+def test_migrations_run_once_in_a_one_shot_service_that_the_app_processes_wait_for():
+    services = COMPOSE["services"]
+    migrate = services["migrate"]
+    assert migrate["command"] == ["python", "manage.py", "migrate", "--noinput"]
+    # Restarted, a one-shot service would migrate in a loop and never count as completed.
+    assert migrate["restart"] == "no"
+    assert migrate["depends_on"] == {"db": {"condition": "service_healthy"}}
+    for name in ("web", "worker", "beat"):
+        assert services[name]["depends_on"] == {
+            "db": {"condition": "service_healthy"},
+            "redis": {"condition": "service_healthy"},
+            "migrate": {"condition": "service_completed_successfully"},
+        }, name
+    # Only the migrate service migrates: two web replicas must never both do it.
+    others = [name for name in services if name != "migrate"]
+    assert [name for name in others if "migrate" in str(services[name].get("command"))] == []
+
+
+def command_words(service: dict) -> list[str]:
+    command = service["command"]
+    return command if isinstance(command, list) else shlex.split(command)
+
+
+def seconds(duration: str) -> int:
+    """A compose duration ("40s", "3m", "1m30s") in seconds."""
+    parts = re.fullmatch(r"(?:(\d+)m)?(?:(\d+)s)?", duration)
+    assert parts and duration, f"unreadable duration {duration!r}"
+    return int(parts[1] or 0) * 60 + int(parts[2] or 0)
+
+
+def test_signals_reach_gunicorn_and_celery_themselves_with_time_to_finish():
+    # No shell in between: Docker's SIGTERM goes to the process that can shut down gracefully.
+    for name, service in COMPOSE["services"].items():
+        if "command" in service:
+            assert command_words(service)[0] not in {"sh", "bash", "/bin/sh"}, name
+    web = command_words(COMPOSE["services"]["web"])
+    graceful = int(web[web.index("--graceful-timeout") + 1])
+    assert 0 < graceful < seconds(COMPOSE["services"]["web"]["stop_grace_period"])
+
+
+def test_a_stopping_worker_may_finish_the_longest_task():
+    from django.conf import settings
+
+    from readiness.celery import app
+
+    app.loader.import_default_modules()
+    longest = max(
+        task.time_limit or settings.CELERY_TASK_TIME_LIMIT
+        for name, task in app.tasks.items()
+        if not name.startswith("celery.")
+    )
+    assert longest >= settings.CELERY_TASK_TIME_LIMIT
+    assert seconds(COMPOSE["services"]["worker"]["stop_grace_period"]) > longest
+
+
+def test_the_image_runs_what_compose_runs_and_installs_the_hashed_lock():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    cmd = re.search(r"^CMD (\[.*?\])$", dockerfile, re.M | re.S)[1].replace("\\\n", "")
+    assert json.loads(cmd) == COMPOSE["services"]["web"]["command"]
+    assert "COPY requirements.lock ." in dockerfile
+    assert "RUN pip install --require-hashes -r requirements.lock" in dockerfile
+    assert "requirements.txt" not in dockerfile
 
 
 def test_the_web_health_check_asks_a_path_the_service_serves(client, db):

@@ -10,19 +10,9 @@ from assessments.demo import answers_at
 from assessments.edition_specs import edition_spec
 from assessments.models import Assessment, Category, Edition, Result
 from assessments.tests.factories import BrandFactory, UserFactory
-from readiness.celery import app as celery_app
-from tests.processes import start_worker, stop, wait_for
+from tests.processes import wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-@pytest.fixture
-def worker(redis_url, postgres_url, tmp_path):
-    celery_app.conf.task_always_eager = False
-    process = start_worker(redis_url, log=tmp_path / "worker.log")
-    yield process
-    stop(process)
-    print((tmp_path / "worker.log").read_text(errors="replace")[-3000:])
 
 
 def test_a_real_worker_scores_a_submitted_assessment_as_the_pure_engine_does(worker):

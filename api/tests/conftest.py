@@ -35,12 +35,6 @@ def token_client(user=None) -> APIClient:
     return client
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # Every test makes several users; the production hasher is slow on purpose.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def keep_the_test_connection():
     """For requests sent straight to the WSGI app (schemathesis), as Django's test client does.

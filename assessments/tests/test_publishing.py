@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal
 
 import pytest
@@ -383,7 +384,17 @@ def test_a_chunk_task_that_fails_leaves_the_chunk_pending_with_its_reason(
     assert (job.done, job.status) == (0, EditionJob.Status.RUNNING)
 
 
-def test_a_chunk_task_of_a_deleted_job_does_nothing():
+def test_a_chunk_task_of_a_deleted_job_does_nothing(brands_scored, draft, caplog):
     from assessments.tasks import edition_job_chunk_task
 
-    edition_job_chunk_task(123456, 0)
+    published = publishing.edition_publish(edition_id=draft.pk)
+    job = publishing.rescore_start(edition=published, chunk_size=5, enqueue=False)
+    job_id = job.pk
+    job.delete()
+    results = Result.objects.count()
+    with caplog.at_level(logging.INFO):
+        edition_job_chunk_task(job_id, 0)
+    # Nothing scored, stored or failed: the task saw that the job is gone and stopped there.
+    assert Result.objects.count() == results
+    assert f"Edition job {job_id} is gone; nothing to do." in caplog.messages
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
