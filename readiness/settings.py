@@ -75,10 +75,15 @@ INSTALLED_APPS = [
     "api",
     # Login lockout (see "Login lockout" below).
     "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before the answer cache, so that a cached answer gets the same headers (see "Headers").
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "readiness.headers.PrivateAnswersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the rest: a repeated API read is answered from the cache without them (api/cache.py).
     "api.cache.AnswerCacheMiddleware",
@@ -335,6 +340,40 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
+
+# --- Headers (issue 19) ------------------------------------------------------------------------
+# A strict Content-Security-Policy: only this site's own scripts, styles, images and fonts; no
+# inline script or style anywhere (templates load static files); no framing, plugins or <base>;
+# forms post only here. The Swagger UI page (api/urls.py) widens img-src by data: alone.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+# No page uses a device feature: every one is refused, for this site and anything it embeds.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+        "browsing-topics",
+    )
+}
+# The language cookie travels like the session cookie: over HTTPS only in production, never on
+# cross-site requests, and never readable by scripts.
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 
 # --- Benchmark admin: editions, audit trail, impact preview, rescoring (issue 5) ---------------
 # The audit trail records who changed which weight, figure or question; the middleware lets it
