@@ -79,7 +79,5 @@ class AccountCeilingBackend:
         if request is not None:
             request.axes_locked_out = True  # type: ignore[attr-defined]
             request.account_locked_until = until  # type: ignore[attr-defined]
+        # No get_user(): this backend never logs anyone in, so sessions never name it.
         raise PermissionDenied("This account is locked after too many failed logins.")
-
-    def get_user(self, user_id: int) -> None:
-        return None
