@@ -78,3 +78,12 @@ schema-check: $(VENV)/.dev-installed
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
+
+# Backups (README, "Backups"): make backup [FILE=...]; make restore FILE=backups/....dump
+FILE ?= backups/readiness-$(shell date -u +%Y%m%dT%H%M%SZ).dump
+.PHONY: backup restore
+backup:
+	./bin/db-backup "$(FILE)"
+
+restore:
+	./bin/db-restore "$(FILE)"

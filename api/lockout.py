@@ -2,27 +2,59 @@
 
 from __future__ import annotations
 
-from axes.helpers import get_cool_off, get_lockout_message
+from datetime import timedelta
+
+from axes.helpers import get_cool_off
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+
+def lockout_context(request: HttpRequest) -> dict:
+    """What the lockout answer says: how long it lasts, and whether the account or the address.
+
+    A per-account lock (assessments/account_lockout.py) lasts until its own end; axes' per-address
+    lock lasts AXES_COOLOFF_TIME from the last failure.
+    """
+    until = getattr(request, "account_locked_until", None)
+    if until is not None:
+        remaining: timedelta | None = until - timezone.now()
+        scope = "account"
+    else:
+        remaining = get_cool_off(request)
+        scope = "address"
+    minutes = max(1, -(-int(remaining.total_seconds()) // 60)) if remaining else None
+    if minutes is None:
+        message = _("Too many failed logins: logins are locked; ask an admin to unlock them.")
+    elif scope == "account":
+        message = ngettext(
+            "Too many failed logins for this account: it is locked for %(minutes)d minute.",
+            "Too many failed logins for this account: it is locked for %(minutes)d minutes.",
+            minutes,
+        ) % {"minutes": minutes}
+    else:
+        message = ngettext(
+            "Too many failed logins for this username from this address: logins are locked "
+            "for %(minutes)d minute.",
+            "Too many failed logins for this username from this address: logins are locked "
+            "for %(minutes)d minutes.",
+            minutes,
+        ) % {"minutes": minutes}
+    return {"scope": scope, "minutes": minutes, "message": message}
 
 
 def lockout_response(
     request: HttpRequest, original_response: HttpResponse | None, credentials: dict | None
 ) -> HttpResponse:
-    """A JSON message for API clients, axes' own plain message for the web login form."""
+    """A JSON message for API clients, a plain page for the web login; both say for how long."""
     status = settings.AXES_HTTP_RESPONSE_CODE
+    context = lockout_context(request)
     if not request.path.startswith("/api/"):
-        return HttpResponse(get_lockout_message(), status=status)
-    cool_off = get_cool_off(request)
-    hours = cool_off.total_seconds() / 3600 if cool_off else None
-    detail = (
-        "Too many failed login attempts for this username from this address: logins are "
-        f"locked for {hours:g} hour(s)."
-        if hours
-        else "Too many failed login attempts: logins are locked; ask an admin to unlock them."
-    )
-    response = JsonResponse({"detail": detail, "code": "locked_out"}, status=status)
-    if cool_off:
-        response["Retry-After"] = str(int(cool_off.total_seconds()))
+        response = HttpResponse(context["message"], status=status, content_type="text/plain")
+    else:
+        response = JsonResponse({"detail": context["message"], "code": "locked_out"}, status=status)
+    if context["minutes"]:
+        response["Retry-After"] = str(context["minutes"] * 60)
     return response

@@ -11,9 +11,14 @@ class AssessmentsConfig(AppConfig):
     verbose_name = "Assessments and benchmark"
 
     def ready(self) -> None:
-        from assessments import generations
+        from django.contrib.auth.signals import user_logged_in
+
+        from assessments import account_lockout, generations
+        from assessments.models.accounts import remember_language
 
         generations.connect()
+        account_lockout.connect()
+        user_logged_in.connect(remember_language, dispatch_uid="remember-language")
         if not settings.REDIS_URL:
             # Said once per process at start, so nobody wonders where the worker went.
             logger.info("REDIS_URL is not set: scoring tasks run in-process, without a worker.")

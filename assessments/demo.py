@@ -10,6 +10,7 @@ from assessments.core.specs import EditionSpec, QuestionType
 from assessments.edition_specs import edition_spec
 from assessments.models import Brand, Category, Edition
 
+# Published in the README for `make run`: only ever set on a development machine (DEBUG on).
 DEMO_PASSWORD = "demo-readiness"
 # (brand slug, brand name, category slug, maturity of each successive assessment, 0 to 1)
 DEMO_BRANDS = [
@@ -33,13 +34,13 @@ def answers_at(spec: EditionSpec, maturity: float) -> dict[str, object]:
     return answers
 
 
-def load_demo() -> list[str]:
+def load_demo(*, password: str = DEMO_PASSWORD) -> list[str]:
     """Create the demo once; returns lines that tell a person how to log in."""
     with transaction.atomic():
         if not Brand.objects.filter(slug=DEMO_BRANDS[0][0]).exists():
-            _create_demo()
+            _create_demo(password)
     return [
-        f"Demo logins (password for all: {DEMO_PASSWORD}):",
+        f"Demo logins (password for all: {password}):",
         "  manager     brand manager of every demo brand: http://127.0.0.1:8000/",
         "  consultant  consultant for the demo brands: http://127.0.0.1:8000/api/docs/",
         "  admin       admin: http://127.0.0.1:8000/admin/",
@@ -47,15 +48,13 @@ def load_demo() -> list[str]:
     ]
 
 
-def _create_demo() -> None:
+def _create_demo(password: str) -> None:
     slugs = [slug for slug, *_ in DEMO_BRANDS]
     manager, _ = user_create(
-        username="manager", role=Role.BRAND_MANAGER, brand_slugs=slugs, password=DEMO_PASSWORD
+        username="manager", role=Role.BRAND_MANAGER, brand_slugs=slugs, password=password
     )
-    user_create(
-        username="consultant", role=Role.CONSULTANT, brand_slugs=slugs, password=DEMO_PASSWORD
-    )
-    user_create(username="admin", role=Role.ADMIN, password=DEMO_PASSWORD)
+    user_create(username="consultant", role=Role.CONSULTANT, brand_slugs=slugs, password=password)
+    user_create(username="admin", role=Role.ADMIN, password=password)
     spec = edition_spec(Edition.objects.current().pk)
     for slug, name, category_slug, maturities in DEMO_BRANDS:
         category = Category.objects.get(slug=category_slug)

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -77,10 +78,15 @@ INSTALLED_APPS = [
     "axes",
     # The audit trail of benchmark edits (see "Benchmark admin" below).
     "simple_history",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before the answer cache, so that a cached answer gets the same headers (see "Headers").
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "readiness.headers.PrivateAnswersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the rest: a repeated API read is answered from the cache without them (api/cache.py).
     "api.cache.AnswerCacheMiddleware",
@@ -317,6 +323,8 @@ WEBHOOK_RETRY_MAX_DELAY = env_int("WEBHOOK_RETRY_MAX_DELAY", 3600)
 # Both the API token endpoint and the web login count failures per username and address; after
 # AXES_FAILURE_LIMIT of them that pair is locked out for AXES_COOLOFF_TIME hours.
 AUTHENTICATION_BACKENDS = [
+    # The per-account ceiling first: a locked account is refused whatever the address.
+    "assessments.account_lockout.AccountCeilingBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -325,6 +333,13 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_TIME", 1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
+# Besides the per-address rule: this many failures for one username within the window, from any
+# addresses, lock the account for ACCOUNT_LOCKOUT_MINUTES and mail its owner
+# (assessments/account_lockout.py). 20 an hour stops a guesser spreading attempts over many
+# addresses to a few hundred guesses a day, while a person mistyping is stopped by axes first.
+ACCOUNT_FAILURE_LIMIT = env_int("ACCOUNT_FAILURE_LIMIT", 20)
+ACCOUNT_FAILURE_WINDOW_MINUTES = env_int("ACCOUNT_FAILURE_WINDOW_MINUTES", 60)
+ACCOUNT_LOCKOUT_MINUTES = env_int("ACCOUNT_LOCKOUT_MINUTES", 60)
 # JSON for the API, axes' plain message for the web login.
 AXES_LOCKOUT_CALLABLE = "api.lockout.lockout_response"
 # The same client address as the throttles (TRUSTED_PROXY_COUNT), not axes' own reading.
@@ -339,6 +354,52 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
+
+# --- Email ----------------------------------------------------------------------------------------
+# One URL: smtp://user:pass@host:587/?tls=True (or ?ssl=True for port 465), console:// (print to
+# the terminal, the default with DEBUG on, as under `make run`), or dummy://. Production
+# defaults to a local mail relay on port 25.
+EMAIL_URL = env_str("EMAIL_URL", "console://" if DEBUG else "smtp://localhost:25")
+vars().update(dj_email_url.parse(EMAIL_URL))
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "readiness <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address links in mail point at (mail is not sent from a request that knows the host).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- Headers: CSP, Permissions-Policy, cookies ----------------------------------------------------
+# A strict Content-Security-Policy: only this site's own scripts, styles, images and fonts; no
+# inline script or style anywhere (templates load static files); no framing, plugins or <base>;
+# forms post only here. The Swagger UI page (api/urls.py) widens img-src by data: alone.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+# No page uses a device feature: every one is refused, for this site and anything it embeds.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+        "browsing-topics",
+    )
+}
+# The language cookie travels like the session cookie: over HTTPS only in production, never on
+# cross-site requests, and never readable by scripts.
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 
 # --- Benchmark admin: editions, audit trail, impact preview, rescoring ----------------------------
 # The audit trail (django-simple-history, in INSTALLED_APPS and MIDDLEWARE above) records who

@@ -3,18 +3,20 @@ from __future__ import annotations
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from django.test import RequestFactory
+from django.test import RequestFactory, override_settings
 from rest_framework.authtoken.models import Token
 
+from assessments.demo import DEMO_PASSWORD
 from assessments.models import Assessment, Brand, Membership
 
 pytestmark = pytest.mark.django_db
 
 
-def run(*args: str) -> list[str]:
+def run(*args: str, **options) -> list[str]:
     out = StringIO()
-    call_command(*args, stdout=out)
+    call_command(*args, stdout=out, **options)
     return out.getvalue().strip().splitlines()
 
 
@@ -26,21 +28,64 @@ def test_create_user_prints_the_api_token_alone_on_the_last_line():
     assert set(Membership.objects.values_list("role", flat=True)) == {"consultant"}
 
 
-def test_create_user_with_a_password_can_log_in(client):
-    run(
+def test_create_user_reads_the_password_from_standard_input_and_can_log_in(client):
+    lines = run(
         "create_user",
         "li",
         "--role",
         "brand_manager",
         "--brand",
         "acme",
-        "--password",
-        "s3cret-pw!",
+        "--set-password",
+        stdin=StringIO("s3cret-pw!-long\n"),
     )
+    assert lines[-1] == Token.objects.get(user__username="li").key
     # django-axes watches every login and needs the request to know the client's address.
     request = RequestFactory().post("/login/")
-    assert client.login(request=request, username="li", password="s3cret-pw!")
+    assert client.login(request=request, username="li", password="s3cret-pw!-long")
     assert Membership.objects.get(user__username="li").role == Membership.Role.MANAGER
+
+
+def test_create_user_prompts_on_a_terminal(monkeypatch, client):
+    tty = StringIO()
+    tty.isatty = lambda: True  # type: ignore[method-assign]
+    answers = iter(["a-long-passphrase-9", "a-long-passphrase-9"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt: next(answers))
+    run("create_user", "wen", "--role", "consultant", "--set-password", stdin=tty)
+    request = RequestFactory().post("/login/")
+    assert client.login(request=request, username="wen", password="a-long-passphrase-9")
+
+
+def test_create_user_refuses_two_different_entries_at_the_prompt(monkeypatch):
+    tty = StringIO()
+    tty.isatty = lambda: True  # type: ignore[method-assign]
+    answers = iter(["a-long-passphrase-9", "a-long-passphrase-8"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt: next(answers))
+    with pytest.raises(CommandError, match="differ"):
+        run("create_user", "wen", "--role", "consultant", "--set-password", stdin=tty)
+    assert not get_user_model().objects.filter(username="wen").exists()
+
+
+@pytest.mark.parametrize("weak", ["1", "password", "mei-ling-chen"])
+def test_create_user_refuses_a_weak_password_and_creates_nothing(weak):
+    with pytest.raises(CommandError, match="password: "):
+        run(
+            "create_user",
+            "mei-ling-chen",
+            "--role",
+            "consultant",
+            "--brand",
+            "acme",
+            "--set-password",
+            stdin=StringIO(weak + "\n"),
+        )
+    assert not get_user_model().objects.filter(username="mei-ling-chen").exists()
+    assert not Brand.objects.exists()
+
+
+def test_create_user_takes_no_password_on_the_command_line():
+    with pytest.raises(CommandError, match="--password"):
+        run("create_user", "li", "--role", "consultant", "--password", "s3cret-pw!-long")
 
 
 def test_create_user_makes_admins_staff():
@@ -53,6 +98,23 @@ def test_create_user_refuses_brands_for_admins():
         run("create_user", "root3", "--role", "admin", "--brand", "acme")
 
 
+def test_load_demo_refuses_with_debug_off():
+    with pytest.raises(CommandError, match="DEBUG"):
+        run("load_demo")
+    assert not Brand.objects.exists()
+    assert not get_user_model().objects.filter(username="admin").exists()
+
+
+def test_load_demo_forced_with_debug_off_prints_a_random_password(client):
+    lines = run("load_demo", "--force")
+    password = lines[0].rsplit(": ", 1)[1].rstrip("):")
+    assert password != DEMO_PASSWORD and len(password) >= 20
+    request = RequestFactory().post("/login/")
+    assert not client.login(request=request, username="admin", password=DEMO_PASSWORD)
+    assert client.login(request=request, username="admin", password=password)
+
+
+@override_settings(DEBUG=True)
 def test_load_demo_scores_the_demo_assessments_once(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         lines = run("load_demo")

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from assessments import downloads
@@ -65,6 +66,10 @@ def status_json(request: HttpRequest, pk: int) -> JsonResponse:
     )
 
 
+# A report names a client's brand and scores: no shared or browser cache may keep it.
+private_no_store = cache_control(private=True, no_store=True)
+
+
 def _report(request: HttpRequest, pk: int) -> Report | None:
     assessment = get_object_or_404(Assessment.objects.visible_to(request.user).with_report(), pk=pk)
     return report_for(assessment) if assessment.result is not None else None
@@ -72,6 +77,7 @@ def _report(request: HttpRequest, pk: int) -> Report | None:
 
 @login_required
 @require_GET
+@private_no_store
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     found = _report(request, pk)
     if found is None:
@@ -81,12 +87,14 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
+@private_no_store
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return _download(request, pk, downloads.report_pdf, "application/pdf", "pdf")
 
 
 @login_required
 @require_GET
+@private_no_store
 def report_csv(request: HttpRequest, pk: int) -> HttpResponse:
     return _download(request, pk, downloads.report_csv, "text/csv; charset=utf-8", "csv")
 

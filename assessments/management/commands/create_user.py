@@ -1,10 +1,22 @@
+import getpass
+import sys
+
+from django.contrib.auth import get_user_model, password_validation
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from assessments.accounts import Role, user_create
 
 
 class Command(BaseCommand):
-    help = "Create a user with a role and brands; prints the user's API token on the last line."
+    help = (
+        "Create a user with a role and brands; prints the user's API token on the last line. "
+        "With --set-password the password is asked for (or read from standard input when it "
+        "is not a terminal), never taken from the command line, where `ps` and shell history "
+        "would show it."
+    )
+    # As Django's createsuperuser: tests hand the command a stand-in for standard input.
+    stealth_options = ("stdin",)
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("username")
@@ -12,18 +24,44 @@ class Command(BaseCommand):
         parser.add_argument(
             "--brand", action="append", default=[], metavar="SLUG", help="may be repeated"
         )
-        parser.add_argument("--password", help="without it the user can only use the API token")
+        parser.add_argument(
+            "--set-password",
+            action="store_true",
+            help="prompt for a password (or read one line from standard input); without it "
+            "the user can only use the API token",
+        )
 
     def handle(self, *args, **options) -> None:
         role = Role(options["role"])
         if role == Role.ADMIN and options["brand"]:
             raise CommandError("--brand: admins see every brand; give brands to other roles only.")
+        password = None
+        if options["set_password"]:
+            password = self._read_password(options["username"], options.get("stdin") or sys.stdin)
         user, token = user_create(
             username=options["username"],
             role=role,
             brand_slugs=options["brand"],
-            password=options["password"],
+            password=password,
         )
         brands = ", ".join(options["brand"]) or "none"
         self.stdout.write(f"User {user} is a {role.value.replace('_', ' ')}; brands: {brands}.")
         self.stdout.write(token.key)
+
+    def _read_password(self, username: str, stdin) -> str:
+        if stdin.isatty():
+            password = getpass.getpass("Password: ")
+            if password != getpass.getpass("Password (again): "):
+                raise CommandError("password: the two entries differ; nothing was created.")
+        else:
+            password = stdin.readline().rstrip("\r\n")
+        # The same validators as every other way of setting a password (AUTH_PASSWORD_VALIDATORS),
+        # checked before anything is written.
+        candidate = get_user_model()(username=username)
+        try:
+            password_validation.validate_password(password, candidate)
+        except ValidationError as exc:
+            raise CommandError(
+                "password: " + " ".join(exc.messages) + " Nothing was created."
+            ) from exc
+        return password
