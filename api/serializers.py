@@ -16,10 +16,14 @@ from rest_framework import serializers
 
 from api import destinations
 from api.models import WebhookDelivery, WebhookEndpoint
+from assessments.core.evidence import POPULATION_KINDS, Wording
 from assessments.core.texts import Text
+from assessments.evidence_words import share_words
 from assessments.localized import shown
 from assessments.models import Assessment, Brand, Category
+from assessments.reports import BASES
 
+WORDINGS = tuple(wording.value for wording in Wording)
 SERVICE_OWNED = _("This field cannot be written: it is unknown, or set by the service.")
 
 
@@ -84,13 +88,27 @@ class EditionRefSerializer(serializers.Serializer):
 
 
 class CitationSerializer(serializers.Serializer):
+    """A piece of evidence: what it says, whom it counts, who published it and when."""
+
     category = serializers.CharField(allow_null=True, help_text="Category slug; null: all.")
     percent = serializers.FloatField(allow_null=True, help_text="Null for qualitative evidence.")
     statement = TextField()
-    source = serializers.CharField()
-    year = serializers.IntegerField()
-    population = TextField()
-    note = serializers.CharField(allow_blank=True)
+    population = TextField(help_text="Whom the figure describes, in the source's words.")
+    population_kind = serializers.ChoiceField(
+        choices=POPULATION_KINDS,
+        help_text="What the figure counts: only `brands` is a share of brands.",
+    )
+    is_proxy = serializers.BooleanField(
+        help_text="True: not a share of brands, used as the benchmark share for want of one."
+    )
+    publisher = TextField()
+    title = TextField(allow_blank=True)
+    year = serializers.IntegerField(help_text="Year the figure was published.")
+    url = serializers.URLField(allow_null=True, help_text="Null where no public link is known.")
+    observed_brands = serializers.IntegerField(
+        allow_null=True, help_text="For a figure observed by this service: how many brands."
+    )
+    note = TextField(allow_blank=True)
 
 
 # --- Questionnaire and benchmark ----------------------------------------------------------------
@@ -133,7 +151,11 @@ class PillarSerializer(serializers.Serializer):
 
 class BenchmarkCitationSerializer(CitationSerializer):
     category = serializers.CharField(source="category.slug", allow_null=True, default=None)
-    url = serializers.CharField(allow_blank=True)
+    url = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_url(self, citation) -> str | None:
+        return citation.url or None
 
 
 class PracticeSerializer(serializers.Serializer):
@@ -271,9 +293,25 @@ class RecommendationRowSerializer(serializers.Serializer):
     effort_label = serializers.CharField()
     expected_gain = serializers.FloatField(help_text="Points of the overall score.")
     share = serializers.FloatField(allow_null=True, help_text="Benchmark prevalence, 0 to 1.")
-    basis = serializers.CharField(help_text="Where the benchmark figure came from.")
+    basis = serializers.ChoiceField(
+        choices=BASES,
+        help_text="Where the benchmark share came from: the category's figure, one for all "
+        "categories, an estimate (other_categories, pillar_average, edition_average), none, "
+        "or observed among brands assessed by this service.",
+    )
     is_fallback = serializers.BooleanField(help_text="True when no figure for the category.")
+    wording = serializers.ChoiceField(
+        choices=WORDINGS,
+        help_text="How the share may be worded: brands (a share of brands), proxy (no published "
+        "brand figure), estimate, observed, none.",
+    )
+    share_text = serializers.SerializerMethodField(
+        help_text="The share in words, in the request's language."
+    )
     evidence = CitationSerializer(many=True)
+
+    def get_share_text(self, row) -> str:
+        return share_words(row)
 
 
 class PreviousSerializer(serializers.Serializer):
@@ -284,7 +322,8 @@ class PreviousSerializer(serializers.Serializer):
 
 class ContextFigureSerializer(serializers.Serializer):
     statement = serializers.CharField()
-    source = serializers.CharField()
+    publisher = serializers.CharField()
+    title = serializers.CharField(allow_blank=True)
     year = serializers.IntegerField()
     population = serializers.CharField(allow_blank=True)
     note = serializers.CharField(allow_blank=True)

@@ -104,7 +104,8 @@ def _edition_texts(edition: Edition) -> EditionTexts:
     for pr in edition.practices.all():
         put("practice", pr.key, pr, "title", "recommendation")
         for c in pr.benchmark_citations:
-            put("citation", c.statement_en or "", c, "statement", "population", "note")
+            names = ("statement", "population", "note", "publisher", "title")
+            put("citation", c.statement_en or "", c, *names)
     for q in edition.questions.all():
         put("question", q.key, q, "text", "help_text")
         for c in q.choices.all():
@@ -124,11 +125,16 @@ def _practice_spec(practice: Practice) -> PracticeSpec:
             CitationSpec(
                 percent=None if c.percent is None else float(c.percent),
                 statement=c.statement,
-                source=c.source,
+                publisher=c.publisher,
                 year=c.year,
                 population=c.population,
                 category=c.category.slug if c.category else None,
                 note=c.note,
+                title=c.title,
+                population_kind=c.population_kind,
+                is_proxy=c.is_proxy,
+                url=c.url,
+                observed_brands=c.observed_brands,
             )
             for c in practice.benchmark_citations
         ),

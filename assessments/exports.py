@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assessments.core.texts import Text
+from assessments.evidence_words import citation_line, share_words
 from assessments.localized import shown
 from assessments.models import Assessment
 from assessments.reports import Report
@@ -70,7 +70,11 @@ def report_csv(report: Report) -> str:
             ]
         )
     for r in report.recommendations:
-        evidence = "; ".join(_citation_text(e) for e in r.evidence)
+        evidence = " | ".join(
+            [share_words(r), *(citation_line(e) for e in r.evidence)]
+            if r.share is not None
+            else [citation_line(e) for e in r.evidence]
+        )
         w.writerow(
             [
                 _("recommendation %(bucket)s") % {"bucket": r.bucket},
@@ -83,13 +87,6 @@ def report_csv(report: Report) -> str:
             ]
         )
     return out.getvalue()
-
-
-def _citation_text(citation: dict) -> str:
-    figure = "" if citation["percent"] is None else f"{citation['percent']:g}%: "
-    statement = citation["statement"]
-    statement = shown(statement) if isinstance(statement, Text) else statement
-    return f"{figure}{statement} ({citation['source']}, {citation['year']})"
 
 
 def report_pdf(report: Report) -> bytes:

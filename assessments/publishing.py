@@ -140,20 +140,37 @@ def edition_rows(edition_id: int) -> checks.EditionRows:
         ),
         tiers=_rows(checks.TierRow, Tier.objects.filter(**on), "key", "min_index"),
         figures=_rows(
-            checks.FigureRow, ContextFigure.objects.filter(**on), "statement", "source", "year"
+            checks.FigureRow, ContextFigure.objects.filter(**on), "statement", "publisher", "year"
         ),
+        this_year=timezone.now().year,
     )
 
 
 def _citation_rows(edition_id: int) -> tuple[checks.CitationRow, ...]:
     rows = Citation.objects.filter(practice__edition_id=edition_id).values_list(
-        "practice__key", "category__slug", "percent", "source", "year", "population", "use"
+        "practice__key",
+        "category__slug",
+        "percent",
+        "publisher",
+        "year",
+        "population",
+        "use",
+        "population_kind",
+        "is_proxy",
     )
     return tuple(
         checks.CitationRow(
-            practice, category, _float(percent), source, year, population, use == "benchmark"
+            practice,
+            category,
+            _float(percent),
+            publisher,
+            year,
+            population,
+            use == Citation.Use.BENCHMARK,
+            kind,
+            is_proxy,
         )
-        for practice, category, percent, source, year, population, use in rows
+        for practice, category, percent, publisher, year, population, use, kind, is_proxy in rows
     )
 
 
@@ -176,6 +193,11 @@ def edition_validate(*, edition_id: int) -> list[str]:
         except ValueError as exc:
             problems.append(f"The scoring engine refuses this edition: {exc}.")
     return problems
+
+
+def edition_warnings(*, edition_id: int) -> list[str]:
+    """What an admin should know before publishing (proxies used as shares); never a refusal."""
+    return checks.edition_warnings(edition_rows(edition_id))
 
 
 # --- publish ------------------------------------------------------------------------------------

@@ -5,11 +5,14 @@ Every query here is fixed in number, whatever the count of pillars, recommendati
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Count, Q
 
+from assessments.core import evidence as ev
+from assessments.core.evidence import Evidence, Wording
 from assessments.core.prevalence import Basis
 from assessments.core.texts import EditionTexts, Text
 from assessments.editions import edition_spec_of
@@ -17,6 +20,9 @@ from assessments.models import Assessment, ContextFigure, Practice, Recommendati
 
 # Fewer peers than this and a percentile would let a brand read a competitor's score off it.
 MIN_PEER_BRANDS = 5
+# A recommendation's basis when its figure was observed among brands assessed here.
+OBSERVED = "observed"
+BASES = (*(basis.value for basis in Basis), OBSERVED)
 
 
 @dataclass(frozen=True)
@@ -41,9 +47,32 @@ class RecommendationRow:
     effort_label: str
     expected_gain: float
     share: float | None
+    # The resolution step (prevalence.Basis), or "observed" for a figure observed here.
     basis: str
     is_fallback: bool
-    evidence: list[dict]
+    # Each citation once: the figures behind the share, then the practice's statements.
+    evidence: list[Evidence]
+    wording: Wording
+
+    @property
+    def figures(self) -> list[Evidence]:
+        """The figures behind the share: one for a direct figure, all those an estimate averaged."""
+        return [e for e in self.evidence if e.is_figure]
+
+    @property
+    def figure(self) -> Evidence | None:
+        """The one figure a direct share quotes (None for an estimate)."""
+        figures = self.figures
+        return figures[0] if figures and self.wording is not Wording.ESTIMATE else None
+
+    @property
+    def statements(self) -> list[Evidence]:
+        """The practice's own qualitative evidence ("ubiquitous"), shown beside the share."""
+        return [e for e in self.evidence if not e.is_figure]
+
+    @property
+    def estimate_counts_brands(self) -> bool:
+        return ev.estimate_counts_brands(self.figures)
 
 
 @dataclass(frozen=True)
@@ -87,7 +116,8 @@ def report_for(assessment: Assessment) -> Report:
     previous = _previous(assessment)
     before = {p.key: p.score for p in previous.result.pillars.all()} if previous else {}
     # No query once the edition is cached: published editions are read once per process.
-    texts = edition_spec_of(result.edition).texts
+    spec = edition_spec_of(result.edition)
+    texts, known = spec.texts, ev.edition_evidence(spec)
     return Report(
         assessment=assessment,
         overall=result.overall,
@@ -99,7 +129,9 @@ def report_for(assessment: Assessment) -> Report:
         edition_id=result.edition_id,
         edition_label=result.edition.label,
         pillars=[_pillar_row(p, before.get(p.key), texts) for p in result.pillars.all()],
-        recommendations=[_recommendation_row(r, texts) for r in result.recommendations.all()],
+        recommendations=[
+            _recommendation_row(r, texts, known) for r in result.recommendations.all()
+        ],
         previous=Previous(previous.pk, previous.submitted_at, previous.result.readiness_index)
         if previous
         else None,
@@ -139,7 +171,11 @@ def _pillar_row(pillar, score_before: float | None, texts: EditionTexts) -> Pill
     )
 
 
-def _recommendation_row(rec: Recommendation, texts: EditionTexts) -> RecommendationRow:
+def _recommendation_row(
+    rec: Recommendation, texts: EditionTexts, known: Mapping[str, Evidence]
+) -> RecommendationRow:
+    evidence = ev.once_each(ev.from_stored(stored, known) for stored in rec.evidence)
+    wording = ev.wording(rec.basis, [e for e in evidence if e.is_figure])
     return RecommendationRow(
         rank=rec.rank,
         bucket=rec.bucket,
@@ -151,19 +187,11 @@ def _recommendation_row(rec: Recommendation, texts: EditionTexts) -> Recommendat
         effort_label=Practice.Effort(rec.effort).label,
         expected_gain=rec.expected_gain,
         share=rec.share,
-        basis=rec.basis,
+        basis=OBSERVED if wording is Wording.OBSERVED else rec.basis,
         is_fallback=Basis(rec.basis).is_fallback,
-        evidence=[_evidence(e, texts) for e in rec.evidence],
+        evidence=evidence,
+        wording=wording,
     )
-
-
-def _evidence(citation: dict, texts: EditionTexts) -> dict:
-    """A stored citation with its statement and population as texts in both languages."""
-    statement = citation.get("statement", "")
-    return citation | {
-        "statement": texts.citation(statement, "statement", statement),
-        "population": texts.citation(statement, "population", citation.get("population") or ""),
-    }
 
 
 def percentile(assessment: Assessment) -> float | None:

@@ -16,6 +16,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import BigIntegerField, Case, Value, When
 
 from assessments.bulk_insert import copy_fields, reserve_ids
+from assessments.core.evidence import citation_json
 from assessments.core.prevalence import ResolvedPrevalence, resolve_prevalence
 from assessments.core.recommendations import recommend
 from assessments.core.scoring import Scorecard, score
@@ -91,7 +92,7 @@ def result_fields(*, assessment_id: int, edition: EditionSpec, card: Scorecard) 
             "priority_score": r.priority_score,
             "share": r.share,
             "basis": str(r.basis),
-            "evidence": [_citation_json(c) for c in r.evidence],
+            "evidence": [citation_json(c) for c in r.evidence],
         }
         for r in recommend(card, edition)
     ]
@@ -333,15 +334,3 @@ def _set_result_ids_joined(
         params.append(published_after)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-
-
-def _citation_json(citation) -> dict[str, object]:
-    return {
-        "percent": citation.percent,
-        "statement": citation.statement,
-        "source": citation.source,
-        "year": citation.year,
-        "population": citation.population,
-        "category": citation.category,
-        "note": citation.note,
-    }

@@ -6,6 +6,7 @@ outcome into messages and redirects.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -20,7 +21,7 @@ from modeltranslation.admin import (
 )
 from simple_history.admin import SimpleHistoryAdmin
 
-from assessments import publishing
+from assessments import evidence_admin, publishing
 from assessments.admin.parts import EditionPartInline, SearchInEveryLanguage, in_published_edition
 from assessments.editions import edition_spec
 from assessments.models import ContextFigure, Edition, EditionJob, Pillar, Tier
@@ -47,7 +48,7 @@ class TierInline(EditionPartInline, TranslationTabularInline):
 
 class ContextFigureInline(EditionPartInline, TranslationStackedInline):
     model = ContextFigure
-    fields = ["statement", ("population", "source", "year"), "note", "position"]
+    fields = ["statement", ("population", "publisher", "title", "year"), "note", "position"]
 
 
 @admin.register(Edition)
@@ -72,7 +73,13 @@ class EditionAdmin(SearchInEveryLanguage, SimpleHistoryAdmin, TranslationAdmin):
         edition = self.get_object(request, object_id)
         if request.method == "GET" and in_published_edition(edition):
             messages.info(request, EDITION_READ_ONLY_HINT)
-        context = {**(extra_context or {}), "edition": edition, "jobs": _recent_jobs(edition)}
+        context = {
+            **(extra_context or {}),
+            "edition": edition,
+            "jobs": _recent_jobs(edition),
+            "stale": evidence_admin.stale_figures(edition) if edition else [],
+            "stale_after": settings.EVIDENCE_STALE_AFTER_YEARS,
+        }
         return super().change_view(request, object_id, form_url, context)
 
     @admin.action(description="Create a draft from this edition")
@@ -120,6 +127,7 @@ class EditionAdmin(SearchInEveryLanguage, SimpleHistoryAdmin, TranslationAdmin):
             _report_refusal(request, refused)
             return _to_change(pk)
         _warn_untranslated(request, edition.pk)
+        _warn_proxies(request, edition.pk)
         return _to_job(job.pk)
 
     def publish_view(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -135,6 +143,7 @@ class EditionAdmin(SearchInEveryLanguage, SimpleHistoryAdmin, TranslationAdmin):
             "edition": edition,
             "current": current,
             "problems": publishing.edition_validate(edition_id=pk) if edition.is_draft else [],
+            "warnings": publishing.edition_warnings(edition_id=pk) if edition.is_draft else [],
             "preview": preview,
             "summary": publishing.preview_summary(preview) if preview else None,
         }
@@ -222,6 +231,12 @@ def _warn_untranslated(request: HttpRequest, edition_id: int) -> None:
             f"Texts without a Chinese translation ({counts}): Chinese pages show them "
             "in English, marked, until they are translated.",
         )
+
+
+def _warn_proxies(request: HttpRequest, edition_id: int) -> None:
+    """Each benchmark share that is a proxy: publishable, worded as a proxy everywhere."""
+    for warning in publishing.edition_warnings(edition_id=edition_id):
+        messages.warning(request, warning)
 
 
 def _report_refusal(request: HttpRequest, refused: publishing.EditionRefused) -> None:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assessments.core.answers import InvalidAnswer, answer_level
+from assessments.core.evidence import citation_json
 from assessments.core.prevalence import ResolvedPrevalence, resolve_prevalence
 from assessments.core.specs import (
     CitationSpec,
@@ -335,15 +336,7 @@ def _exclusion_reason(practice: PracticeScore) -> str | None:
 
 
 def _explain_citation(citation: CitationSpec) -> dict[str, Any]:
-    return {
-        "percent": citation.percent,
-        "statement": citation.statement,
-        "source": citation.source,
-        "year": citation.year,
-        "population": citation.population,
-        "category": citation.category,
-        "note": citation.note,
-    }
+    return citation_json(citation)
 
 
 def _jsonable(value: object) -> object:

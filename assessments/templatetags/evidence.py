@@ -1,0 +1,43 @@
+"""Evidence in the page's language: a share's wording, a citation's source and age.
+
+The words are assessments/evidence_words.py's, shared with the PDF and the CSV.
+"""
+
+from __future__ import annotations
+
+from django import template
+
+from assessments import evidence_words as words
+from assessments.core.evidence import Evidence
+from assessments.localized import row_text, shown
+
+register = template.Library()
+
+
+@register.simple_tag
+def share_phrase(row) -> str:
+    """What a recommendation's benchmark share counts, in one sentence (escaped by the page)."""
+    return words.share_words(row)
+
+
+@register.filter
+def source_of(item: Evidence) -> str:
+    return words.source_words(item)
+
+
+@register.filter
+def kind_of(item: Evidence) -> str:
+    return words.kind_words(item)
+
+
+@register.filter
+def figure_age(year: int) -> str:
+    return words.age_words(year)
+
+
+@register.filter
+def context_source(figure) -> str:
+    """A context figure's publisher, title and age (a ContextFigure row)."""
+    parts = (shown(row_text(figure, "publisher")), shown(row_text(figure, "title")))
+    name = ", ".join(part for part in parts if part)
+    return words.named_source(name, figure.year)
