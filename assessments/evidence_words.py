@@ -92,10 +92,15 @@ def kind_words(item: Evidence) -> str:
 
 def citation_line(item: Evidence) -> str:
     """One citation as plain text (CSV): figure, statement, whom it counts, source and age."""
-    figure = "" if item.percent is None else f"{item.percent:g}%: "
+    statement = shown(item.statement).rstrip(".。 ")
+    if item.percent is None:  # qualitative words count no one
+        return _("%(statement)s — %(source)s") % {
+            "statement": statement,
+            "source": source_words(item),
+        }
     return _("%(figure)s%(statement)s (%(kind)s) — %(source)s") % {
-        "figure": figure,
-        "statement": shown(item.statement).rstrip(".。 "),
+        "figure": f"{item.percent:g}%: ",
+        "statement": statement,
         "kind": kind_words(item),
         "source": source_words(item),
     }
