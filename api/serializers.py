@@ -314,10 +314,19 @@ class RecommendationRowSerializer(serializers.Serializer):
         return share_words(row)
 
 
+class PreviousEditionSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="edition_id")
+    label = serializers.CharField(source="edition_label")
+
+
 class PreviousSerializer(serializers.Serializer):
     assessment_id = serializers.IntegerField()
     submitted_at = serializers.DateTimeField(allow_null=True)
     readiness_index = serializers.FloatField(allow_null=True)
+    edition = PreviousEditionSerializer(source="*", help_text="The edition it was scored on.")
+    same_edition = serializers.BooleanField(
+        help_text="False: scored on another edition, so the change is partly a change of edition."
+    )
 
 
 class ContextFigureSerializer(serializers.Serializer):
@@ -346,6 +355,11 @@ class ReportSerializer(serializers.Serializer):
     index_change = serializers.FloatField(allow_null=True)
     tier = ResultTierSerializer(source="*")
     edition = ReportEditionSerializer(source="*", help_text="The edition the result used.")
+    current_edition_label = serializers.CharField(
+        allow_null=True,
+        help_text="Null while the result's edition is current; else the current edition's label "
+        "(a result stays on the edition it was scored on).",
+    )
     pillars = PillarRowSerializer(many=True)
     recommendations = RecommendationRowSerializer(many=True)
     previous = PreviousSerializer(allow_null=True)

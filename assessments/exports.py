@@ -57,6 +57,9 @@ def report_csv(report: Report) -> str:
         ]
     )
     w.writerow([summary, _("edition"), report.edition_label, "", "", "", ""])
+    if report.edition_changed:
+        # The change column compares results of two editions: say so beside it.
+        w.writerow([summary, _("change of edition"), report.previous.edition_label, "", "", "", ""])
     for p in report.pillars:
         w.writerow(
             [

@@ -143,6 +143,7 @@ def edition_rows(edition_id: int) -> checks.EditionRows:
             checks.FigureRow, ContextFigure.objects.filter(**on), "statement", "publisher", "year"
         ),
         this_year=timezone.now().year,
+        min_observed=settings.OBSERVED_MIN_BRANDS,
     )
 
 
@@ -157,20 +158,14 @@ def _citation_rows(edition_id: int) -> tuple[checks.CitationRow, ...]:
         "use",
         "population_kind",
         "is_proxy",
+        "observed_brands",
     )
+    # The columns in CitationRow's order; `use` (the seventh) becomes is_benchmark.
     return tuple(
         checks.CitationRow(
-            practice,
-            category,
-            _float(percent),
-            publisher,
-            year,
-            population,
-            use == Citation.Use.BENCHMARK,
-            kind,
-            is_proxy,
+            *values[:2], _float(values[2]), *values[3:6], values[6] == "benchmark", *values[7:]
         )
-        for practice, category, percent, publisher, year, population, use, kind, is_proxy in rows
+        for values in rows
     )
 
 

@@ -16,7 +16,7 @@ from assessments.core.evidence import Evidence, Wording
 from assessments.core.prevalence import Basis
 from assessments.core.texts import EditionTexts, Text
 from assessments.editions import edition_spec_of
-from assessments.models import Assessment, ContextFigure, Practice, Recommendation
+from assessments.models import Assessment, ContextFigure, Edition, Practice, Recommendation
 
 # Fewer peers than this and a percentile would let a brand read a competitor's score off it.
 MIN_PEER_BRANDS = 5
@@ -80,6 +80,11 @@ class Previous:
     assessment_id: int
     submitted_at: datetime | None
     readiness_index: float | None
+    edition_id: int
+    edition_label: str
+    # False when the previous result was scored on another edition: a move between the two is
+    # partly a change of benchmark, and every report says so.
+    same_edition: bool = True
 
 
 @dataclass(frozen=True)
@@ -95,11 +100,19 @@ class Report:
     tier_summary: Text
     edition_id: int
     edition_label: str
+    # None while the result's edition is current; else the current one's label (a 2017 result
+    # stays on 2017 and says so).
+    current_edition_label: str | None
     pillars: list[PillarRow]
     recommendations: list[RecommendationRow]
     previous: Previous | None
     percentile: float | None
     context: list[ContextFigure]
+
+    @property
+    def edition_changed(self) -> bool:
+        """True when the previous result was scored on another edition than this one."""
+        return self.previous is not None and not self.previous.same_edition
 
     @property
     def index_change(self) -> float | None:
@@ -128,15 +141,33 @@ def report_for(assessment: Assessment) -> Report:
         tier_summary=texts.tier_summary(result.tier_key, result.tier_summary),
         edition_id=result.edition_id,
         edition_label=result.edition.label,
+        current_edition_label=_current_label(result.edition),
         pillars=[_pillar_row(p, before.get(p.key), texts) for p in result.pillars.all()],
         recommendations=[
             _recommendation_row(r, texts, known) for r in result.recommendations.all()
         ],
-        previous=Previous(previous.pk, previous.submitted_at, previous.result.readiness_index)
-        if previous
-        else None,
+        previous=_previous_row(previous, result.edition_id) if previous else None,
         percentile=percentile(assessment),
         context=list(ContextFigure.objects.filter(edition_id=result.edition_id)),
+    )
+
+
+def _current_label(edition: Edition) -> str | None:
+    """The current edition's label when the result's edition is not current (one query then)."""
+    if edition.is_current:
+        return None
+    return Edition.objects.filter(is_current=True).values_list("label", flat=True).first()
+
+
+def _previous_row(previous: Assessment, edition_id: int) -> Previous:
+    result = previous.result
+    return Previous(
+        assessment_id=previous.pk,
+        submitted_at=previous.submitted_at,
+        readiness_index=result.readiness_index,
+        edition_id=result.edition_id,
+        edition_label=result.edition.label,
+        same_edition=result.edition_id == edition_id,
     )
 
 
@@ -150,7 +181,7 @@ def _previous(assessment: Assessment) -> Assessment | None:
             status=Assessment.Status.SCORED,
             submitted_at__lt=assessment.submitted_at,
         )
-        .select_related("result")
+        .select_related("result__edition")
         .prefetch_related("result__pillars")
         .order_by("-submitted_at")
         .first()

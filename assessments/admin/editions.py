@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -21,10 +21,17 @@ from modeltranslation.admin import (
 )
 from simple_history.admin import SimpleHistoryAdmin
 
-from assessments import evidence_admin, publishing
+from assessments import evidence_admin, observed, publishing
 from assessments.admin.parts import EditionPartInline, SearchInEveryLanguage, in_published_edition
 from assessments.editions import edition_spec
-from assessments.models import ContextFigure, Edition, EditionJob, Pillar, Tier
+from assessments.models import (
+    ContextFigure,
+    Edition,
+    EditionJob,
+    Pillar,
+    PublishedEditionReadOnly,
+    Tier,
+)
 
 # A running job's page reloads itself this often (seconds): progress a person can follow
 # without hammering the database.
@@ -60,7 +67,7 @@ class EditionAdmin(SearchInEveryLanguage, SimpleHistoryAdmin, TranslationAdmin):
     fields = ["label", "notes", "status", "is_current", "based_on", "published_at"]
     readonly_fields = ["status", "is_current", "based_on", "published_at"]
     inlines = [PillarInline, TierInline, ContextFigureInline]
-    actions = ["create_draft"]
+    actions = ["create_draft", "offer_observed"]
     change_form_template = "admin/assessments/edition/change_form.html"
 
     def has_change_permission(self, request, obj=None) -> bool:
@@ -90,6 +97,47 @@ class EditionAdmin(SearchInEveryLanguage, SimpleHistoryAdmin, TranslationAdmin):
                 request, f"Created the draft \u201c{draft}\u201d: change it, then publish."
             )
 
+    @admin.action(description="Offer observed adoption as figures (a draft)")
+    def offer_observed(self, request: HttpRequest, queryset) -> HttpResponse | None:
+        drafts = [edition for edition in queryset if edition.is_draft]
+        if len(drafts) != 1:
+            messages.error(request, "Pick one draft edition: observed figures go into a draft.")
+            return None
+        return HttpResponseRedirect(
+            reverse("admin:assessments_edition_observed", args=[drafts[0].pk])
+        )
+
+    def observed_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        edition = self._edition(request, pk)
+        try:
+            offers = observed.observed_offers(edition=edition)
+        except observed.ObservedRefused as refused:
+            messages.error(request, str(refused))
+            return _to_change(pk)
+        if request.method == "POST":
+            return self._keep_observed(request, edition, offers)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Observed adoption for {edition}",
+            "edition": edition,
+            "offers": offers,
+            "min_brands": settings.OBSERVED_MIN_BRANDS,
+        }
+        return TemplateResponse(request, "admin/assessments/edition/observed.html", context)
+
+    def _keep_observed(self, request: HttpRequest, edition: Edition, offers) -> HttpResponse:
+        wanted = set(request.POST.getlist("keep"))
+        try:
+            kept = observed.observed_keep(
+                edition=edition, offers=[o for o in offers if o.key in wanted], user=request.user
+            )
+        except (observed.ObservedRefused, ValidationError, PublishedEditionReadOnly) as refused:
+            messages.error(request, f"Nothing was added: {refused}")
+            return _to_change(edition.pk)
+        messages.success(request, f"Added {len(kept)} observed figure(s) to the draft.")
+        return _to_change(edition.pk)
+
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
@@ -97,6 +145,9 @@ class EditionAdmin(SearchInEveryLanguage, SimpleHistoryAdmin, TranslationAdmin):
             path("<int:pk>/preview/", view(self.preview_view), name="assessments_edition_preview"),
             path("<int:pk>/publish/", view(self.publish_view), name="assessments_edition_publish"),
             path("<int:pk>/rescore/", view(self.rescore_view), name="assessments_edition_rescore"),
+            path(
+                "<int:pk>/observed/", view(self.observed_view), name="assessments_edition_observed"
+            ),
             path("jobs/<int:job_id>/", view(self.job_view), name="assessments_edition_job"),
             *super().get_urls(),
         ]

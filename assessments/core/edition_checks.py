@@ -46,6 +46,7 @@ class CitationRow:
     is_benchmark: bool = True
     population_kind: str = BRANDS
     is_proxy: bool = False
+    observed_brands: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +89,8 @@ class EditionRows:
     figures: tuple[FigureRow, ...] = field(default=())
     # Today's year, for "a year in the future"; None skips that check.
     this_year: int | None = None
+    # OBSERVED_MIN_BRANDS: the fewest brands an observed figure may rest on; None skips it.
+    min_observed: int | None = None
 
 
 # --- row-local checks: field name -> message, empty when the row is fine ----------------------
@@ -99,8 +102,16 @@ def weight_problems(weight: float | None, what: str) -> dict[str, str]:
     return {}
 
 
-def citation_problems(row: CitationRow, this_year: int | None = None) -> dict[str, str]:
+def citation_problems(
+    row: CitationRow, this_year: int | None = None, min_observed: int | None = None
+) -> dict[str, str]:
     problems: dict[str, str] = {}
+    if min_observed is not None and row.observed_brands is not None:
+        if row.observed_brands < min_observed:
+            problems["observed_brands"] = (
+                f"An observed figure needs at least {min_observed} brands, not "
+                f"{row.observed_brands}: with fewer, a brand's answers could be read off it."
+            )
     if row.percent is not None and not 0 <= row.percent <= PERCENT_MAX:
         problems["percent"] = f"A percentage is between 0 and 100, not {row.percent:g}."
     problems.update(_source_problems(row.publisher, row.year, "the figure", this_year))
@@ -238,7 +249,7 @@ def _row_problems(rows: EditionRows) -> list[str]:
     problems = []
     for citation in rows.citations:
         where = f"A citation of practice {citation.practice!r}"
-        found = citation_problems(citation, rows.this_year).values()
+        found = citation_problems(citation, rows.this_year, rows.min_observed).values()
         problems += [f"{where}: {m}" for m in found]
     for choice in rows.choices:
         problems += [f"Question {choice.question!r}: {m}" for m in choice_problems(choice).values()]

@@ -6,6 +6,7 @@ it. Results point at the edition they used, so an old report always renders as i
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
@@ -323,8 +324,10 @@ class Citation(EditionPart):
                 population_kind=self.population_kind or "",
                 is_proxy=self.is_proxy,
                 is_benchmark=self.use == self.Use.BENCHMARK,
+                observed_brands=self.observed_brands,
             ),
             this_year=timezone.now().year,
+            min_observed=settings.OBSERVED_MIN_BRANDS,
         )
 
 
