@@ -95,6 +95,7 @@ def observed_keep(*, edition: Edition, offers: Iterable[Offer], user=None) -> li
 def _citation(offer: Offer, practice: Practice, categories: dict) -> Citation:
     figure, (start, end) = offer.figure, offer.period
     category = categories[figure.category]
+    name_zh = category.name_zh_hans or category.name_en
     span_en = f"{start:%B %Y} to {end:%B %Y}" if start and end else ""
     span_zh = f"{start.year}年{start.month}月至{end.year}年{end.month}月" if start and end else ""
     return Citation(
@@ -109,10 +110,10 @@ def _citation(offer: Offer, practice: Practice, categories: dict) -> Citation:
         f"{category.name_en} brands assessed by readiness ({span_en}).",
         # The category in its own slot, never glued to 品牌 ("其他消费品牌品牌").
         statement_zh_hans=f"在 readiness 已评估的 {figure.brands} 个品牌（品类："
-        f"{category.name_zh_hans or category.name_en}）中观察到的采用率为 {figure.percent:g}%"
+        f"{name_zh}）中观察到的采用率为 {figure.percent:g}%"
         f"（{span_zh}）。",
         population=f"{category.name_en} brands assessed by readiness",
-        population_zh_hans=f"readiness 已评估的品牌（品类：{category.name_zh_hans or category.name_en}）",
+        population_zh_hans=f"readiness 已评估的品牌（品类：{name_zh}）",
         publisher=PUBLISHER,
         publisher_zh_hans=PUBLISHER,
         title=f"{figure.brands} brands assessed, {span_en}",

@@ -31,7 +31,7 @@ def test_a_figure_needs_the_minimum_of_distinct_brands(spec):
     nine = [(f"b{n}", "beauty", card) for n in range(9)]
     assert observed_figures(nine, min_brands=10) == []
     # A brand assessed twice counts once: one scorecard per distinct brand.
-    ten = nine + [("b0", "beauty", card)] + [("b9", "beauty", card)]
+    ten = [*nine, ("b0", "beauty", card), ("b9", "beauty", card)]
     figures = observed_figures(ten, min_brands=10)
     assert figures and all(f.brands == 10 for f in figures)
 
