@@ -6,10 +6,13 @@ The words are assessments/evidence_words.py's, shared with the PDF and the CSV.
 from __future__ import annotations
 
 from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from assessments import evidence_words as words
 from assessments.core.evidence import Evidence
-from assessments.localized import row_text, shown
+from assessments.localized import marked, row_text, shown
 
 register = template.Library()
 
@@ -41,3 +44,17 @@ def context_source(figure) -> str:
     parts = (shown(row_text(figure, "publisher")), shown(row_text(figure, "title")))
     name = ", ".join(part for part in parts if part)
     return words.named_source(name, figure.year)
+
+
+@register.simple_tag
+def cited_source(item: Evidence) -> SafeString:
+    """Publisher, title and age as HTML; English shown for a missing Chinese text is marked."""
+    if item.is_observed:
+        return conditional_escape(words.source_words(item))
+    parts = [marked(item.publisher)] + ([marked(item.title)] if item.title else [])
+    # Safe: each part was escaped by marked(), the pattern and the age are escaped here.
+    name = mark_safe(", ".join(parts))
+    pattern = conditional_escape(_("%(source)s (%(age)s)"))
+    return mark_safe(
+        pattern % {"source": name, "age": conditional_escape(words.age_words(item.year))}
+    )

@@ -363,3 +363,20 @@ def test_publishing_refuses_an_unmarked_consumer_share_and_the_edition_page_list
     html = html.decode()
     assert "Figures older than 5 years" in html
     assert f"{timezone.now().year - 2014} years" in html
+
+
+def test_the_openapi_schema_documents_the_evidence_enums(client):
+    import yaml
+
+    components = yaml.safe_load(client.get("/api/schema/").content)["components"]["schemas"]
+
+    def enum(schema: str, field: str) -> list[str]:
+        ref = components[schema]["properties"][field]["allOf"][0]["$ref"]
+        return components[ref.split("/")[-1]]["enum"]
+
+    assert enum("Citation", "population_kind") == ["brands", "sales", "consumers", "market"]
+    assert components["Citation"]["properties"]["url"]["nullable"] is True
+    assert "observed" in enum("RecommendationRow", "basis")
+    assert "category" in enum("RecommendationRow", "basis")
+    wordings = set(enum("RecommendationRow", "wording"))
+    assert wordings == {"brands", "proxy", "estimate", "observed", "none"}
