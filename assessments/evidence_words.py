@@ -7,7 +7,6 @@ a share of brands is never worded as "% of brands".
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -70,8 +69,14 @@ def source_words(item: Evidence) -> str:
             "count": item.observed_brands,
             "age": age_words(item.year),
         }
-    name = ", ".join(part for part in (shown(item.publisher), shown(item.title)) if part)
-    return named_source(name, item.year)
+    return named_source(publisher_and_title(shown(item.publisher), shown(item.title)), item.year)
+
+
+def publisher_and_title(publisher: str, title: str) -> str:
+    """'L2 Inc., Digital IQ Index ...' (a full-width comma in Chinese); untitled: the publisher."""
+    if not title:
+        return publisher
+    return _("%(publisher)s, %(title)s") % {"publisher": publisher, "title": title}
 
 
 def named_source(name: str, year: int) -> str:
@@ -104,7 +109,3 @@ def citation_line(item: Evidence) -> str:
         "kind": kind_words(item),
         "source": source_words(item),
     }
-
-
-def stale_after_years() -> int:
-    return settings.EVIDENCE_STALE_AFTER_YEARS

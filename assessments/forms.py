@@ -20,7 +20,7 @@ from assessments.core.answers import InvalidAnswer, normalize_answer
 from assessments.core.evidence import PopulationKind
 from assessments.core.presentation import benchmark_citation
 from assessments.core.specs import EditionSpec, QuestionType
-from assessments.evidence_words import named_source
+from assessments.evidence_words import named_source, publisher_and_title
 from assessments.localized import marked, row_text, shown
 from assessments.models import Brand, Category, Citation, Question
 
@@ -183,8 +183,10 @@ def _citation_html(citation: Citation) -> SafeString:
     language, marked; a figure that does not count brands says it is a proxy."""
     statement = row_text(citation, "statement")
     statement = type(statement)(statement.en.rstrip(". "), statement.zh.rstrip("。. "))
-    parts = (shown(row_text(citation, "publisher")), shown(row_text(citation, "title")))
-    source = named_source(", ".join(part for part in parts if part), citation.year)
+    name = publisher_and_title(
+        shown(row_text(citation, "publisher")), shown(row_text(citation, "title"))
+    )
+    source = named_source(name, citation.year)
     counts_brands = citation.population_kind == PopulationKind.BRANDS and not citation.is_proxy
     if citation.percent is not None and not counts_brands:
         proxy = gettext("No published brand figure; proxy:")

@@ -24,11 +24,6 @@ def share_phrase(row) -> str:
 
 
 @register.filter
-def source_of(item: Evidence) -> str:
-    return words.source_words(item)
-
-
-@register.filter
 def kind_of(item: Evidence) -> str:
     return words.kind_words(item)
 
@@ -41,8 +36,9 @@ def figure_age(year: int) -> str:
 @register.filter
 def context_source(figure) -> str:
     """A context figure's publisher, title and age (a ContextFigure row)."""
-    parts = (shown(row_text(figure, "publisher")), shown(row_text(figure, "title")))
-    name = ", ".join(part for part in parts if part)
+    name = words.publisher_and_title(
+        shown(row_text(figure, "publisher")), shown(row_text(figure, "title"))
+    )
     return words.named_source(name, figure.year)
 
 
@@ -51,9 +47,11 @@ def cited_source(item: Evidence) -> SafeString:
     """Publisher, title and age as HTML; English shown for a missing Chinese text is marked."""
     if item.is_observed:
         return conditional_escape(words.source_words(item))
-    parts = [marked(item.publisher)] + ([marked(item.title)] if item.title else [])
-    # Safe: each part was escaped by marked(), the pattern and the age are escaped here.
-    name = mark_safe(", ".join(parts))
+    # Safe: marked() escapes each text, and the patterns and the age are escaped here.
+    name = marked(item.publisher)
+    if item.title:
+        joined = conditional_escape(_("%(publisher)s, %(title)s"))
+        name = mark_safe(joined % {"publisher": name, "title": marked(item.title)})
     pattern = conditional_escape(_("%(source)s (%(age)s)"))
     return mark_safe(
         pattern % {"source": name, "age": conditional_escape(words.age_words(item.year))}
