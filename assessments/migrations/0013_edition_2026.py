@@ -144,9 +144,26 @@ def remove_2026_edition(apps, schema_editor):
     if edition is None:
         return
     previous = edition.based_on_id
-    get("Assessment").objects.filter(edition=edition).delete()
-    get("Result").objects.filter(edition=edition).delete()
-    edition.delete()
+    # By id: the models of this state are not one registry's, so instances do not compare.
+    get("Assessment").objects.filter(edition_id=edition.pk).delete()
+    get("Result").objects.filter(edition_id=edition.pk).delete()
+    # Children first, without the deletion collector: its cascade across this state's models
+    # (historical ones included) compares instances of two model registries and fails. Nothing
+    # else points at these rows once the edition's assessments and results are gone.
+    rows = [
+        get("Choice").objects.filter(question__edition_id=edition.pk),
+        get("Question").objects.filter(edition_id=edition.pk),
+        get("Citation").objects.filter(practice__edition_id=edition.pk),
+        *(get(name).objects.filter(edition_id=edition.pk) for name in ("Practice", "Tier")),
+        get("ContextFigure").objects.filter(edition_id=edition.pk),
+        get("Pillar").objects.filter(edition_id=edition.pk),
+        get("JobChunk").objects.filter(job__edition_id=edition.pk),
+        get("EditionJob").objects.filter(edition_id=edition.pk),
+        get("Edition").objects.filter(pk=edition.pk),
+    ]
+    get("Edition").objects.filter(based_on_id=edition.pk).update(based_on=None)
+    for queryset in rows:
+        queryset._raw_delete(queryset.db)
     if previous is not None:
         get("Edition").objects.filter(pk=previous).update(is_current=True)
 
