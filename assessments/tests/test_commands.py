@@ -83,6 +83,7 @@ def test_the_demo_shows_the_2026_edition_and_a_trend_across_editions(
     html = client.get(f"/assessments/{latest.pk}/report/").content.decode()
     assert "benchmark edition “2026 China benchmark”" in html
     assert "Change of edition: that assessment was scored on the “2017 China benchmark”" in html
+    assert '<small class="edition-change">across editions</small>' in html
     old = client.get(f"/assessments/{earlier.pk}/report/").content.decode()
     assert "This result stays on the “2017 China benchmark” edition" in old
     assert "the current edition is “2026 China benchmark”" in old

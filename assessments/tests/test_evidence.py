@@ -223,6 +223,7 @@ def test_a_consumer_figure_reads_as_a_proxy_in_chinese_on_every_surface(client, 
     for name, text in seen.items():
         assert not INTERNAL.search(text), name
     assert "Annex Cloud 博客" in seen["page"]  # the publisher in Chinese
+    assert "“约四分之三”按 75% 计。" in seen["page"]  # and the citation's note
     assert f"2014年，已有 {timezone.now().year - 2014} 年" in seen["page"]
 
 
