@@ -16,14 +16,18 @@ from rest_framework import serializers
 
 from api import destinations
 from api.models import WebhookDelivery, WebhookEndpoint
+from assessments.core.evidence import POPULATION_KINDS, Wording
 from assessments.core.texts import Text
+from assessments.evidence_words import share_words
 from assessments.localized import shown
 from assessments.models import Assessment, Brand, Category
+from assessments.report_data import BASES
 
 # Fields named label, source or context are declared below as the API names them; DRF takes
 # declared fields off the class, but its stubs see them overriding the Field attributes of the
 # same names (typeddjango/djangorestframework-stubs#158, open), hence an ignore on each.
 
+WORDINGS = tuple(wording.value for wording in Wording)
 SERVICE_OWNED = _("This field cannot be written: it is unknown, or set by the service.")
 
 
@@ -88,13 +92,27 @@ class EditionRefSerializer(serializers.Serializer):
 
 
 class CitationSerializer(serializers.Serializer):
+    """A piece of evidence: what it says, whom it counts, who published it and when."""
+
     category = serializers.CharField(allow_null=True, help_text="Category slug; null: all.")
     percent = serializers.FloatField(allow_null=True, help_text="Null for qualitative evidence.")
     statement = TextField()
-    source = serializers.CharField()  # type: ignore[assignment]  # named like a Field attribute
-    year = serializers.IntegerField()
-    population = TextField()
-    note = serializers.CharField(allow_blank=True)
+    population = TextField(help_text="Whom the figure describes, in the source's words.")
+    population_kind = serializers.ChoiceField(
+        choices=POPULATION_KINDS,
+        help_text="What the figure counts: only `brands` is a share of brands.",
+    )
+    is_proxy = serializers.BooleanField(
+        help_text="True: not a share of brands, used as the benchmark share for want of one."
+    )
+    publisher = TextField()
+    title = TextField(allow_blank=True)
+    year = serializers.IntegerField(help_text="Year the figure was published.")
+    url = serializers.URLField(allow_null=True, help_text="Null where no public link is known.")
+    observed_brands = serializers.IntegerField(
+        allow_null=True, help_text="For a figure observed by this service: how many brands."
+    )
+    note = TextField(allow_blank=True)
 
 
 # --- Questionnaire and benchmark ----------------------------------------------------------------
@@ -137,7 +155,11 @@ class PillarSerializer(serializers.Serializer):
 
 class BenchmarkCitationSerializer(CitationSerializer):
     category = serializers.CharField(source="category.slug", allow_null=True, default=None)
-    url = serializers.CharField(allow_blank=True)
+    url = serializers.SerializerMethodField()  # type: ignore[assignment]  # blank -> null
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_url(self, citation) -> str | None:
+        return citation.url or None
 
 
 class PracticeSerializer(serializers.Serializer):
@@ -275,20 +297,46 @@ class RecommendationRowSerializer(serializers.Serializer):
     effort_label = serializers.CharField()
     expected_gain = serializers.FloatField(help_text="Points of the overall score.")
     share = serializers.FloatField(allow_null=True, help_text="Benchmark prevalence, 0 to 1.")
-    basis = serializers.CharField(help_text="Where the benchmark figure came from.")
+    basis = serializers.ChoiceField(
+        choices=BASES,
+        help_text="Where the benchmark share came from: the category's figure, one for all "
+        "categories, an estimate (other_categories, pillar_average, edition_average), none, "
+        "or observed among brands assessed by this service.",
+    )
     is_fallback = serializers.BooleanField(help_text="True when no figure for the category.")
+    wording = serializers.ChoiceField(
+        choices=WORDINGS,
+        help_text="How the share may be worded: brands (a share of brands), proxy (no published "
+        "brand figure), estimate, observed, none.",
+    )
+    share_text = serializers.SerializerMethodField(
+        help_text="The share in words, in the request's language."
+    )
     evidence = CitationSerializer(many=True)
+
+    def get_share_text(self, row) -> str:
+        return share_words(row)
+
+
+class PreviousEditionSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="edition_id")
+    label = serializers.CharField(source="edition_label")  # type: ignore[assignment]  # stubs#158
 
 
 class PreviousSerializer(serializers.Serializer):
     assessment_id = serializers.IntegerField()
     submitted_at = serializers.DateTimeField(allow_null=True)
     readiness_index = serializers.FloatField(allow_null=True)
+    edition = PreviousEditionSerializer(source="*", help_text="The edition it was scored on.")
+    same_edition = serializers.BooleanField(
+        help_text="False: scored on another edition, so the change is partly a change of edition."
+    )
 
 
 class ContextFigureSerializer(serializers.Serializer):
     statement = serializers.CharField()
-    source = serializers.CharField()  # type: ignore[assignment]  # named like a Field attribute
+    publisher = serializers.CharField()
+    title = serializers.CharField(allow_blank=True)
     year = serializers.IntegerField()
     population = serializers.CharField(allow_blank=True)
     note = serializers.CharField(allow_blank=True)
@@ -311,6 +359,11 @@ class ReportSerializer(serializers.Serializer):
     index_change = serializers.FloatField(allow_null=True)
     tier = ResultTierSerializer(source="*")
     edition = ReportEditionSerializer(source="*", help_text="The edition the result used.")
+    current_edition_label = serializers.CharField(
+        allow_null=True,
+        help_text="Null while the result's edition is current; else the current edition's label "
+        "(a result stays on the edition it was scored on).",
+    )
     pillars = PillarRowSerializer(many=True)
     recommendations = RecommendationRowSerializer(many=True)
     previous = PreviousSerializer(allow_null=True)

@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from datetime import timedelta
 
-from assessments import generations, services
+from django.db import transaction
+from django.utils import timezone
+
+from assessments import generations, scorecard_store, services
 from assessments.accounts import Role, user_create
 from assessments.core.specs import EditionSpec, QuestionType
 from assessments.edition_specs import edition_spec
-from assessments.models import Brand, Category, Edition
+from assessments.models import Assessment, Brand, Category, Edition
 
 # Published in the README for `make run`: only ever set on a development machine (DEBUG on).
 DEMO_PASSWORD = "demo-readiness"
-# (brand slug, brand name, category slug, maturity of each successive assessment, 0 to 1)
+# (brand slug, brand name, category slug, maturity of each successive assessment, 0 to 1) on the
+# current edition (the 2026 China benchmark after migrate).
 DEMO_BRANDS = [
-    ("lumiere-beauty", "Lumière Beauty", "beauty", [0.3, 0.6]),
+    ("lumiere-beauty", "Lumière Beauty", "beauty", [0.6]),
     ("northwind-watches", "Northwind Watches", "watches-jewelry", [0.45]),
     ("fresh-pantry", "Fresh Pantry", "cpg", [0.2]),
+    ("maison-aurel", "Maison Aurel", "luxury", [0.5]),
 ]
+# Lumière was first assessed on the first edition: its report shows the trend as a change of
+# edition, and that earlier report stays on the 2017 benchmark and says so.
+EARLIER = {"lumiere-beauty": ("2017 China benchmark", 0.3)}
+EARLIER_DAYS_AGO = 300
 
 
 def answers_at(spec: EditionSpec, maturity: float) -> dict[str, object]:
@@ -61,6 +70,8 @@ def _create_demo(password: str) -> None:
         Brand.objects.filter(slug=slug).update(name=name, default_category=category)
         generations.bump()  # QuerySet.update() sends no signal; lists and reports name brands
         brand = Brand.objects.get(slug=slug)
+        if slug in EARLIER:
+            _scored_on_earlier_edition(brand, category, manager, *EARLIER[slug])
         for maturity in maturities:
             services.assessment_create(
                 brand=brand,
@@ -69,3 +80,28 @@ def _create_demo(password: str) -> None:
                 answers=answers_at(spec, maturity),
                 submit=True,
             )
+
+
+def _scored_on_earlier_edition(brand, category, manager, label: str, maturity: float) -> None:
+    """An assessment answered on an earlier edition's questionnaire and scored on that edition.
+
+    Submitting through the services would score it on the current edition; the demo needs one
+    as a brand assessed before the 2026 edition was published would have it.
+    """
+    edition = Edition.objects.filter(label=label).first()
+    if edition is None:
+        return
+    assessment = Assessment.objects.create(
+        brand=brand, category=category, edition=edition, created_by=manager
+    )
+    answers = answers_at(edition_spec(edition.pk), maturity)
+    services.assessment_save_answers(assessment=assessment, answers=answers, expected_version=None)
+    then = timezone.now() - timedelta(days=EARLIER_DAYS_AGO)
+    Assessment.objects.filter(pk=assessment.pk).update(
+        status=Assessment.Status.SUBMITTED, submitted_at=then, submitted_by=manager
+    )
+    scorecard_store.results_store_bulk(assessment_ids=[assessment.pk], edition_id=edition.pk)
+    Assessment.objects.filter(pk=assessment.pk).update(
+        status=Assessment.Status.SCORED, scored_at=then
+    )
+    generations.bump()

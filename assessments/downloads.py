@@ -16,8 +16,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assessments import formats
-from assessments.core.texts import Text
+from assessments.evidence_words import citation_line, share_words
 from assessments.localized import shown
 from assessments.models import Assessment
 from assessments.report_data import Report
@@ -58,6 +57,9 @@ def report_csv(report: Report) -> str:
         ]
     )
     w.writerow([summary, _("edition"), report.edition_label, "", "", "", ""])
+    if report.edition_changed and report.previous is not None:
+        # The change column compares results of two editions: say so beside it.
+        w.writerow([summary, _("change of edition"), report.previous.edition_label, "", "", "", ""])
     for p in report.pillars:
         w.writerow(
             [
@@ -71,7 +73,11 @@ def report_csv(report: Report) -> str:
             ]
         )
     for r in report.recommendations:
-        evidence = formats.style().clauses(_citation_text(e) for e in r.evidence)
+        evidence = " | ".join(
+            [share_words(r), *(citation_line(e) for e in r.evidence)]
+            if r.share is not None
+            else [citation_line(e) for e in r.evidence]
+        )
         w.writerow(
             [
                 _("recommendation %(bucket)s") % {"bucket": r.bucket},
@@ -84,15 +90,6 @@ def report_csv(report: Report) -> str:
             ]
         )
     return out.getvalue()
-
-
-def _citation_text(citation: dict) -> str:
-    """'69%: 69% of Beauty brands ... (L2 ..., 2017)', figures and brackets the reader's way."""
-    style = formats.style()
-    figure = "" if citation["percent"] is None else style.percent(citation["percent"]) + style.colon
-    statement = citation["statement"]
-    statement = (shown(statement) if isinstance(statement, Text) else statement).rstrip("。. ")
-    return figure + statement + style.aside(f"{citation['source']}, {citation['year']}")
 
 
 def report_pdf(report: Report) -> bytes:

@@ -103,7 +103,7 @@ def _edition_texts(edition: Edition) -> EditionTexts:
         put("practice", pr.key, pr, "title", "recommendation")
         for c in pr.benchmark_citations:
             statement = _both_languages(c, "statement").en  # citations are found by it
-            put("citation", statement, c, "statement", "population", "note")
+            put("citation", statement, c, "statement", "population", "note", "publisher", "title")
     for q in edition.questions.all():
         put("question", q.key, q, "text", "help_text")
         for choice in q.choices.all():
@@ -128,11 +128,16 @@ def _practice_spec(practice: Practice) -> PracticeSpec:
             CitationSpec(
                 percent=None if c.percent is None else float(c.percent),
                 statement=c.statement,
-                source=c.source,
+                publisher=c.publisher,
                 year=c.year,
                 population=c.population,
                 category=c.category.slug if c.category else None,
                 note=c.note,
+                title=c.title,
+                population_kind=c.population_kind,
+                is_proxy=c.is_proxy,
+                url=c.url,
+                observed_brands=c.observed_brands,
             )
             for c in practice.benchmark_citations
         ),

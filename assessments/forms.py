@@ -19,9 +19,11 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments import formats
 from assessments.core.answers import InvalidAnswer, normalize_answer
+from assessments.core.evidence import PopulationKind
 from assessments.core.presentation import benchmark_citation
 from assessments.core.specs import EditionSpec, QuestionType
-from assessments.localized import marked, row_text
+from assessments.evidence_words import named_source, publisher_and_title
+from assessments.localized import marked, row_text, shown
 from assessments.models import Brand, Category, Citation, Question
 
 # Not a valid slug, so it can never collide with a choice value of the edition.
@@ -145,11 +147,19 @@ class StepForm(forms.Form):
 
     def items(self, saved: dict[str, str] | None = None) -> list[QuestionItem]:
         saved = saved or {}
-        return [self._item(q, saved.get(q.key, "")) for q in self.questions]
+        # A practice's citation is shown once, under its first question, not under each one.
+        cited: set[int] = set()
+        items = []
+        for q in self.questions:
+            items.append(self._item(q, saved.get(q.key, ""), cite=q.practice_id not in cited))
+            cited.add(q.practice_id)
+        return items
 
-    def _item(self, q: Question, saved: str) -> QuestionItem:
+    def _item(self, q: Question, saved: str, cite: bool = True) -> QuestionItem:
         chosen = benchmark_citation(
-            q.practice.benchmark_citations, category=self.category, key=_category_slug
+            q.practice.benchmark_citations if cite else [],
+            category=self.category,
+            key=_category_slug,
         )
         is_choice = q.type != QuestionType.PERCENT
         field = self[q.key]
@@ -174,10 +184,19 @@ class _Blank(Exception):
 
 
 def _citation_html(citation: Citation) -> SafeString:
-    """'69% of Beauty brands ... live stream — L2 ..., 2017', in the page's language, marked."""
+    """'69% of Beauty brands ... live stream — L2 Inc., ... (2017, 9 years old)', in the page's
+    language, marked; a figure that does not count brands says it is a proxy."""
     statement = row_text(citation, "statement")
     statement = type(statement)(statement.en.rstrip(". "), statement.zh.rstrip("。. "))
-    return format_html("{} — {}, {}", marked(statement), citation.source, citation.year)
+    name = publisher_and_title(
+        shown(row_text(citation, "publisher")), shown(row_text(citation, "title"))
+    )
+    source = named_source(name, citation.year)
+    counts_brands = citation.population_kind == PopulationKind.BRANDS and not citation.is_proxy
+    if citation.percent is not None and not counts_brands:
+        proxy = gettext("No published brand figure; proxy:")
+        return format_html("{} {} — {}", proxy, marked(statement), source)
+    return format_html("{} — {}", marked(statement), source)
 
 
 def _choice_label(choice) -> SafeString:

@@ -141,26 +141,51 @@ def edition_rows(edition_id: int) -> checks.EditionRows:
         ),
         tiers=_rows(checks.TierRow, Tier.objects.filter(**on), "key", "min_index"),
         figures=_rows(
-            checks.FigureRow, ContextFigure.objects.filter(**on), "statement", "source", "year"
+            checks.FigureRow, ContextFigure.objects.filter(**on), "statement", "publisher", "year"
         ),
+        this_year=timezone.now().year,
+        min_observed=settings.OBSERVED_MIN_BRANDS,
     )
 
 
 def _citation_rows(edition_id: int) -> tuple[checks.CitationRow, ...]:
     rows = Citation.objects.filter(practice__edition_id=edition_id).values_list(
-        "practice__key", "category__slug", "percent", "source", "year", "population", "use"
+        "practice__key",
+        "category__slug",
+        "percent",
+        "publisher",
+        "year",
+        "population",
+        "use",
+        "population_kind",
+        "is_proxy",
+        "observed_brands",
     )
     return tuple(
         checks.CitationRow(
+            practice=practice,
+            category=category,
+            percent=None if percent is None else float(percent),
+            publisher=publisher,
+            year=year,
+            population=population,
+            is_benchmark=use == "benchmark",
+            population_kind=kind,
+            is_proxy=is_proxy,
+            observed_brands=observed_brands,
+        )
+        for (
             practice,
             category,
-            None if percent is None else float(percent),
-            source,
+            percent,
+            publisher,
             year,
             population,
-            use == "benchmark",
-        )
-        for practice, category, percent, source, year, population, use in rows
+            use,
+            kind,
+            is_proxy,
+            observed_brands,
+        ) in rows
     )
 
 
@@ -183,6 +208,11 @@ def edition_validate(*, edition_id: int) -> list[str]:
         except ValueError as exc:
             problems.append(f"The scoring engine refuses this edition: {exc}.")
     return problems
+
+
+def edition_warnings(*, edition_id: int) -> list[str]:
+    """What an admin should know before publishing (proxies used as shares); never a refusal."""
+    return checks.edition_warnings(edition_rows(edition_id))
 
 
 # --- publish ------------------------------------------------------------------------------------

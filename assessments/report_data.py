@@ -5,22 +5,28 @@ Every query here is fixed in number, whatever the count of pillars, recommendati
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q
 
+from assessments.core import evidence as ev
+from assessments.core.evidence import Evidence, Wording
 from assessments.core.prevalence import Basis
 from assessments.core.texts import EditionTexts, Text
 from assessments.edition_specs import edition_spec_of
-from assessments.models import Assessment, ContextFigure, Practice, Recommendation
+from assessments.models import Assessment, ContextFigure, Edition, Practice, Recommendation
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
 
 # Fewer peers than this and a percentile would let a brand read a competitor's score off it.
 MIN_PEER_BRANDS = 5
+# A recommendation's basis when its figure was observed among brands assessed here.
+OBSERVED = "observed"
+BASES = (*(basis.value for basis in Basis), OBSERVED)
 
 
 @dataclass(frozen=True)
@@ -45,9 +51,32 @@ class RecommendationRow:
     effort_label: StrPromise  # translated when shown
     expected_gain: float
     share: float | None
+    # The resolution step (prevalence.Basis), or "observed" for a figure observed here.
     basis: str
     is_fallback: bool
-    evidence: list[dict]
+    # Each citation once: the figures behind the share, then the practice's statements.
+    evidence: list[Evidence]
+    wording: Wording
+
+    @property
+    def figures(self) -> list[Evidence]:
+        """The figures behind the share: one for a direct figure, all those an estimate averaged."""
+        return [e for e in self.evidence if e.is_figure]
+
+    @property
+    def figure(self) -> Evidence | None:
+        """The one figure a direct share quotes (None for an estimate)."""
+        figures = self.figures
+        return figures[0] if figures and self.wording is not Wording.ESTIMATE else None
+
+    @property
+    def statements(self) -> list[Evidence]:
+        """The practice's own qualitative evidence ("ubiquitous"), shown beside the share."""
+        return [e for e in self.evidence if not e.is_figure]
+
+    @property
+    def estimate_counts_brands(self) -> bool:
+        return ev.estimate_counts_brands(self.figures)
 
 
 @dataclass(frozen=True)
@@ -55,6 +84,11 @@ class Previous:
     assessment_id: int
     submitted_at: datetime | None
     readiness_index: float | None
+    edition_id: int
+    edition_label: str
+    # False when the previous result was scored on another edition: a move between the two is
+    # partly a change of benchmark, and every report says so.
+    same_edition: bool = True
 
 
 @dataclass(frozen=True)
@@ -70,11 +104,19 @@ class Report:
     tier_summary: Text
     edition_id: int
     edition_label: str
+    # None while the result's edition is current; else the current one's label (a 2017 result
+    # stays on 2017 and says so).
+    current_edition_label: str | None
     pillars: list[PillarRow]
     recommendations: list[RecommendationRow]
     previous: Previous | None
     percentile: float | None
     context: list[ContextFigure]
+
+    @property
+    def edition_changed(self) -> bool:
+        """True when the previous result was scored on another edition than this one."""
+        return self.previous is not None and not self.previous.same_edition
 
     @property
     def index_change(self) -> float | None:
@@ -93,7 +135,8 @@ def report_for(assessment: Assessment) -> Report:
     earlier = previous.result if previous else None
     before = {p.key: p.score for p in earlier.pillars.all()} if earlier else {}
     # No query once the edition is cached: published editions are read once per process.
-    texts = edition_spec_of(result.edition).texts
+    spec = edition_spec_of(result.edition)
+    texts, known = spec.texts, ev.edition_evidence(spec)
     return Report(
         assessment=assessment,
         overall=result.overall,
@@ -104,13 +147,35 @@ def report_for(assessment: Assessment) -> Report:
         tier_summary=texts.tier_summary(result.tier_key, result.tier_summary),
         edition_id=result.edition_id,
         edition_label=result.edition.label,
+        current_edition_label=_current_label(result.edition),
         pillars=[_pillar_row(p, before.get(p.key), texts) for p in result.pillars.all()],
-        recommendations=[_recommendation_row(r, texts) for r in result.recommendations.all()],
-        previous=Previous(previous.pk, previous.submitted_at, earlier.readiness_index)
-        if previous and earlier
-        else None,
+        recommendations=[
+            _recommendation_row(r, texts, known) for r in result.recommendations.all()
+        ],
+        previous=_previous_row(previous, result.edition_id) if previous else None,
         percentile=percentile(assessment),
         context=list(ContextFigure.objects.filter(edition_id=result.edition_id)),
+    )
+
+
+def _current_label(edition: Edition) -> str | None:
+    """The current edition's label when the result's edition is not current (one query then)."""
+    if edition.is_current:
+        return None
+    return Edition.objects.filter(is_current=True).values_list("label", flat=True).first()
+
+
+def _previous_row(previous: Assessment, edition_id: int) -> Previous | None:
+    result = previous.result
+    if result is None:
+        return None
+    return Previous(
+        assessment_id=previous.pk,
+        submitted_at=previous.submitted_at,
+        readiness_index=result.readiness_index,
+        edition_id=result.edition_id,
+        edition_label=result.edition.label,
+        same_edition=result.edition_id == edition_id,
     )
 
 
@@ -124,7 +189,7 @@ def _previous(assessment: Assessment) -> Assessment | None:
             status=Assessment.Status.SCORED,
             submitted_at__lt=assessment.submitted_at,
         )
-        .select_related("result")
+        .select_related("result__edition")
         .prefetch_related("result__pillars")
         .order_by("-submitted_at")
         .first()
@@ -145,7 +210,11 @@ def _pillar_row(pillar, score_before: float | None, texts: EditionTexts) -> Pill
     )
 
 
-def _recommendation_row(rec: Recommendation, texts: EditionTexts) -> RecommendationRow:
+def _recommendation_row(
+    rec: Recommendation, texts: EditionTexts, known: Mapping[str, Evidence]
+) -> RecommendationRow:
+    evidence = ev.once_each(ev.from_stored(stored, known) for stored in rec.evidence)
+    wording = ev.wording(rec.basis, [e for e in evidence if e.is_figure])
     return RecommendationRow(
         rank=rec.rank,
         bucket=rec.bucket,
@@ -157,19 +226,11 @@ def _recommendation_row(rec: Recommendation, texts: EditionTexts) -> Recommendat
         effort_label=Practice.Effort(rec.effort).label,
         expected_gain=rec.expected_gain,
         share=rec.share,
-        basis=rec.basis,
+        basis=OBSERVED if wording is Wording.OBSERVED else rec.basis,
         is_fallback=Basis(rec.basis).is_fallback,
-        evidence=[_evidence(e, texts) for e in rec.evidence],
+        evidence=evidence,
+        wording=wording,
     )
-
-
-def _evidence(citation: dict, texts: EditionTexts) -> dict:
-    """A stored citation with its statement and population as texts in both languages."""
-    statement = citation.get("statement", "")
-    return citation | {
-        "statement": texts.citation(statement, "statement", statement),
-        "population": texts.citation(statement, "population", citation.get("population") or ""),
-    }
 
 
 def percentile(assessment: Assessment) -> float | None:

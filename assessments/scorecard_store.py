@@ -17,6 +17,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import BigIntegerField, Case, Value, When
 
 from assessments.bulk_insert import column_of, copy_fields, reserve_ids
+from assessments.core.evidence import citation_json
 from assessments.core.prevalence import ResolvedPrevalence, resolve_prevalence
 from assessments.core.recommendations import recommend
 from assessments.core.scoring import Scorecard, score
@@ -92,7 +93,7 @@ def result_fields(*, assessment_id: int, edition: EditionSpec, card: Scorecard) 
             "priority_score": r.priority_score,
             "share": r.share,
             "basis": str(r.basis),
-            "evidence": [c.as_json() for c in r.evidence],
+            "evidence": [citation_json(c) for c in r.evidence],
         }
         for r in recommend(card, edition)
     ]

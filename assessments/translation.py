@@ -31,11 +31,11 @@ TRANSLATED_FIELDS: dict[type, tuple[str, ...]] = {
     Edition: ("notes",),
     Pillar: ("name", "description"),
     Practice: ("title", "recommendation"),
-    Citation: ("statement", "population", "note"),
+    Citation: ("statement", "population", "note", "publisher", "title"),
     Question: ("text", "help_text"),
     Choice: ("label",),
     Tier: ("name", "summary"),
-    ContextFigure: ("statement", "population", "note"),
+    ContextFigure: ("statement", "population", "note", "publisher", "title"),
 }
 
 

@@ -420,3 +420,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+# Benchmark figures older than this many years are listed on the admin's edition page, so that
+# admins see which evidence to replace first (figures are dated by their publication year).
+EVIDENCE_STALE_AFTER_YEARS = env_int("EVIDENCE_STALE_AFTER_YEARS", 5)
+# Observed adoption is offered as a benchmark figure only where at least this many distinct
+# brands contribute, so that no single brand's answers can be read off the figure.
+OBSERVED_MIN_BRANDS = env_int("OBSERVED_MIN_BRANDS", 10)

@@ -65,8 +65,10 @@ class CitationInline(EditionPartInline, TranslationStackedInline):
     fields = [
         ("use", "category", "percent"),
         "statement",
-        ("population", "source", "year"),
+        ("population", "population_kind", "is_proxy"),
+        ("publisher", "title", "year"),
         ("url", "note"),
+        "source",
     ]
 
 
@@ -94,10 +96,20 @@ class PracticeAdmin(EditionPartAdmin):
 
 @admin.register(Citation)
 class CitationAdmin(EditionPartAdmin):
-    list_display = ["__str__", "practice", "category", "use", "percent", "population", "year"]
-    list_filter = ["use", "category", "year", "practice__edition"]
+    list_display = [
+        "__str__",
+        "practice",
+        "category",
+        "use",
+        "percent",
+        "population_kind",
+        "is_proxy",
+        "population",
+        "year",
+    ]
+    list_filter = ["use", "population_kind", "is_proxy", "category", "year", "practice__edition"]
     list_select_related = ["practice", "category"]
-    search_fields = ["statement", "source", "population", "practice__key"]
+    search_fields = ["statement", "publisher", "title", "population", "practice__key"]
     raw_id_fields = ["practice"]
     formfield_overrides = URL_FIELDS
 
@@ -141,7 +153,7 @@ class TierAdmin(EditionPartAdmin):
 
 @admin.register(ContextFigure)
 class ContextFigureAdmin(EditionPartAdmin):
-    list_display = ["__str__", "edition", "source", "year", "position"]
+    list_display = ["__str__", "edition", "publisher", "year", "position"]
     list_filter = ["edition", "year"]
     list_select_related = ["edition"]
-    search_fields = ["statement", "source", "population"]
+    search_fields = ["statement", "publisher", "title", "population"]

@@ -6,8 +6,9 @@ outcome into messages and redirects.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -20,7 +21,7 @@ from modeltranslation.admin import (
 )
 from simple_history.admin import SimpleHistoryAdmin
 
-from assessments import publishing
+from assessments import evidence_admin, observed, publishing
 from assessments.admin.parts import (
     EditionPartInline,
     PublishedReadOnly,
@@ -28,7 +29,14 @@ from assessments.admin.parts import (
     in_published_edition,
 )
 from assessments.edition_specs import edition_spec
-from assessments.models import ContextFigure, Edition, EditionJob, Pillar, Tier
+from assessments.models import (
+    ContextFigure,
+    Edition,
+    EditionJob,
+    Pillar,
+    PublishedEditionReadOnly,
+    Tier,
+)
 
 # A running job's page reloads itself this often (seconds): progress a person can follow
 # without hammering the database.
@@ -52,7 +60,7 @@ class TierInline(EditionPartInline, TranslationTabularInline):
 
 class ContextFigureInline(EditionPartInline, TranslationStackedInline):
     model = ContextFigure
-    fields = ["statement", ("population", "source", "year"), "note", "position"]
+    fields = ["statement", ("population", "publisher", "title", "year"), "note", "position"]
 
 
 @admin.register(Edition)
@@ -64,14 +72,20 @@ class EditionAdmin(SearchInEveryLanguage, PublishedReadOnly, SimpleHistoryAdmin,
     fields = ["label", "notes", "status", "is_current", "based_on", "published_at"]
     readonly_fields = ["status", "is_current", "based_on", "published_at"]
     inlines = [PillarInline, TierInline, ContextFigureInline]
-    actions = ["create_draft"]
+    actions = ["create_draft", "offer_observed"]
     change_form_template = "admin/assessments/edition/change_form.html"
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         edition = self.get_object(request, object_id)
         if request.method == "GET" and in_published_edition(edition):
             messages.info(request, EDITION_READ_ONLY_HINT)
-        context = {**(extra_context or {}), "edition": edition, "jobs": _recent_jobs(edition)}
+        context = {
+            **(extra_context or {}),
+            "edition": edition,
+            "jobs": _recent_jobs(edition),
+            "stale": evidence_admin.stale_figures(edition) if edition else [],
+            "stale_after": settings.EVIDENCE_STALE_AFTER_YEARS,
+        }
         return super().change_view(request, object_id, form_url, context)
 
     @admin.action(description="Create a draft from this edition")
@@ -82,6 +96,47 @@ class EditionAdmin(SearchInEveryLanguage, PublishedReadOnly, SimpleHistoryAdmin,
                 request, f"Created the draft \u201c{draft}\u201d: change it, then publish."
             )
 
+    @admin.action(description="Offer observed adoption as figures (a draft)")
+    def offer_observed(self, request: HttpRequest, queryset) -> HttpResponse | None:
+        drafts = [edition for edition in queryset if edition.is_draft]
+        if len(drafts) != 1:
+            messages.error(request, "Pick one draft edition: observed figures go into a draft.")
+            return None
+        return HttpResponseRedirect(
+            reverse("admin:assessments_edition_observed", args=[drafts[0].pk])
+        )
+
+    def observed_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        edition = self._edition(request, pk)
+        try:
+            offers = observed.observed_offers(edition=edition)
+        except observed.ObservedRefused as refused:
+            messages.error(request, str(refused))
+            return _to_change(pk)
+        if request.method == "POST":
+            return self._keep_observed(request, edition, offers)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Observed adoption for {edition}",
+            "edition": edition,
+            "offers": offers,
+            "min_brands": settings.OBSERVED_MIN_BRANDS,
+        }
+        return TemplateResponse(request, "admin/assessments/edition/observed.html", context)
+
+    def _keep_observed(self, request: HttpRequest, edition: Edition, offers) -> HttpResponse:
+        wanted = set(request.POST.getlist("keep"))
+        try:
+            kept = observed.observed_keep(
+                edition=edition, offers=[o for o in offers if o.key in wanted], user=request.user
+            )
+        except (observed.ObservedRefused, ValidationError, PublishedEditionReadOnly) as refused:
+            messages.error(request, f"Nothing was added: {refused}")
+            return _to_change(edition.pk)
+        messages.success(request, f"Added {len(kept)} observed figure(s) to the draft.")
+        return _to_change(edition.pk)
+
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
@@ -89,6 +144,9 @@ class EditionAdmin(SearchInEveryLanguage, PublishedReadOnly, SimpleHistoryAdmin,
             path("<int:pk>/preview/", view(self.preview_view), name="assessments_edition_preview"),
             path("<int:pk>/publish/", view(self.publish_view), name="assessments_edition_publish"),
             path("<int:pk>/rescore/", view(self.rescore_view), name="assessments_edition_rescore"),
+            path(
+                "<int:pk>/observed/", view(self.observed_view), name="assessments_edition_observed"
+            ),
             path("jobs/<int:job_id>/", view(self.job_view), name="assessments_edition_job"),
             *super().get_urls(),
         ]
@@ -119,6 +177,7 @@ class EditionAdmin(SearchInEveryLanguage, PublishedReadOnly, SimpleHistoryAdmin,
             _report_refusal(request, refused)
             return _to_change(pk)
         _warn_untranslated(request, edition.pk)
+        _warn_proxies(request, edition.pk)
         return _to_job(job.pk)
 
     def publish_view(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -134,6 +193,7 @@ class EditionAdmin(SearchInEveryLanguage, PublishedReadOnly, SimpleHistoryAdmin,
             "edition": edition,
             "current": current,
             "problems": publishing.edition_validate(edition_id=pk) if edition.is_draft else [],
+            "warnings": publishing.edition_warnings(edition_id=pk) if edition.is_draft else [],
             "preview": preview,
             "summary": publishing.preview_summary(preview) if preview else None,
         }
@@ -221,6 +281,12 @@ def _warn_untranslated(request: HttpRequest, edition_id: int) -> None:
             f"Texts without a Chinese translation ({counts}): Chinese pages show them "
             "in English, marked, until they are translated.",
         )
+
+
+def _warn_proxies(request: HttpRequest, edition_id: int) -> None:
+    """Each benchmark share that is a proxy: publishable, worded as a proxy everywhere."""
+    for warning in publishing.edition_warnings(edition_id=edition_id):
+        messages.warning(request, warning)
 
 
 def _report_refusal(request: HttpRequest, refused: publishing.EditionRefused) -> None:

@@ -12,11 +12,14 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from assessments.core.evidence import POPULATION_KINDS, PopulationKind
+
 PERCENT_MAX = 100.0
 LEVEL_MAX = 1.0
 YES_NO_VALUES = frozenset({"yes", "no"})
 PERCENT_TYPE = "percent"
 YES_NO_TYPE = "yes_no"
+BRANDS = PopulationKind.BRANDS.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,10 +40,13 @@ class CitationRow:
     practice: str
     category: str | None
     percent: float | None
-    source: str
+    publisher: str
     year: int | None
     population: str
     is_benchmark: bool = True
+    population_kind: str = BRANDS
+    is_proxy: bool = False
+    observed_brands: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +72,7 @@ class TierRow:
 @dataclass(frozen=True, slots=True)
 class FigureRow:
     statement: str
-    source: str
+    publisher: str
     year: int | None
 
 
@@ -81,6 +87,10 @@ class EditionRows:
     choices: tuple[ChoiceRow, ...] = ()
     tiers: tuple[TierRow, ...] = ()
     figures: tuple[FigureRow, ...] = field(default=())
+    # Today's year, for "a year in the future"; None skips that check.
+    this_year: int | None = None
+    # OBSERVED_MIN_BRANDS: the fewest brands an observed figure may rest on; None skips it.
+    min_observed: int | None = None
 
 
 # --- row-local checks: field name -> message, empty when the row is fine ----------------------
@@ -92,20 +102,41 @@ def weight_problems(weight: float | None, what: str) -> dict[str, str]:
     return {}
 
 
-def citation_problems(row: CitationRow) -> dict[str, str]:
+def citation_problems(
+    row: CitationRow, this_year: int | None = None, min_observed: int | None = None
+) -> dict[str, str]:
     problems: dict[str, str] = {}
+    if min_observed is not None and row.observed_brands is not None:
+        if row.observed_brands < min_observed:
+            problems["observed_brands"] = (
+                f"An observed figure needs at least {min_observed} brands, not "
+                f"{row.observed_brands}: with fewer, a brand's answers could be read off it."
+            )
     if row.percent is not None and not 0 <= row.percent <= PERCENT_MAX:
-        problems["percent"] = (
-            f"A prevalence is a share of brands between 0 and 100%, not {row.percent:g}%."
-        )
-    problems.update(_source_problems(row.source, row.year, "the figure"))
+        problems["percent"] = f"A percentage is between 0 and 100, not {row.percent:g}."
+    problems.update(_source_problems(row.publisher, row.year, "the figure", this_year))
     if not row.population.strip():
         problems["population"] = "Say whom the figure describes (e.g. 'Beauty brands in China')."
+    if row.population_kind not in POPULATION_KINDS:
+        problems["population_kind"] = (
+            "Say what the figure counts: brands, sales, consumers or market."
+        )
+    elif _unmarked_share(row):
+        problems["is_proxy"] = (
+            f"This benchmark share counts {row.population_kind}, not brands: mark it a proxy "
+            "(reports then say there is no published brand figure), or make it supporting "
+            "evidence."
+        )
     return problems
 
 
-def figure_problems(row: FigureRow) -> dict[str, str]:
-    return _source_problems(row.source, row.year, "the context figure")
+def _unmarked_share(row: CitationRow) -> bool:
+    """A non-brand figure used as a benchmark share without the proxy mark."""
+    return _is_figure(row) and row.population_kind != BRANDS and not row.is_proxy
+
+
+def figure_problems(row: FigureRow, this_year: int | None = None) -> dict[str, str]:
+    return _source_problems(row.publisher, row.year, "the context figure", this_year)
 
 
 def choice_problems(row: ChoiceRow) -> dict[str, str]:
@@ -123,12 +154,16 @@ def tier_problems(row: TierRow) -> dict[str, str]:
     return {}
 
 
-def _source_problems(source: str, year: int | None, what: str) -> dict[str, str]:
+def _source_problems(
+    publisher: str, year: int | None, what: str, this_year: int | None
+) -> dict[str, str]:
     problems = {}
-    if not source.strip():
-        problems["source"] = f"Name the source of {what} (publisher and study)."
+    if not publisher.strip():
+        problems["publisher"] = f"Name the publisher of {what} (as readers know them)."
     if not year:
         problems["year"] = f"Give the year of {what}."
+    elif this_year is not None and year > this_year:
+        problems["year"] = f"The year of {what} is {year}, in the future: give the year published."
     return problems
 
 
@@ -214,12 +249,13 @@ def _row_problems(rows: EditionRows) -> list[str]:
     problems = []
     for citation in rows.citations:
         where = f"A citation of practice {citation.practice!r}"
-        problems += [f"{where}: {m}" for m in citation_problems(citation).values()]
+        found = citation_problems(citation, rows.this_year, rows.min_observed).values()
+        problems += [f"{where}: {m}" for m in found]
     for choice in rows.choices:
         problems += [f"Question {choice.question!r}: {m}" for m in choice_problems(choice).values()]
     for figure in rows.figures:
         where = f"Context figure {figure.statement[:40]!r}"
-        problems += [f"{where}: {m}" for m in figure_problems(figure).values()]
+        problems += [f"{where}: {m}" for m in figure_problems(figure, rows.this_year).values()]
     return problems + [m for t in rows.tiers for m in tier_problems(t).values()]
 
 
@@ -227,3 +263,21 @@ def _tier_floor_problems(tiers: tuple[TierRow, ...]) -> list[str]:
     if any(tier.min_index == 0 for tier in tiers):
         return []
     return ["Add a tier that starts at 0 (the lowest tier), so that every index gets a tier."]
+
+
+# --- warnings: publishable, but an admin should know ---------------------------------------------
+
+
+def edition_warnings(rows: EditionRows) -> list[str]:
+    """What the edition may publish with but an admin should read: each benchmark share that is
+    a proxy (a figure about sales, consumers or the market standing in for brands)."""
+    return [
+        f"Practice {c.practice!r}{_scope(c.category)}: the benchmark share {c.percent:g}% counts "
+        f"{c.population_kind} ({c.population}), not brands; reports word it as a proxy."
+        for c in rows.citations
+        if _is_figure(c) and c.is_proxy
+    ]
+
+
+def _scope(category: str | None) -> str:
+    return f" ({category})" if category else " (all categories)"

@@ -48,7 +48,7 @@ class CitationLike(Protocol):
     @property
     def statement(self) -> str: ...
     @property
-    def source(self) -> str: ...
+    def publisher(self) -> str: ...
     @property
     def year(self) -> int: ...
 
@@ -85,9 +85,9 @@ def benchmark_citation(
 
 
 def citation_text(citation: CitationLike) -> str:
-    """'69% of Beauty brands in L2's Index live stream content — L2 ..., 2017'."""
+    """'69% of Beauty brands in L2's Index live stream content — L2 Inc., 2017'."""
     statement = citation.statement.rstrip(". ")
-    return f"{statement} — {citation.source}, {citation.year}"
+    return f"{statement} — {citation.publisher}, {citation.year}"
 
 
 def display_answer(

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assessments.core.answers import InvalidAnswer, answer_json, answer_level
+from assessments.core.evidence import citation_json
 from assessments.core.prevalence import ResolvedPrevalence, resolve_prevalence
 from assessments.core.specs import (
     EditionSpec,
@@ -317,7 +318,7 @@ def _explain_practice(practice: PracticeScore) -> dict[str, Any]:
         "benchmark_share": prevalence.share,
         "benchmark_basis": str(prevalence.basis),
         "benchmark_is_fallback": prevalence.basis.is_fallback,
-        "evidence": [citation.as_json() for citation in prevalence.citations],
+        "evidence": [citation_json(citation) for citation in prevalence.citations],
         "answers": [
             {"question": a.key, "value": answer_json(a.value), "level": a.level}
             for a in practice.answers

@@ -127,15 +127,23 @@ class CitationSpec:
 
     ``category`` None means the figure applies to all categories; ``percent`` None
     means qualitative evidence only (e.g. "ubiquitous"), never used as a figure.
+    ``observed_brands`` is set on a figure this service observed among that many brands.
     """
 
     percent: float | None
     statement: str
-    source: str
+    publisher: str
     year: int
     population: str
     category: str | None
     note: str = ""
+    title: str = ""
+    # What the figure counts (core/evidence.PopulationKind) and whether an admin marked a
+    # non-brand figure as standing in for a share of brands. Display only: scoring reads percent.
+    population_kind: str = "brands"
+    is_proxy: bool = False
+    url: str = ""
+    observed_brands: int | None = None
 
     def as_json(self) -> dict[str, object]:
         """Every field by name: the evidence a stored recommendation and an explanation keep.

@@ -113,6 +113,6 @@ def correct_chinese(apps, schema_editor=None) -> int:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("assessments", "0009_result_explanation_derived_not_stored")]
+    dependencies = [("assessments", "0010_typed_citations")]
 
     operations = [migrations.RunPython(correct_chinese, migrations.RunPython.noop)]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0012_first_edition_chinese_glossary"),
+        ("assessments", "0013_edition_2026"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from assessments.core import edition_checks as checks
+from assessments.core.evidence import PopulationKind as Kind
 
 READ_ONLY_MESSAGE = (
     "Edition {label!r} is published and read-only. Create a draft from it, change the draft and "
@@ -47,6 +50,8 @@ class EditionPart(models.Model):
 
     # The foreign key that leads to the edition, and the path from this row to the edition's id.
     edition_path = "edition_id"
+    # The author simple_history records for the next save, when there is no request to read.
+    _history_user: object
 
     class Meta:
         abstract = True
@@ -256,6 +261,13 @@ class Practice(EditionPart):
         return checks.weight_problems(weight, f"practice {self.key!r}")
 
 
+class PopulationKind(models.TextChoices):
+    BRANDS = Kind.BRANDS.value, "Brands (a share of brands or merchants)"
+    SALES = Kind.SALES.value, "Sales (a share of GMV, orders or stream time)"
+    CONSUMERS = Kind.CONSUMERS.value, "Consumers (shoppers or platform users)"
+    MARKET = Kind.MARKET.value, "Market (sizes, growth, surveys of the trade)"
+
+
 class Citation(EditionPart):
     """A sourced statement about a practice: a benchmark figure, a Western contrast, or support."""
 
@@ -277,10 +289,30 @@ class Citation(EditionPart):
     percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     statement = models.TextField(help_text="What the source says, in its words where possible.")
     population = models.CharField(max_length=200, help_text="Whom the figure describes.")
-    source = models.CharField(max_length=300)
+    population_kind = models.CharField(
+        max_length=10,
+        choices=PopulationKind.choices,
+        default="",  # required in forms (blank=False); the default only fills rows migrated
+        help_text="What the figure counts. Only a share of brands is '% of brands'.",
+    )
+    is_proxy = models.BooleanField(
+        default=False,
+        verbose_name="proxy",
+        help_text="Not a share of brands, used for want of one: reports say proxy.",
+    )
+    publisher = models.CharField(
+        max_length=200,
+        default="",
+        help_text="Who published it, as readers know them (e.g. 'L2 Inc.').",
+    )
+    title = models.CharField(max_length=300, blank=True, help_text="The study or article.")
     year = models.PositiveSmallIntegerField()
     url = models.URLField(blank=True)
     note = models.TextField(blank=True)
+    # Set on a figure the service observed among this many distinct brands (observed.py).
+    observed_brands = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # Where the row came from, for admins only: never shown on a page, an export or the API.
+    source = models.CharField(max_length=300, blank=True, verbose_name="internal reference")
 
     edition_path = "practice.edition_id"
     history = HistoricalRecords()
@@ -296,7 +328,7 @@ class Citation(EditionPart):
 
     def __str__(self) -> str:
         figure = f"{self.percent:g}%" if self.percent is not None else "qualitative"
-        return f"{figure}: {self.source} ({self.year})"
+        return f"{figure}: {self.publisher} ({self.year})"
 
     def row_problems(self) -> dict[str, str]:
         return checks.citation_problems(
@@ -304,10 +336,16 @@ class Citation(EditionPart):
                 practice="",
                 category=None,
                 percent=None if self.percent is None else float(self.percent),
-                source=self.source or "",
+                publisher=self.publisher or "",
                 year=self.year,
                 population=self.population or "",
-            )
+                population_kind=self.population_kind or "",
+                is_proxy=self.is_proxy,
+                is_benchmark=self.use == self.Use.BENCHMARK,
+                observed_brands=self.observed_brands,
+            ),
+            this_year=timezone.now().year,
+            min_observed=settings.OBSERVED_MIN_BRANDS,
         )
 
 
@@ -410,11 +448,14 @@ class ContextFigure(EditionPart):
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="context_figures")
     statement = models.TextField()
-    source = models.CharField(max_length=300)
+    publisher = models.CharField(max_length=200, default="", help_text="Who published it.")
+    title = models.CharField(max_length=300, blank=True, help_text="The study or article.")
     year = models.PositiveSmallIntegerField()
     population = models.CharField(max_length=200, blank=True)
     note = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    # For admins only, never shown (see Citation.source).
+    source = models.CharField(max_length=300, blank=True, verbose_name="internal reference")
 
     history = HistoricalRecords()
 
@@ -426,5 +467,6 @@ class ContextFigure(EditionPart):
 
     def row_problems(self) -> dict[str, str]:
         return checks.figure_problems(
-            checks.FigureRow(self.statement or "", self.source or "", self.year)
+            checks.FigureRow(self.statement or "", self.publisher or "", self.year),
+            this_year=timezone.now().year,
         )

@@ -41,7 +41,7 @@ def citation(
 ) -> CitationSpec:
     """A citation with filler source fields; the statement defaults to a readable summary."""
     text = statement or f"{percent}% of {category or 'all'} brands"
-    return CitationSpec(percent, text, "Test source", 2024, "Top brands on Tmall", category)
+    return CitationSpec(percent, text, "Test publisher", 2024, "Top brands on Tmall", category)
 
 
 def practice(

@@ -145,7 +145,7 @@ def test_a_row_local_problem_is_shown_on_the_form(staff, draft):
 
 def test_the_copy_button_creates_a_draft(staff, edition):
     response = staff.post(reverse("admin:assessments_edition_copy", args=[edition.pk]))
-    draft = Edition.objects.get(based_on=edition)
+    draft = Edition.objects.get(based_on=edition, status="draft")
     assert response.url == reverse("admin:assessments_edition_change", args=[draft.pk])
     assert draft.is_draft
 

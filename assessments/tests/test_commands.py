@@ -115,11 +115,42 @@ def test_load_demo_forced_with_debug_off_prints_a_random_password(client):
 
 
 @override_settings(DEBUG=True)
+@pytest.mark.edition_2026
 def test_load_demo_scores_the_demo_assessments_once(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         lines = run("load_demo")
     assert any("manager" in line for line in lines)
-    assert Assessment.objects.filter(status=Assessment.Status.SCORED).count() == 4
+    assert Assessment.objects.filter(status=Assessment.Status.SCORED).count() == 5
     with django_capture_on_commit_callbacks(execute=True):
         run("load_demo")
-    assert Assessment.objects.count() == 4
+    assert Assessment.objects.count() == 5
+
+
+@override_settings(DEBUG=True)
+@pytest.mark.edition_2026
+def test_the_demo_shows_the_2026_edition_and_a_trend_across_editions(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        run("load_demo")
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="manager"))
+    earlier, latest = Assessment.objects.filter(brand__slug="lumiere-beauty").order_by(
+        "submitted_at"
+    )
+    assert (earlier.result.edition.label, latest.result.edition.label) == (
+        "2017 China benchmark",
+        "2026 China benchmark",
+    )
+    html = client.get(f"/assessments/{latest.pk}/report/").content.decode()
+    assert "benchmark edition “2026 China benchmark”" in html
+    assert "Change of edition: that assessment was scored on the “2017 China benchmark”" in html
+    assert '<small class="edition-change">across editions</small>' in html
+    old = client.get(f"/assessments/{earlier.pk}/report/").content.decode()
+    assert "This result stays on the “2017 China benchmark” edition" in old
+    assert "the current edition is “2026 China benchmark”" in old
+    luxury = Assessment.objects.get(brand__slug="maison-aurel")
+    page = client.get(f"/assessments/{luxury.pk}/report/").content.decode()
+    assert "China benchmark: 67% of Luxury brands tracked by China Re-Hub" in page
+    assert "No published brand figure; proxy: 52% of China&#x27;s live-commerce market" in page

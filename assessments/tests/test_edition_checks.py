@@ -61,18 +61,18 @@ def test_the_edition_needs_a_pillar_with_a_positive_weight():
 
 def test_a_prevalence_outside_0_to_100_percent_is_refused():
     (problem,) = problems_with(citations=(replace(GOOD_CITATION, percent=120.0),))
-    assert "between 0 and 100%, not 120%" in problem
+    assert "between 0 and 100, not 120" in problem
 
 
-def test_every_figure_needs_a_source_a_year_and_a_population():
+def test_every_figure_needs_a_publisher_a_year_and_a_population():
     problems = problems_with(
-        citations=(replace(GOOD_CITATION, source=" ", year=None, population=""),),
+        citations=(replace(GOOD_CITATION, publisher=" ", year=None, population=""),),
         figures=(FigureRow("618 million internet users", "", 2014),),
     )
-    assert any("Name the source of the figure" in p for p in problems)
+    assert any("Name the publisher of the figure" in p for p in problems)
     assert any("Give the year of the figure" in p for p in problems)
     assert any("Say whom the figure describes" in p for p in problems)
-    assert any(p.startswith("Context figure '618 million") and "source" in p for p in problems)
+    assert any(p.startswith("Context figure '618 million") and "publisher" in p for p in problems)
 
 
 def test_the_tiers_need_a_floor_at_0():

@@ -180,6 +180,7 @@ def test_previewing_a_draft_warns_about_missing_chinese_but_does_not_block(admin
     response = admin_client.post(reverse("admin:assessments_edition_preview", args=[draft.pk]))
     assert EditionJob.objects.filter(edition=draft, kind="preview").exists()
     warnings = [str(m) for m in get_messages(response.wsgi_request) if m.level_tag == "warning"]
+    warnings = [w for w in warnings if "proxy" not in w]  # the others name the proxies
     assert len(warnings) == 1 and "without a Chinese translation" in warnings[0]
     assert "practice" in warnings[0]
     admin_client.get(response.url)  # the job page shows (and so uses up) the messages
@@ -191,7 +192,8 @@ def test_previewing_a_draft_warns_about_missing_chinese_but_does_not_block(admin
             rows.filter(blank).exclude(**{f"{name}_en": ""}).update(**{f"{name}_zh_hans": "中文"})
     response = admin_client.post(reverse("admin:assessments_edition_preview", args=[draft.pk]))
     assert "/jobs/" in response.url  # previewed again, this time without the warning
-    assert not [m for m in get_messages(response.wsgi_request) if m.level_tag == "warning"]
+    messages = get_messages(response.wsgi_request)
+    assert not [m for m in messages if m.level_tag == "warning" and "proxy" not in str(m)]
 
 
 def _translated_models():

@@ -10,9 +10,9 @@ from assessments.core import presentation
 from assessments.core.specs import ChoiceSpec, QuestionSpec, QuestionType
 
 
-def cite(percent, category, statement="s", source="L2", year=2017):
+def cite(percent, category, statement="s", publisher="L2", year=2017):
     return SimpleNamespace(
-        percent=percent, category=category, statement=statement, source=source, year=year
+        percent=percent, category=category, statement=statement, publisher=publisher, year=year
     )
 
 

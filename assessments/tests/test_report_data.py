@@ -70,7 +70,7 @@ def test_the_csv_holds_the_index_the_pillars_and_the_recommendations(scored_asse
     assert [r[1] for r in rows if r[0] == "pillar"] == [p.name for p in report.pillars]
     first = next(r for r in rows if r[0].startswith("recommendation"))
     assert first[1] == report.recommendations[0].title
-    assert report.recommendations[0].evidence[0]["source"] in first[6]
+    assert str(report.recommendations[0].evidence[0].publisher) in first[6]
 
 
 def test_the_pdf_holds_the_index_and_the_first_recommendation(scored_assessment):

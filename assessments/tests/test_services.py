@@ -118,7 +118,8 @@ def test_recommendations_carry_their_evidence(scored_assessment):
     first = scored_assessment.result.recommendations.first()
     assert first.bucket == "P1"
     assert first.evidence, "every recommendation shows the figure behind it"
-    assert {"source", "year", "percent", "statement"} <= set(first.evidence[0])
+    assert {"publisher", "title", "year", "percent", "statement"} <= set(first.evidence[0])
+    assert {"population_kind", "is_proxy", "url", "population"} <= set(first.evidence[0])
 
 
 def test_scoring_twice_keeps_one_result(scored_assessment):

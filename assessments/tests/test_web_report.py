@@ -99,7 +99,8 @@ def test_the_report_page_shows_index_tier_chart_pillars_and_cited_recommendation
     first = report.recommendations[0]
     assert first.title in html
     evidence = first.evidence[0]
-    assert f"<cite>{evidence['source']}, {evidence['year']}</cite>".replace("'", "&#x27;") in html
+    assert f"<cite>{evidence.publisher}, ".replace("'", "&#x27;") in html
+    assert f"({evidence.year}, " in html
     assert f"edition “{report.edition_label}”" in html
     assert report.context[0].statement in html
     assert "@media print" in client.get("/static/css/site.css").getvalue().decode()
