@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from assessments import exports
 from assessments.models import Assessment
+from assessments.plans import PlanSection, PlanTargetError, assessment_plan
 from assessments.reports import Report, report_for
 from assessments.views.access import visible_assessment
 
@@ -71,7 +72,20 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     found = _report(request, pk)
     if found is None:
         return redirect("assessment-status", pk=pk)
-    return render(request, "assessments/report.html", {"report": found})
+    plan, plan_error = _plan(found, request.GET.get("target"))
+    return render(
+        request,
+        "assessments/report.html",
+        {"report": found, "plan": plan, "plan_error": plan_error},
+    )
+
+
+def _plan(found: Report, target: str | None) -> tuple[PlanSection, str]:
+    """The plan to the asked target; for a bad one (a hand-edited URL), the default and why."""
+    try:
+        return assessment_plan(assessment=found.assessment, target=target), ""
+    except PlanTargetError as exc:
+        return assessment_plan(assessment=found.assessment), str(exc)
 
 
 @login_required
