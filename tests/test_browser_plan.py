@@ -11,9 +11,12 @@ import pytest
 
 from assessments.models import Category
 from assessments.tests.factories import BrandFactory, manager_of, scored_assessment
+from tests import test_browser as main
+from tests.test_browser import ARTIFACTS, log_in
 
-# The browser and the connection tidying are the main browser test's fixtures.
-from tests.test_browser import ARTIFACTS, browser, log_in, tidy_connections  # noqa: F401
+# The main browser test's fixtures: its Chromium, and the ending of the live server's sessions.
+browser = main.browser
+tidy_connections = main.tidy_connections
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
