@@ -285,6 +285,7 @@ WEBHOOK_RETRY_MAX_DELAY = env_int("WEBHOOK_RETRY_MAX_DELAY", 3600)
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "AssessmentStatusEnum": "assessments.models.Assessment.Status",
     "WebhookDeliveryStatusEnum": "api.models.WebhookDelivery.Status",
+    "TrackedActionStatusEnum": "assessments.models.TrackedAction.Status",
 }
 SPECTACULAR_SETTINGS["DESCRIPTION"] = """\
 How ready a consumer brand is for Chinese-style social commerce, against a China benchmark.

@@ -1,5 +1,6 @@
 """The domain's rows: the benchmark (an edition of sourced figures), brands and assessments."""
 
+from assessments.models.actions import TrackedAction
 from assessments.models.assessment import Answer, Assessment, PillarResult, Recommendation, Result
 from assessments.models.benchmark import (
     Category,
@@ -38,4 +39,5 @@ __all__ = [
     "Recommendation",
     "Result",
     "Tier",
+    "TrackedAction",
 ]
