@@ -127,6 +127,7 @@ def action_history(action: TrackedAction) -> list[dict[str, object]]:
     for before, record in zip([None, *records], records, strict=False):
         changes.append(
             {
+                "change_id": record.history_id,
                 "at": record.history_date,
                 "by": record.history_user.username if record.history_user else None,
                 "type": "created" if before is None else "changed",
