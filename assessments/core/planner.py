@@ -294,17 +294,22 @@ def _candidates(
                 continue
             raised = everything.practice(practice.key).adoption
             assert raised is not None and practice.adoption is not None  # counted stays counted
-            gain = (raised - practice.adoption) * _index_points(scorecard, pillar, practice)
+            gain = (raised - practice.adoption) * index_points(scorecard, pillar, practice)
             if gain > 0:
                 found.append(_action(practice, pillar, raised, gain, edition))
     return found
 
 
-def _index_points(scorecard: Scorecard, pillar: PillarScore, practice: PracticeScore) -> float:
-    """d(index) / d(adoption) of one counted practice: the chain of the scorer's weighted means."""
+def index_points(scorecard: Scorecard, pillar: PillarScore, practice: PracticeScore) -> float:
+    """d(index) / d(adoption) of one counted practice: the chain of the scorer's weighted means.
+
+    0 for a practice that does not count (not applicable, no benchmark share, no weight).
+    """
     pillar_weight, overall_weight = pillar.counted_weight, scorecard.scored_weight
     benchmark = scorecard.benchmark_overall
-    if pillar.score is None or not pillar_weight > 0 or not overall_weight > 0 or not benchmark:
+    if not practice.counted or pillar.score is None or not benchmark:
+        return 0.0
+    if not (pillar_weight > 0 and overall_weight > 0):
         return 0.0
     share_of_pillar = practice.weight / pillar_weight
     share_of_overall = pillar.weight / overall_weight

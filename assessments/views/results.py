@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from assessments import exports
+from assessments.followups import done_action_checks
 from assessments.models import Assessment
 from assessments.plans import PlanSection, PlanTargetError, assessment_plan
 from assessments.reports import Report, report_for
@@ -73,10 +74,11 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     if found is None:
         return redirect("assessment-status", pk=pk)
     plan, plan_error = _plan(found, request.GET.get("target"))
+    done = done_action_checks(assessment=found.assessment, previous=found.previous)
     return render(
         request,
         "assessments/report.html",
-        {"report": found, "plan": plan, "plan_error": plan_error},
+        {"report": found, "plan": plan, "plan_error": plan_error, "done_actions": done},
     )
 
 
