@@ -3,6 +3,7 @@
 Views only translate HTTP to service calls and back; the rules live in services and models.
 """
 
+from assessments.views.actions import brand_action, brand_actions
 from assessments.views.dashboard import assessment_start, dashboard
 from assessments.views.questionnaire import assessment_detail, review, step, submit
 from assessments.views.results import report, report_csv, report_pdf, status, status_json
@@ -10,6 +11,8 @@ from assessments.views.results import report, report_csv, report_pdf, status, st
 __all__ = [
     "assessment_detail",
     "assessment_start",
+    "brand_action",
+    "brand_actions",
     "dashboard",
     "report",
     "report_csv",
