@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 
 
-def test_a_manager_picks_a_higher_tier_and_reads_its_plan_on_a_phone_and_a_desktop(
+def test_a_manager_plans_to_a_higher_tier_and_tracks_an_action_on_a_phone_and_a_desktop(
     live_server,
     tidy_connections,
     browser,
@@ -40,6 +40,7 @@ def test_a_manager_picks_a_higher_tier_and_reads_its_plan_on_a_phone_and_a_deskt
         page = browser.new_page(viewport=viewport)
         log_in(page, live_server.url, user.username)
         read_the_plan(page, f"{live_server.url}/assessments/{a.pk}/report/", size)
+        track_the_first_action(page, size)
         page.close()
 
 
@@ -68,3 +69,24 @@ def read_the_plan(page, url: str, size: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     section.screenshot(path=str(ARTIFACTS / f"plan-{size}.png"))
     assert (ARTIFACTS / f"plan-{size}.png").stat().st_size > 5_000
+
+
+def track_the_first_action(page, size: str) -> None:
+    """From the plan to the brand's actions page, the practice chosen already; add it, owned."""
+    first = page.locator("section.plan .plan-table tbody tr").first
+    title = first.locator("th").inner_text().splitlines()[0].strip()
+    first.get_by_role("link", name="Track as an action").click()
+    page.wait_for_url(re.compile(r".*/brands/[\w-]+/actions/\?practice=.*#new-action$"))
+    form = page.locator("#new-action")
+    assert form.get_by_label("Practice").evaluate("s => s.selectedOptions[0].text") == title
+    form.get_by_label("Owner").select_option(label="plan-reader")
+    form.get_by_label("Due date").fill("2027-06-30")
+    form.get_by_role("button", name="Add the action").click()
+    # The redirect keeps the fragment the form's page was opened with.
+    page.wait_for_url(re.compile(r".*/brands/[\w-]+/actions/(#new-action)?$"))
+    assert page.get_by_text("Action added.").is_visible()
+    row = page.locator(".action-table tbody tr", has_text=title).first
+    assert row.is_visible() and "plan-reader" in row.inner_text()
+    width = page.evaluate("document.querySelector('main').scrollWidth <= window.innerWidth")
+    assert width  # the actions page's content fits the screen (long practice names too)
+    page.screenshot(path=str(ARTIFACTS / f"actions-{size}.png"), full_page=True)

@@ -49,7 +49,8 @@ class ActionForm(forms.Form):
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, brand: Brand, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+        # Ids of their own: the filter form on the same page has fields of the same names.
+        super().__init__(*args, auto_id="action_%s", **kwargs)
         spec = edition_spec(Edition.objects.current().pk)
         self.fields["practice_key"].choices = [(p.key, p.title) for p in spec.practices]
         self.fields["owner"].queryset = team_of(brand)
