@@ -5,6 +5,7 @@ Views only translate HTTP to service calls and back; the rules live in services 
 
 from assessments.views.actions import brand_action, brand_actions
 from assessments.views.dashboard import assessment_start, dashboard
+from assessments.views.portfolio import portfolio, portfolio_csv, portfolio_xlsx
 from assessments.views.questionnaire import assessment_detail, review, step, submit
 from assessments.views.results import report, report_csv, report_pdf, status, status_json
 
@@ -14,6 +15,9 @@ __all__ = [
     "brand_action",
     "brand_actions",
     "dashboard",
+    "portfolio",
+    "portfolio_csv",
+    "portfolio_xlsx",
     "report",
     "report_csv",
     "report_pdf",
