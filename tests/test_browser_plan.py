@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 
 
-def test_a_manager_plans_to_a_higher_tier_and_tracks_an_action_on_a_phone_and_a_desktop(
+def test_a_manager_plans_tracks_an_action_and_reads_the_portfolio_on_a_phone_and_a_desktop(
     live_server,
     tidy_connections,
     browser,
@@ -41,6 +41,7 @@ def test_a_manager_plans_to_a_higher_tier_and_tracks_an_action_on_a_phone_and_a_
         log_in(page, live_server.url, user.username)
         read_the_plan(page, f"{live_server.url}/assessments/{a.pk}/report/", size)
         track_the_first_action(page, size)
+        read_the_portfolio(page, live_server.url, size)
         page.close()
 
 
@@ -90,3 +91,18 @@ def track_the_first_action(page, size: str) -> None:
     width = page.evaluate("document.querySelector('main').scrollWidth <= window.innerWidth")
     assert width  # the actions page's content fits the screen (long practice names too)
     page.screenshot(path=str(ARTIFACTS / f"actions-{size}.png"), full_page=True)
+
+
+def read_the_portfolio(page, base: str, size: str) -> None:
+    """The manager's portfolio: their one brand, ranked first of one, with its open action."""
+    page.goto(f"{base}/")
+    page.get_by_role("link", name="Portfolio: your brands ranked within their category").click()
+    page.wait_for_url(re.compile(r".*/portfolio/$"))
+    row = page.locator(".portfolio-table tbody tr", has_text="Lotus Skin").first
+    assert row.is_visible()
+    assert row.locator("svg.sparkline").count() == 1
+    text = " ".join(row.inner_text().split())
+    assert "1 / 1" in text
+    fits = page.evaluate("document.querySelector('main').scrollWidth <= window.innerWidth")
+    assert fits
+    page.screenshot(path=str(ARTIFACTS / f"portfolio-{size}.png"), full_page=True)

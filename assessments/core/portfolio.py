@@ -73,7 +73,10 @@ def sparkline_svg(values: Sequence[float], *, label: str) -> str:
     if not values:
         return ""
     low, high = min(values), max(values)
-    span = (high - low) or 1.0
+    # A flat line (or one point) sits at mid-height rather than on the bottom edge.
+    if high == low:
+        low, high = low - 1.0, high + 1.0
+    span = high - low
     step = (SPARK_WIDTH - 2 * SPARK_PAD) / max(len(values) - 1, 1)
     inner = SPARK_HEIGHT - 2 * SPARK_PAD
     points = " ".join(

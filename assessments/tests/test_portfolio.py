@@ -41,4 +41,4 @@ def test_the_sparkline_draws_one_point_per_assessment_latest_marked() -> None:
     assert len(points) == 3
     assert points[1].endswith(",2.0")  # the highest at the top
     assert sparkline_svg([], label="none") == ""
-    assert "nan" not in sparkline_svg([70.0], label="one")
+    assert 'cy="12.0"' in sparkline_svg([70.0], label="one")  # one point: at mid-height
