@@ -331,6 +331,10 @@ class PlanActionSerializer(serializers.Serializer):
     evidence = CitationSerializer(many=True)
 
 
+class PlanTargetErrorSerializer(serializers.Serializer):
+    target = serializers.ListField(child=serializers.CharField())
+
+
 class PlanSerializer(serializers.Serializer):
     """The least-effort plan to a target, from assessments.plans.assessment_plan()."""
 

@@ -304,8 +304,9 @@ class AssessmentViewSet(
         responses={
             200: s.PlanSerializer,
             400: OpenApiResponse(
-                description='{"target": [...]}: an unknown tier, an index outside 0..1000, '
-                "or an assessment not scored yet."
+                s.PlanTargetErrorSerializer,
+                description="An unknown tier, an index outside 0..1000, or an assessment not "
+                "scored yet (a draft).",
             ),
         },
     )
