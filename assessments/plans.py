@@ -104,7 +104,7 @@ def assessment_plan(*, assessment: Assessment, target: str | None = None) -> Pla
     try:
         aim = _target(spec, card.index, target)
     except InvalidTarget as exc:
-        raise PlanTargetError(str(exc)) from exc
+        raise PlanTargetError(gettext(exc.template) % exc.params) from exc
     found = plan(card, spec, aim)
     return _section(found, spec.texts, higher_tiers(spec, card.index))
 

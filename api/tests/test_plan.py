@@ -89,3 +89,14 @@ def test_the_plan_takes_the_same_queries_whatever_its_size(
     plan_of(consultant_client, scored.pk)  # warm: the token (cached) and the edition's spec
     # the assessment with brand, category, result and edition; its answers
     assert queries(scored.pk, "developing") == queries(scored.pk, "leader") == 2
+
+
+def test_a_bad_target_is_explained_in_the_callers_language(
+    consultant_client, own_brand, make_scored
+):
+    scored = make_scored(own_brand, 0.3)
+    response = consultant_client.get(
+        f"{ASSESSMENTS}{scored.pk}/plan/?target=genius", HTTP_ACCEPT_LANGUAGE="zh-Hans"
+    )
+    assert response.status_code == 400
+    assert "既不是等级" in response.json()["target"][0]

@@ -52,8 +52,28 @@ MAX_TARGET_INDEX = 1000.0
 TOLERANCE = 1e-9
 
 
+def gettext_noop(message: str) -> str:
+    """Mark a message for the catalogue without translating it (Django's name, no import)."""
+    return message
+
+
+NOT_A_TARGET = gettext_noop(
+    "“%(target)s” is neither a tier (%(tiers)s) nor an index from 0 to 1000"
+)
+OUT_OF_RANGE = gettext_noop("an index target must be from 0 to 1000, got %(target)s")
+
+
 class InvalidTarget(ValueError):
-    """A target that is neither a tier key of the edition nor an index in 0..1000."""
+    """A target that is neither a tier key of the edition nor an index in 0..1000.
+
+    ``template % params`` is the English message; pages translate ``template`` (marked for the
+    catalogue) and fill in the same params, as for answers (assessments/core/answers.py).
+    """
+
+    def __init__(self, template: str, **params: object) -> None:
+        self.template = template
+        self.params = params
+        super().__init__(template % params)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,11 +140,9 @@ def resolve_target(edition: EditionSpec, target: str | float) -> Target:
             target = float(target.strip())
         except ValueError:
             keys = ", ".join(tier.key for tier in edition.tiers)
-            raise InvalidTarget(
-                f"{target!r} is neither a tier ({keys}) nor an index from 0 to 1000"
-            ) from None
+            raise InvalidTarget(NOT_A_TARGET, target=target, tiers=keys) from None
     if isinstance(target, bool) or not (MIN_TARGET_INDEX <= target <= MAX_TARGET_INDEX):
-        raise InvalidTarget(f"an index target must be from 0 to 1000, got {target!r}")
+        raise InvalidTarget(OUT_OF_RANGE, target=target)
     return Target(float(target))
 
 

@@ -71,7 +71,7 @@ def test_a_bad_target_in_the_address_shows_why_and_the_default_plan(client, bran
     a = scored(brand, 0.3)
     client.force_login(manager)
     part = plan_part(page(client, a, "?target=genius"))
-    assert 'role="alert"' in part and "&#x27;genius&#x27; is neither a tier" in part
+    assert 'role="alert"' in part and "“genius” is neither a tier" in part
     assert "Reach Developing" in part
 
 
