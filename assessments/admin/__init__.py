@@ -1,3 +1,3 @@
 """The Django admin: the benchmark (editions and their rows, jobs), brands and assessments."""
 
-from assessments.admin import benchmark, brands, editions  # noqa: F401  (registers the admins)
+from assessments.admin import actions, benchmark, brands, editions  # noqa: F401  (registers the admins)

@@ -135,3 +135,14 @@ def test_the_list_page_takes_the_same_queries_for_few_or_many_actions(client, br
     for i in range(9):
         add(brand, manager, owner=team[i % 2])
     assert queries() == few
+
+
+def test_the_admin_lists_actions_read_only(client, brand, manager):
+    action = add(brand, manager)
+    client.force_login(AdminFactory())
+    listed = client.get("/admin/assessments/trackedaction/")
+    assert listed.status_code == 200 and action.title in listed.content.decode()
+    page = client.get(f"/admin/assessments/trackedaction/{action.pk}/change/").content.decode()
+    assert 'name="_save"' not in page
+    history = client.get(f"/admin/assessments/trackedaction/{action.pk}/history/")
+    assert history.status_code == 200
