@@ -6,7 +6,10 @@ class ApiConfig(AppConfig):
     verbose_name = "REST API"
 
     def ready(self) -> None:
-        from api.receivers import on_assessments_scored
-        from assessments.signals import assessments_scored
+        from api.receivers import on_assessments_scored, on_tracked_action_changed
+        from assessments.signals import assessments_scored, tracked_action_changed
 
         assessments_scored.connect(on_assessments_scored, dispatch_uid="api.webhooks.scored")
+        tracked_action_changed.connect(
+            on_tracked_action_changed, dispatch_uid="api.webhooks.action_updated"
+        )

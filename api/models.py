@@ -19,6 +19,7 @@ def new_secret() -> str:
 class WebhookEndpoint(models.Model):
     class Event(models.TextChoices):
         ASSESSMENT_SCORED = "assessment.scored", "An assessment was scored"
+        ACTION_UPDATED = "action.updated", "A tracked action was created or changed"
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webhook_endpoints"
@@ -49,7 +50,8 @@ class WebhookDelivery(models.Model):
         WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
     )
     event = models.CharField(max_length=40, choices=WebhookEndpoint.Event.choices)
-    # The id of what the event is about (a Result for assessment.scored): one delivery per
+    # The id of what the event is about (a Result for assessment.scored, the history row of the
+    # change for action.updated): one delivery per
     # endpoint and subject, however often the event is announced.
     subject_id = models.BigIntegerField()
     # The exact body sent on every attempt, so a retry is byte-for-byte the same event.

@@ -16,3 +16,13 @@ def on_assessments_scored(sender, *, results: dict[int, int], **kwargs) -> None:
         webhooks.deliveries_create_for_scored(results=results)
     except Exception:
         logger.exception("Could not create webhook deliveries for assessments %s", list(results))
+
+
+def on_tracked_action_changed(sender, *, action_id: int, change_id: int, **kwargs) -> None:
+    # After the change committed: a webhook problem must not undo or fail the user's change.
+    from api.action_events import deliveries_create_for_action
+
+    try:
+        deliveries_create_for_action(action_id=action_id, change_id=change_id)
+    except Exception:
+        logger.exception("Could not create webhook deliveries for action %s", action_id)

@@ -373,6 +373,42 @@ class ReportSerializer(serializers.Serializer):
     context = ContextFigureSerializer(many=True)  # type: ignore[assignment]  # named like a Field attribute
 
 
+class PlanActionSerializer(serializers.Serializer):
+    practice_key = serializers.SlugField()
+    pillar_key = serializers.SlugField()
+    title = TextField()
+    text = TextField(help_text="The practice's recommendation.")
+    from_adoption = serializers.FloatField(help_text="The practice's adoption now, 0 to 1.")
+    to_adoption = serializers.FloatField(help_text="Its adoption with every answer at its best.")
+    gain = serializers.FloatField(help_text="Readiness index points this action adds.")
+    effort = serializers.IntegerField()
+    effort_label = serializers.CharField()
+    share = serializers.FloatField(allow_null=True, help_text="Benchmark prevalence, 0 to 1.")
+    basis = serializers.CharField(help_text="Where the benchmark figure came from.")
+    evidence = CitationSerializer(many=True)
+
+
+class PlanTargetErrorSerializer(serializers.Serializer):
+    target = serializers.ListField(child=serializers.CharField())
+
+
+class PlanSerializer(serializers.Serializer):
+    """The least-effort plan to a target, from assessments.plans.assessment_plan()."""
+
+    target = serializers.CharField(help_text="The tier key asked for, or the index as written.")
+    target_index = serializers.FloatField(help_text="The readiness index to reach.")
+    reachable = serializers.BooleanField(
+        help_text="False when even full adoption of every practice falls short: the actions "
+        "are then the plan that gets closest."
+    )
+    current_index = serializers.FloatField(allow_null=True)
+    projected_index = serializers.FloatField(
+        allow_null=True, help_text="The index the answers score with these actions done."
+    )
+    total_effort = serializers.IntegerField(help_text="The sum of the actions' efforts.")
+    actions = PlanActionSerializer(many=True, help_text="Largest gain first.")
+
+
 class AssessmentDetailSerializer(AssessmentSerializer):
     answers = serializers.SerializerMethodField()
     report = serializers.SerializerMethodField()

@@ -3,11 +3,12 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from api import views
+from api import actions, views
 
 router = SimpleRouter()
 router.register("assessments", views.AssessmentViewSet, basename="api-assessment")
 router.register("webhooks", views.WebhookEndpointViewSet, basename="api-webhook")
+router.register("actions", actions.ActionViewSet, basename="api-action")
 
 v1 = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),

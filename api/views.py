@@ -30,7 +30,7 @@ from api.filters import AssessmentFilter
 from api.models import WebhookEndpoint
 from api.pagination import BoundedPageNumberPagination
 from api.renderers import CSVRenderer, PDFRenderer
-from assessments import downloads, services
+from assessments import downloads, plans, services
 from assessments.core.answers import AnswerErrors
 from assessments.models import Assessment, Category, Edition, Question
 from assessments.report_data import report_for
@@ -45,6 +45,12 @@ FORMAT_JSON_CSV = OpenApiParameter(
     description="csv: every assessment the filters match as one CSV file (no pages).",
 )
 FORMAT_JSON_CSV_PDF = OpenApiParameter("format", str, enum=["json", "csv", "pdf"])
+PLAN_TARGET = OpenApiParameter(
+    "target",
+    str,
+    description="A tier key (e.g. advanced) or a readiness index from 0 to 1000; "
+    "by default the next tier up.",
+)
 # Rows a CSV export reads per round trip: a few hundred kB of row objects at a time.
 EXPORT_CHUNK_ROWS = 2000
 
@@ -176,6 +182,8 @@ class AssessmentViewSet(
         visible = Assessment.objects.visible_to(self.request.user)
         if self.action in ("retrieve", "report"):
             return visible.with_report()
+        if self.action == "plan":
+            return visible.select_related("brand", "category", "result__edition")
         if self.action == "list":
             return visible.for_list()
         return visible.select_related("brand", "category", "edition", "result")
@@ -290,6 +298,29 @@ class AssessmentViewSet(
                 content, headers={"Content-Disposition": f'attachment; filename="{name}"'}
             )
         return Response(s.ReportSerializer(report).data)
+
+    @extend_schema(
+        parameters=[PLAN_TARGET],
+        responses={
+            200: s.PlanSerializer,
+            400: OpenApiResponse(
+                s.PlanTargetErrorSerializer,
+                description="An unknown tier, an index outside 0..1000, or an assessment not "
+                "scored yet (a draft).",
+            ),
+        },
+    )
+    @action(detail=True, methods=["get"])
+    def plan(self, request, pk=None):
+        """The least-effort set of practices to raise that reaches the target tier or index."""
+        assessment = self.get_object()
+        try:
+            found = plans.assessment_plan(
+                assessment=assessment, target=request.query_params.get("target")
+            )
+        except plans.PlanTargetError as exc:
+            raise ValidationError({"target": [str(exc)]}) from exc
+        return Response(s.PlanSerializer(found).data)
 
 
 def _update_draft(assessment: Assessment, data: dict, user) -> None:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from assessments.evidence_words import citation_line, share_words
 from assessments.localized import shown
 from assessments.models import Assessment
+from assessments.plans import assessment_plan
 from assessments.report_data import Report
 
 
@@ -96,7 +97,9 @@ def report_pdf(report: Report) -> bytes:
     """The report rendered by WeasyPrint from the print template."""
     from weasyprint import HTML  # imported late: it loads Pango, which only PDF requests need
 
-    html = render_to_string("assessments/report_pdf.html", {"report": report})
+    # The PDF always plans to the next tier: a file has no selector to pick another.
+    plan = assessment_plan(assessment=report.assessment)
+    html = render_to_string("assessments/report_pdf.html", {"report": report, "plan": plan})
     return HTML(string=html).write_pdf()
 
 

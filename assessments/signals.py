@@ -5,3 +5,7 @@ from django.dispatch import Signal
 # Sent once per scoring transaction, after it commits; kwargs: results, a dict of assessment id
 # -> result id for every assessment it scored (one, or a batch: services.assessment_score).
 assessments_scored = Signal()
+
+# Sent after a tracked action is created or changed commits; kwargs: action_id, and change_id,
+# the id of the history row of that change (one event per change, however often it is sent).
+tracked_action_changed = Signal()

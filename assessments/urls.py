@@ -17,4 +17,9 @@ urlpatterns = [
     path("assessments/<int:pk>/report/", views.report, name="assessment-report"),
     path("assessments/<int:pk>/report.pdf", views.report_pdf, name="assessment-report-pdf"),
     path("assessments/<int:pk>/report.csv", views.report_csv, name="assessment-report-csv"),
+    path("portfolio/", views.portfolio, name="portfolio"),
+    path("portfolio.csv", views.portfolio_csv, name="portfolio-csv"),
+    path("portfolio.xlsx", views.portfolio_xlsx, name="portfolio-xlsx"),
+    path("brands/<slug:slug>/actions/", views.brand_actions, name="brand-actions"),
+    path("brands/<slug:slug>/actions/<int:pk>/", views.brand_action, name="brand-action"),
 ]

@@ -294,6 +294,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AssessmentStatusEnum": "assessments.models.Assessment.Status",
         "WebhookDeliveryStatusEnum": "api.models.WebhookDelivery.Status",
+        "TrackedActionStatusEnum": "assessments.models.TrackedAction.Status",
     },
 }
 

@@ -19,11 +19,13 @@ from conftest import require
 from tests.processes import ROOT
 
 pytestmark = pytest.mark.e2e
-MEASURES = "scoring,queries,api,celery"
+MEASURES = "scoring,planner,queries,api,portfolio,celery"
 SECTIONS = [
     "## 1. API throughput",
     "## 2. Queries per request",
     "## 3. The scoring engine alone",
+    "## 7. The target planner alone",
+    "## 8. The portfolio page",
     "## 4. Celery end to end",
     "## Profiled and fixed",
 ]

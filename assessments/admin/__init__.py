@@ -1,3 +1,3 @@
 """The Django admin: the benchmark (editions and their rows, jobs), brands and assessments."""
 
-from assessments.admin import brands, edition_rows, editions  # noqa: F401  (registers the admins)
+from assessments.admin import actions, brands, edition_rows, editions  # noqa: F401  (registers the admins)

@@ -1,6 +1,7 @@
 """The domain's rows: the benchmark (an edition of sourced figures), brands and assessments."""
 
 from assessments.models.accounts import Profile
+from assessments.models.actions import TrackedAction
 from assessments.models.assessment import Answer, Assessment, PillarResult, Recommendation, Result
 from assessments.models.brands import Brand, Membership
 from assessments.models.editions import (
@@ -42,4 +43,5 @@ __all__ = [
     "Recommendation",
     "Result",
     "Tier",
+    "TrackedAction",
 ]

@@ -13,7 +13,9 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from assessments import downloads
+from assessments.followups import done_action_checks
 from assessments.models import Assessment
+from assessments.plans import PlanSection, PlanTargetError, assessment_plan
 from assessments.report_data import Report, report_for
 from assessments.views.access import visible_assessment
 
@@ -82,7 +84,21 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     found = _report(request, pk)
     if found is None:
         return redirect("assessment-status", pk=pk)
-    return render(request, "assessments/report.html", {"report": found})
+    plan, plan_error = _plan(found, request.GET.get("target"))
+    done = done_action_checks(assessment=found.assessment, previous=found.previous)
+    return render(
+        request,
+        "assessments/report.html",
+        {"report": found, "plan": plan, "plan_error": plan_error, "done_actions": done},
+    )
+
+
+def _plan(found: Report, target: str | None) -> tuple[PlanSection, str]:
+    """The plan to the asked target; for a bad one (a hand-edited URL), the default and why."""
+    try:
+        return assessment_plan(assessment=found.assessment, target=target), ""
+    except PlanTargetError as exc:
+        return assessment_plan(assessment=found.assessment), str(exc)
 
 
 @login_required
