@@ -117,8 +117,8 @@ class ActionDetailSerializer(ActionSerializer):
     history = serializers.SerializerMethodField()
 
     @extend_schema_field(ChangeSerializer(many=True))
-    def get_history(self, action: TrackedAction) -> list[dict]:
-        return ChangeSerializer(actions.action_history(action), many=True).data
+    def get_history(self, action: TrackedAction) -> list[dict[str, object]]:
+        return list(ChangeSerializer(actions.action_history(action), many=True).data)
 
 
 # --- Filters and views ------------------------------------------------------------------------

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -61,7 +62,7 @@ def action_create(*, brand: Brand, user, fields: Mapping[str, object]) -> Tracke
         raise NotAllowed(gettext("Only the brand's managers and consultants add actions."))
     values = {"status": Status.TODO, **_valid(brand, fields, creating=True)}
     if not values.get("title"):
-        values["title"] = _practice_titles()[values["practice_key"]]
+        values["title"] = _practice_titles()[str(values["practice_key"])]
     action = TrackedAction(brand=brand, created_by=user, **values)
     if action.status == Status.DONE:
         action.done_at = timezone.now()
@@ -113,9 +114,7 @@ def action_history(action: TrackedAction) -> list[dict[str, object]]:
     Two queries whatever its length: the history with its users, and the owners named in it.
     """
     records = list(
-        TrackedAction.history.filter(id=action.pk)
-        .select_related("history_user")
-        .order_by("history_id")
+        _history().filter(id=action.pk).select_related("history_user").order_by("history_id")
     )
     owner_ids = {r.owner_id for r in records if r.owner_id is not None}
     names = dict(
@@ -145,7 +144,7 @@ def _diff(before, record, names: Mapping[int, str]) -> dict[str, dict[str, objec
         old = getattr(before, attname) if before is not None else None
         new = getattr(record, attname)
         if field == "owner":
-            old, new = names.get(old), names.get(new)
+            old, new = names.get(old or 0), names.get(new or 0)
         if old != new:
             out[field] = {"from": _jsonable(old), "to": _jsonable(new)}
     return out
@@ -184,9 +183,15 @@ def _practice_titles() -> dict[str, str]:
     return {practice.key: practice.title for practice in spec.practices}
 
 
+def _history() -> models.Manager[Any]:
+    # simple_history replaces the class attribute with a manager when the model class is built;
+    # its source (read by mypy) declares the descriptor that does it, not the manager.
+    return TrackedAction.history  # type: ignore[return-value]
+
+
 def _announce(action: TrackedAction) -> None:
     # After commit, with the history row that records this change (the event's identity).
-    change_id = action.history.latest("history_id").history_id
+    change_id = _history().filter(id=action.pk).latest("history_id").history_id
     transaction.on_commit(
         lambda: tracked_action_changed.send(TrackedAction, action_id=action.pk, change_id=change_id)
     )

@@ -10,12 +10,14 @@ is cached.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext
 
 # The stored citation's shape and its texts in both languages, exactly as the report's
 # recommendations show them, so a change to how evidence is shown reaches the plan too.
 from assessments.core import evidence as ev
+from assessments.core.evidence import Evidence
 from assessments.core.planner import (
     InvalidTarget,
     Plan,
@@ -32,6 +34,9 @@ from assessments.core.texts import EditionTexts, Text
 from assessments.edition_specs import edition_spec_of
 from assessments.models import Assessment, Practice
 from assessments.services import assessment_answers
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 
 class PlanTargetError(ValueError):
@@ -55,11 +60,11 @@ class PlanActionRow:
     to_adoption: float
     gain: float
     effort: int
-    effort_label: str
+    effort_label: StrPromise  # translated when shown
     share: float | None
     basis: str
     is_fallback: bool
-    evidence: list[dict]
+    evidence: list[Evidence]
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
@@ -109,9 +110,9 @@ def _history(brand_ids: list[int]) -> dict[int, list[dict]]:
             "result__edition__published_at",
         )
     )
-    history: dict[int, list[dict]] = defaultdict(list)
+    history: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
-        history[row["brand_id"]].append(row)
+        history[row["brand_id"]].append(dict(row))
     for points in history.values():
         points.sort(key=lambda p: p["submitted_at"])
     return history

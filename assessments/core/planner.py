@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from assessments.core.evidence import citation_json
 from assessments.core.prevalence import Basis
 from assessments.core.scoring import (
     PAR_INDEX,
@@ -386,16 +387,5 @@ def _explain_action(action: PlannedAction) -> dict[str, Any]:
         "gain": action.gain,
         "share": action.share,
         "basis": str(action.basis),
-        "evidence": [
-            {
-                "percent": c.percent,
-                "statement": c.statement,
-                "source": c.source,
-                "year": c.year,
-                "population": c.population,
-                "category": c.category,
-                "note": c.note,
-            }
-            for c in action.evidence
-        ],
+        "evidence": [citation_json(c) for c in action.evidence],
     }

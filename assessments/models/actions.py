@@ -73,6 +73,8 @@ class TrackedAction(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
+    # The author simple_history records for the next save (set by the actions service).
+    _history_user: object
 
     objects = TrackedActionQuerySet.as_manager()
 

@@ -6,6 +6,8 @@ The rules are the service's (assessments/actions.py); a refusal shows beside its
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -25,6 +27,11 @@ from assessments.models import Brand, Edition, TrackedAction
 Status = TrackedAction.Status
 
 
+class _OwnerField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.username)
+
+
 class ActionForm(forms.Form):
     practice_key = forms.ChoiceField(label=gettext_lazy("Practice"))
     title = forms.CharField(
@@ -33,7 +40,7 @@ class ActionForm(forms.Form):
         required=False,
         help_text=gettext_lazy("Leave blank for the practice's title."),
     )
-    owner = forms.ModelChoiceField(
+    owner = _OwnerField(
         queryset=get_user_model().objects.none(),
         required=False,
         label=gettext_lazy("Owner"),
@@ -50,11 +57,13 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args, brand: Brand, **kwargs) -> None:
         # Ids of their own: the filter form on the same page has fields of the same names.
-        super().__init__(*args, auto_id="action_%s", **kwargs)
+        kwargs.setdefault("auto_id", "action_%s")
+        super().__init__(*args, **kwargs)
         spec = edition_spec(Edition.objects.current().pk)
-        self.fields["practice_key"].choices = [(p.key, p.title) for p in spec.practices]
-        self.fields["owner"].queryset = team_of(brand)
-        self.fields["owner"].label_from_instance = lambda user: user.username
+        practice = cast(forms.ChoiceField, self.fields["practice_key"])
+        practice.choices = [(p.key, p.title) for p in spec.practices]
+        owner = cast(_OwnerField, self.fields["owner"])
+        owner.queryset = team_of(brand)
 
 
 class ActionFilterForm(forms.Form):

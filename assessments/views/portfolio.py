@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import cast
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -27,10 +28,11 @@ class PortfolioFilterForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         any_ = [("", _("All"))]
-        self.fields["category"].choices = any_ + [(c.slug, c.name) for c in Category.objects.all()]
+        categories = [(c.slug, c.name) for c in Category.objects.all()]
+        cast(forms.ChoiceField, self.fields["category"]).choices = any_ + categories
         spec = edition_spec(Edition.objects.current().pk)
         tiers = sorted(spec.tiers, key=lambda t: -t.min_index)
-        self.fields["tier"].choices = any_ + [
+        cast(forms.ChoiceField, self.fields["tier"]).choices = any_ + [
             (t.key, spec.texts.tier_name(t.key, t.name).get(None) or t.name) for t in tiers
         ]
 
@@ -92,7 +94,7 @@ def portfolio_xlsx(request: HttpRequest) -> HttpResponse:
 
     _filters, rows = _rows(request)
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]
     sheet.title = _("Portfolio")[:31]  # Excel's limit on a sheet name
     sheet.append(_header())
     for cells in portfolio_table(rows):
