@@ -44,6 +44,8 @@ class WebhookDelivery(models.Model):
         PENDING = "pending", "Pending"
         SUCCEEDED = "succeeded", "Succeeded"
         FAILED = "failed", "Failed"
+        # Not sent: the owner lost access to the brand, or was deactivated, before an attempt.
+        CANCELLED = "cancelled", "Cancelled"
 
     endpoint = models.ForeignKey(
         WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
@@ -69,7 +71,7 @@ class WebhookDelivery(models.Model):
                 fields=["endpoint", "event", "subject_id"], name="one_delivery_per_event"
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["pending", "succeeded", "failed"]),
+                condition=Q(status__in=["pending", "succeeded", "failed", "cancelled"]),
                 name="webhook_delivery_status",
             ),
         ]

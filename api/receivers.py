@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from api import webhooks
+from api.tasks import deliver_webhook_task
 
 logger = logging.getLogger(__name__)
 
@@ -13,6 +14,10 @@ def on_assessments_scored(sender, *, results: dict[int, int], **kwargs) -> None:
     # The results are already stored and committed: a webhook problem must not reach the
     # scoring task, which would log the assessments as failed.
     try:
-        webhooks.deliveries_create_for_scored(results=results)
+        created = webhooks.deliveries_create_for_scored(results=results)
     except Exception:
         logger.exception("Could not create webhook deliveries for assessments %s", list(results))
+        return
+    for delivery_id in created:
+        # After commit: a worker must find the delivery's row when the task arrives.
+        deliver_webhook_task.delay_on_commit(delivery_id)

@@ -25,6 +25,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from api import serializers as s
+from api import webhooks
 from api.exceptions import Conflict
 from api.filters import AssessmentFilter
 from api.models import WebhookEndpoint
@@ -349,7 +350,12 @@ class WebhookEndpointViewSet(viewsets.ModelViewSet):
     @extend_schema(responses={200: s.WebhookDeliverySerializer(many=True)})
     @action(detail=True, methods=["get"], pagination_class=BoundedPageNumberPagination)
     def deliveries(self, request, pk=None):
-        """The delivery log of one endpoint, newest first."""
+        """The delivery log of one endpoint, newest first.
+
+        `payload` is null for an event about a brand you can no longer see (unassigned since).
+        """
         endpoint = self.get_object()
         page = self.paginate_queryset(endpoint.deliveries.all())
-        return self.get_paginated_response(s.WebhookDeliverySerializer(page, many=True).data)
+        context = {"visible_assessments": webhooks.assessments_visible_in(page, request.user)}
+        rows = s.WebhookDeliverySerializer(page, many=True, context=context).data
+        return self.get_paginated_response(rows)

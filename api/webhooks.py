@@ -86,7 +86,8 @@ def scored_payload(assessment: Assessment) -> dict:
 
 def deliveries_create_for_scored(*, results: Mapping[int, int]) -> list[int]:
     """For each scored assessment (id -> result id), one delivery per active endpoint whose
-    owner may see its brand; each sent after commit. Returns the new deliveries' ids.
+    owner may see its brand. Returns the new deliveries' ids, for the caller to enqueue
+    (api/receivers.py): this module never imports the tasks, which import it.
 
     Safe to call twice for the same results: the unique constraint keeps one delivery each.
     """
@@ -134,8 +135,6 @@ def _deliveries_create(assessment: Assessment, endpoints: list[WebhookEndpoint])
             )
             if is_new:
                 created.append(delivery.pk)
-        for delivery_id in created:
-            _enqueue(delivery_id)
     return created
 
 
@@ -153,13 +152,6 @@ def _endpoints_that_may_see(
         if allowed[endpoint.owner_id]:
             chosen.append(endpoint)
     return chosen
-
-
-def _enqueue(delivery_id: int) -> None:
-    # Imported here: the task module imports this one.
-    from api.tasks import deliver_webhook_task
-
-    deliver_webhook_task.delay_on_commit(delivery_id)
 
 
 def retry_delay(retries: int) -> int:
@@ -192,13 +184,19 @@ def delivery_attempt(*, delivery_id: int, final: bool) -> WebhookDelivery | None
     Raises RetryableDeliveryError when a later attempt may succeed, unless this is the final one,
     which marks the delivery failed instead. A delivery that is no longer pending is left alone.
     """
-    delivery = WebhookDelivery.objects.select_related("endpoint").filter(pk=delivery_id).first()
+    delivery = (
+        WebhookDelivery.objects.select_related("endpoint__owner").filter(pk=delivery_id).first()
+    )
     if delivery is None or delivery.status != Status.PENDING:
         logger.info("Webhook delivery %s is gone or done; nothing to send.", delivery_id)
         return delivery
     if not delivery.endpoint.is_active:
         outcome = Outcome(None, "The endpoint was disabled before the event could be sent.")
         _record(delivery, outcome, Status.FAILED)
+        return delivery
+    withdrawn = access_withdrawn(delivery)
+    if withdrawn:
+        _record(delivery, Outcome(None, withdrawn), Status.CANCELLED)
         return delivery
     refused = destinations.refusal(delivery.endpoint.url)
     outcome = Outcome(None, refused, permanent=True) if refused else _post(delivery)
@@ -210,6 +208,47 @@ def delivery_attempt(*, delivery_id: int, final: bool) -> WebhookDelivery | None
     else:
         _record(delivery, outcome, Status.FAILED)
     return delivery
+
+
+def subject_assessment_id(payload: object) -> int | None:
+    """The assessment an event's payload is about (its brand's data), or None if about none."""
+    data = payload.get("data") if isinstance(payload, dict) else None
+    assessment_id = data.get("assessment_id") if isinstance(data, dict) else None
+    return assessment_id if isinstance(assessment_id, int) else None
+
+
+def assessments_visible_in(deliveries: list[WebhookDelivery], user) -> set[int]:
+    """The assessments among these deliveries' subjects that the user may see now (one query).
+
+    The delivery log shows a payload only if its brand is in this set: an owner unassigned from
+    a brand loses its past events' data as they lose its pages.
+    """
+    ids = {i for d in deliveries if (i := subject_assessment_id(d.payload)) is not None}
+    if not ids:
+        return set()
+    visible = Assessment.objects.visible_to(user).filter(pk__in=ids)
+    return set(visible.values_list("pk", flat=True))
+
+
+def access_withdrawn(delivery: WebhookDelivery) -> str:
+    """Why the endpoint's owner may no longer receive this event, or "" if they still may.
+
+    Asked again at every attempt, not only when the delivery was made: a retry hours later must
+    not carry a brand's result to a consultant who was unassigned from it (or deactivated) since.
+    """
+    owner = delivery.endpoint.owner
+    if not owner.is_active:
+        return "Cancelled: the endpoint's owner was deactivated; the event was not sent."
+    assessment_id = subject_assessment_id(delivery.payload)
+    if assessment_id is None:
+        return ""
+    # The one access rule, as the views apply it.
+    if not Assessment.objects.visible_to(owner).filter(pk=assessment_id).exists():
+        return (
+            "Cancelled: the endpoint's owner can no longer see this assessment's brand "
+            "(or it was deleted); the event was not sent."
+        )
+    return ""
 
 
 def _post(delivery: WebhookDelivery) -> Outcome:

@@ -9,9 +9,10 @@ from unittest import mock
 import pytest
 import requests
 
-from api import destinations, webhooks
+from api import destinations, receivers, webhooks
 from api.models import WebhookDelivery, WebhookEndpoint
 from api.tasks import deliver_webhook_task
+from assessments.models import Membership
 from assessments.tests.factories import AdminFactory, UserFactory, consultant_for
 
 WEBHOOKS = "/api/v1/webhooks/"
@@ -136,10 +137,9 @@ def test_a_batch_of_scored_assessments_announces_each_to_those_who_may_see_it(
     # Scoring stores a batch of waiting assessments at once and announces them together.
     own, foreign = make_scored(own_brand), make_scored(foreign_brand)
     mine, admins = endpoint_for(consultant), endpoint_for(AdminFactory())
-    with mock.patch.object(webhooks, "_enqueue"):
-        created = webhooks.deliveries_create_for_scored(
-            results={own.pk: own.result_id, foreign.pk: foreign.result_id, 987654: 1}
-        )
+    created = webhooks.deliveries_create_for_scored(
+        results={own.pk: own.result_id, foreign.pk: foreign.result_id, 987654: 1}
+    )
     made = {(d.endpoint_id, d.subject_id) for d in WebhookDelivery.objects.filter(pk__in=created)}
     assert made == {
         (mine.pk, own.result_id),
@@ -199,7 +199,7 @@ def test_announcing_the_same_result_twice_makes_one_delivery(
 def pending(own_brand, consultant, make_scored, http):
     """A delivery waiting to be sent: its task was not enqueued, the test runs it."""
     endpoint_for(consultant)
-    with mock.patch.object(webhooks, "_enqueue"):
+    with mock.patch.object(receivers, "deliver_webhook_task"):
         make_scored(own_brand)
     return WebhookDelivery.objects.get()
 
@@ -244,6 +244,72 @@ def test_a_delivered_event_is_not_sent_again(pending, http):
 def test_a_deleted_delivery_is_a_no_op(db, http):
     deliver_webhook_task.apply(args=[987654])
     assert http.call_count == 0
+
+
+# --- Access, asked again at every attempt --------------------------------------------------------
+
+
+def unassign(user, brand) -> None:
+    Membership.objects.filter(user=user, brand=brand).delete()
+
+
+def test_an_attempt_for_a_brand_the_owner_no_longer_serves_is_cancelled_unsent(
+    pending, http, consultant, own_brand
+):
+    unassign(consultant, own_brand)
+    deliver_webhook_task.apply(args=[pending.pk])
+    pending.refresh_from_db()
+    assert http.call_count == 0
+    assert pending.status == "cancelled"
+    assert "can no longer see this assessment's brand" in pending.last_error
+
+
+def test_an_attempt_for_a_deactivated_owner_is_cancelled_unsent(pending, http, consultant):
+    consultant.is_active = False
+    consultant.save(update_fields=["is_active"])
+    deliver_webhook_task.apply(args=[pending.pk])
+    pending.refresh_from_db()
+    assert http.call_count == 0
+    assert pending.status == "cancelled" and "deactivated" in pending.last_error
+
+
+def test_a_retry_after_the_owner_lost_the_brand_is_not_sent(pending, http, consultant, own_brand):
+    # The first attempt fails while the consultant still serves the brand; they are unassigned
+    # before the retry, which must not carry the brand's result to them.
+    def fail_then_unassign(*args, **kwargs):
+        unassign(consultant, own_brand)
+        return FakeResponse(503, b"busy")
+
+    http.side_effect = fail_then_unassign
+    deliver_webhook_task.apply(args=[pending.pk])
+    pending.refresh_from_db()
+    assert http.call_count == 1
+    assert (pending.status, pending.response_status) == ("cancelled", None)
+
+
+def test_the_delivery_log_hides_the_payload_of_a_brand_the_owner_no_longer_sees(
+    pending, http, consultant, own_brand, consultant_client
+):
+    deliver_webhook_task.apply(args=[pending.pk])
+    log = f"{WEBHOOKS}{pending.endpoint_id}/deliveries/"
+    assert consultant_client.get(log).json()["results"][0]["payload"]["data"]["brand"]
+    unassign(consultant, own_brand)
+    [row] = consultant_client.get(log).json()["results"]
+    assert row["payload"] is None
+    assert row["status"] == "succeeded"
+    assert own_brand.slug not in json.dumps(row) and own_brand.name not in json.dumps(row)
+
+
+def test_reading_the_delivery_log_costs_the_same_queries_for_one_row_or_many(
+    own_brand, consultant, make_scored, http, consultant_client, django_assert_max_num_queries
+):
+    endpoint = endpoint_for(consultant)
+    for _ in range(3):
+        make_scored(own_brand)
+    # Auth, the endpoint, the count, the page, the visible brands: never one per row.
+    with django_assert_max_num_queries(6):
+        rows = consultant_client.get(f"{WEBHOOKS}{endpoint.pk}/deliveries/").json()["results"]
+    assert len(rows) == 3 and all(row["payload"] for row in rows)
 
 
 # --- The delivery log ---------------------------------------------------------------------------
@@ -293,3 +359,18 @@ def test_a_webhook_failure_never_disturbs_scoring(own_brand, consultant, make_sc
         scored = make_scored(own_brand)
     assert scored.status == "scored"
     assert not WebhookDelivery.objects.exists()
+
+
+def test_the_delivery_service_does_not_import_the_tasks_that_import_it():
+    # The task module imports api.webhooks; the signal listener enqueues what it creates.
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse(Path(webhooks.__file__).read_text())
+    imported = {
+        node.module if isinstance(node, ast.ImportFrom) else alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+        for alias in node.names
+    }
+    assert not any(name and name.startswith("api.tasks") for name in imported)
