@@ -6,7 +6,6 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from rest_framework import status
 from rest_framework.exceptions import APIException
-from rest_framework.views import exception_handler as drf_exception_handler
 
 
 class BodyTooLarge(APIException):
@@ -28,4 +27,8 @@ def exception_handler(exc, context):
     # client would get Django's bare HTML "400 Bad Request".
     if isinstance(exc, RequestDataTooBig):
         exc = BodyTooLarge()
+    # Imported here: rest_framework.views loads the parser classes, and api.parsers imports this
+    # module.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     return drf_exception_handler(exc, context)

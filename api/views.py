@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib.auth import authenticate
 from django.db import transaction
 from django.http import StreamingHttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -17,7 +18,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -341,10 +342,13 @@ class WebhookEndpointViewSet(viewsets.ModelViewSet):
         endpoint = self.get_object()
         serializer = s.WebhookEndpointInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = {**serializer.validated_data, "updated_at": timezone.now()}
+        # A conditional UPDATE, not save(): a DELETE that won the race leaves no row, and that is
+        # a 404 (save(update_fields=...) would raise, a 500).
+        if not self.get_queryset().filter(pk=endpoint.pk).update(**data):
+            raise NotFound()
         for field, value in data.items():
             setattr(endpoint, field, value)
-        endpoint.save(update_fields=[*data, "updated_at"])
         return Response(s.WebhookEndpointSerializer(endpoint).data)
 
     @extend_schema(responses={200: s.WebhookDeliverySerializer(many=True)})

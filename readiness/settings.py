@@ -270,6 +270,9 @@ API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 200)
 API_COUNT_LIMIT = env_int("API_COUNT_LIMIT", 10_000)
 # The questionnaire has a few dozen questions; more answers than this in one request is abuse.
 API_MAX_ANSWERS = env_int("API_MAX_ANSWERS", 200)
+# A request body's arrays and objects nest at most this deep (an answers map is 3 levels): deeper
+# is a 400 before Python's JSON parser, which recurses per level, can fail near 1,000 levels.
+API_MAX_JSON_DEPTH = env_int("API_MAX_JSON_DEPTH", 64)
 # requests' (connect, read) timeouts: both well under the task's soft time limit below.
 WEBHOOK_CONNECT_TIMEOUT = env_int("WEBHOOK_CONNECT_TIMEOUT", 5)
 WEBHOOK_READ_TIMEOUT = env_int("WEBHOOK_READ_TIMEOUT", 10)

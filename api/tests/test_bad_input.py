@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+from unittest import mock
 
 import pytest
+from rest_framework.test import APIClient
 
+from api.models import WebhookEndpoint
+from api.views import WebhookEndpointViewSet
 from assessments.core.specs import QuestionType
 from assessments.models import Answer, Assessment
 
@@ -161,3 +165,83 @@ def test_bad_answers_are_explained_in_the_language_asked_for(consultant_client, 
     assert "0 to 100" not in errors[percent_question.key][0]
     assert errors["no-such-question"][0].startswith("no-such-question: ")
     assert "no such question" not in errors["no-such-question"][0]
+
+
+# --- Bodies that used to be 500s ------------------------------------------------------------------
+
+TOKEN = "/api/v1/auth/token/"
+
+
+def nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+@pytest.mark.parametrize("url", [TOKEN, ASSESSMENTS])
+def test_json_nested_past_the_limit_is_a_400_even_without_a_login(consultant_client, counts, url):
+    # About 2 kB: Python's parser would have recursed 1,000 levels and failed (a 500).
+    before = counts()
+    body = '{"username": "x", "password": "y", "answers": ' + nested(1000) + "}"
+    response = consultant_client.post(url, body, content_type="application/json")
+    assert response.status_code == 400
+    assert "nest deeper than 64 levels" in response.json()["detail"]
+    assert counts() == before
+
+
+def test_json_nested_up_to_the_limit_is_parsed(consultant_client, settings):
+    settings.API_MAX_JSON_DEPTH = 5
+    body = '{"brand": "own-brand", "category": "beauty", "answers": {"q": [[["yes"]]]}}'
+    response = consultant_client.post(ASSESSMENTS, body, content_type="application/json")
+    # Parsed: the refusal is about the answer, not the nesting.
+    assert response.status_code == 400 and "answers" in response.json()
+    deeper = body.replace('[[["yes"]]]', '[[[["yes"]]]]')
+    response = consultant_client.post(ASSESSMENTS, deeper, content_type="application/json")
+    assert "nest deeper than 5 levels" in response.json()["detail"]
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting(consultant_client, settings):
+    settings.API_MAX_JSON_DEPTH = 3
+    body = json.dumps({"username": "[" * 100 + '\\"{' * 50, "password": "y"})
+    response = consultant_client.post(TOKEN, body, content_type="application/json")
+    assert response.status_code == 400
+    assert "nest deeper" not in json.dumps(response.json())
+
+
+def test_a_lone_surrogate_in_a_key_is_a_400_naming_that_key(db):
+    body = '{"username":"x","password":"y","\\ud800":1}'
+    response = APIClient().post(TOKEN, body, content_type="application/json")
+    assert response.status_code == 400
+    assert "lone UTF-16 surrogate" in response.json()["\\ud800"][0]
+
+
+def test_a_lone_surrogate_in_an_answer_names_the_question(consultant_client, counts):
+    before = counts()
+    body = '{"brand": "own-brand", "category": "beauty", "answers": {"pay-share": "a\\udc00"}}'
+    response = consultant_client.post(ASSESSMENTS, body, content_type="application/json")
+    assert response.status_code == 400
+    assert list(response.json()) == ["answers.pay-share"]
+    assert counts() == before
+
+
+def test_a_surrogate_pair_is_a_character_and_accepted(db):
+    # U+1F600 written as its UTF-16 pair: valid JSON, one character, no surrogate left.
+    body = '{"username":"\\ud83d\\ude00","password":"y"}'
+    response = APIClient().post(TOKEN, body, content_type="application/json")
+    assert response.status_code == 400
+    assert "surrogate" not in json.dumps(response.json())
+
+
+def test_a_patch_that_loses_the_race_to_a_delete_is_a_404(consultant_client, consultant):
+    endpoint = WebhookEndpoint.objects.create(owner=consultant, url="https://a.example/h")
+    original = WebhookEndpointViewSet.get_object
+
+    def read_then_lose_the_race(view):
+        found = original(view)
+        WebhookEndpoint.objects.filter(pk=found.pk).delete()  # the DELETE lands here
+        return found
+
+    with mock.patch.object(WebhookEndpointViewSet, "get_object", read_then_lose_the_race):
+        response = consultant_client.patch(
+            f"/api/v1/webhooks/{endpoint.pk}/", {"description": "x"}, format="json"
+        )
+    assert response.status_code == 404
+    assert not WebhookEndpoint.objects.exists()
