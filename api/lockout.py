@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from axes.helpers import get_cool_off, get_lockout_message
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
+from rest_framework.exceptions import APIException
+
+from api.errors import error_response
 
 
 def lockout_response(
@@ -22,7 +25,8 @@ def lockout_response(
         if hours
         else "Too many failed login attempts: logins are locked; ask an admin to unlock them."
     )
-    response = JsonResponse({"detail": detail, "code": "locked_out"}, status=status)
-    if cool_off:
-        response["Retry-After"] = str(int(cool_off.total_seconds()))
-    return response
+    locked = APIException(detail, code="locked_out")
+    locked.status_code = status
+    # Retry-After: the seconds until the lockout ends.
+    locked.wait = int(cool_off.total_seconds()) if cool_off else None
+    return error_response(locked)

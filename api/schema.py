@@ -1,41 +1,17 @@
 """The schema's error contract: every operation documents the errors it can really answer.
 
-Errors are answered by one exception handler (api/exceptions.py), whatever the view, so they are
-documented once here rather than on each view: a view only adds the errors of its own (409).
+Errors are answered by one exception handler in one format (api/errors.py), whatever the view,
+so they are documented once here rather than on each view: a view only adds its own (409).
 """
 
 from __future__ import annotations
 
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 
 from api.serializers import ErrorSerializer
 
-# DRF's validation errors: field name -> messages, "non_field_errors" for the body as a whole,
-# and one level deeper for answers (question id -> messages). A body that cannot be read at all,
-# or a failed login, is {"detail": "..."}. Keys are open: an unknown field is refused by name.
-VALIDATION_ERROR = ResolvedComponent(
-    name="ValidationError",
-    type=ResolvedComponent.SCHEMA,
-    object="api.schema.ValidationError",
-    schema={
-        "type": "object",
-        "description": 'Field name -> messages, e.g. {"answers": {"pay-share": ["..."]}} or '
-        '{"non_field_errors": ["..."]}; {"detail": "..."} for a body that is not valid JSON.',
-        "additionalProperties": {
-            "oneOf": [
-                {"type": "string"},
-                {"type": "array", "items": {"type": "string"}},
-                {
-                    "type": "object",
-                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
-                },
-            ]
-        },
-    },
-)
 # Every operation answers in the language asked for (Django's LocaleMiddleware reads it and
 # names the language it answered in in Content-Language).
 ACCEPT_LANGUAGE = OpenApiParameter(
@@ -82,13 +58,10 @@ class ApiAutoSchema(AutoSchema):
     def _shared_errors(self) -> dict[str, object]:
         errors: dict[str, object] = {}
         if self.method in WRITES or self.get_filter_backends():
-            self.registry.register_on_missing(VALIDATION_ERROR)
-            errors["400"] = OpenApiResponse(
-                VALIDATION_ERROR.ref, description="Invalid input, by field; a write saves nothing."
-            )
+            errors["400"] = _error("Invalid input, one error per field; a write saves nothing.")
         auth = self.get_auth()
         if auth and {} not in auth:
-            errors["401"] = _error("No credentials, or a token that does not exist.")
+            errors["401"] = _error("No credentials, or a token that is not valid.")
             if self.method in UNSAFE:
                 errors["403"] = _error("A session-authenticated write without its CSRF token.")
         errors["404"] = _error(
@@ -96,6 +69,7 @@ class ApiAutoSchema(AutoSchema):
             "?format."
         )
         if self.method in WRITES:
+            errors["411"] = _error("A chunked body: send it with a Content-Length.")
             errors["413"] = _error("The body is larger than DATA_UPLOAD_MAX_MEMORY_SIZE.")
             errors["415"] = _error("The body is not application/json.")
         errors["429"] = _error("Throttled: too many requests; see the Retry-After header.")

@@ -47,9 +47,20 @@ class StrictInputSerializer(serializers.Serializer):
 # --- Errors and auth -------------------------------------------------------------------------
 
 
+class ErrorItemSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Stable, for programs: required, not_found, ...")
+    detail = serializers.CharField(help_text="For people, in the language asked for.")
+    attr = serializers.CharField(
+        allow_null=True,
+        help_text="The field at fault as a dotted path (answers.pay-share), or null.",
+    )
+
+
 class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    code = serializers.CharField(required=False)
+    """Every error under /api/, whatever its status (api/errors.py)."""
+
+    type = serializers.ChoiceField(["validation_error", "client_error", "server_error"])
+    errors = ErrorItemSerializer(many=True, help_text="One per problem; several for a 400.")
 
 
 class ConflictSerializer(ErrorSerializer):

@@ -27,7 +27,7 @@ from rest_framework.views import APIView
 
 from api import serializers as s
 from api import webhooks
-from api.exceptions import Conflict
+from api.exceptions import Conflict, LoginFailed
 from api.filters import AssessmentFilter
 from api.models import WebhookEndpoint
 from api.pagination import BoundedPageNumberPagination
@@ -63,18 +63,16 @@ def answer_errors(exc: AnswerErrors) -> ValidationError:
     return ValidationError({"answers": {key: [message] for key, message in messages.items()}})
 
 
-def conflict(exc: Exception) -> Response:
+def conflict(exc: Exception) -> Conflict:
     if isinstance(exc, services.StaleDraft):
         # The service's message speaks of a web page; an API client needs to re-read instead.
-        body: dict[str, object] = {
-            "detail": "Someone saved this assessment after the version you sent; nothing was "
-            "saved. Read it again (GET) and send your changes with the current version.",
-            "code": "stale_version",
-            "current_version": exc.current_version,
-        }
-    else:
-        body = {"detail": str(exc), "code": "not_editable"}
-    return Response(body, status=status.HTTP_409_CONFLICT)
+        return Conflict(
+            "Someone saved this assessment after the version you sent; nothing was saved. Read "
+            "it again (GET) and send your changes with the current version.",
+            "stale_version",
+            current_version=exc.current_version,
+        )
+    return Conflict(str(exc), "not_editable")
 
 
 class JSONErrorsMixin:
@@ -107,6 +105,7 @@ class TokenView(APIView):
         request=s.TokenInputSerializer,
         responses={
             200: s.TokenOutputSerializer,
+            401: OpenApiResponse(s.ErrorSerializer, description="Wrong username or password."),
             429: OpenApiResponse(
                 s.ErrorSerializer, description="Throttled, or locked out after failed logins."
             ),
@@ -120,7 +119,7 @@ class TokenView(APIView):
         # The Django request: django-axes reads the client address and flags lockouts on it.
         user = authenticate(request._request, username=data["username"], password=data["password"])
         if user is None:
-            raise ValidationError({"detail": "Unable to log in with this username and password."})
+            raise LoginFailed()
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 
@@ -262,7 +261,7 @@ class AssessmentViewSet(
         except AnswerErrors as exc:
             raise answer_errors(exc) from exc
         except (services.StaleDraft, services.AssessmentNotEditable) as exc:
-            return conflict(exc)
+            raise conflict(exc) from exc
         return Response(s.AssessmentSerializer(self._reload(assessment.pk)).data)
 
     @extend_schema(

@@ -71,6 +71,9 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "drf_standardized_errors",
+    # X-Request-Id: echoed (or made) on every answer, and on every log line of its request.
+    "django_guid",
     "assessments",
     "api",
     # Login lockout (see "Login lockout" below).
@@ -78,6 +81,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every answer carries the request's id, a cached one or an error page included.
+    "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the rest: a repeated API read is answered from the cache without them (api/cache.py).
@@ -85,7 +90,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # After sessions, before common (Django's order): the language cookie, then Accept-Language.
     "django.middleware.locale.LocaleMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    # Django's, except under /api/: no redirect to add a slash, and a chunked body is a 411.
+    "api.middleware.ApiCommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -234,7 +240,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON only, with a body size limit (api/parsers.py).
     "DEFAULT_PARSER_CLASSES": ["api.parsers.LimitedJSONParser"],
-    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    # One error format for every status (api/errors.py).
+    "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     # drf-spectacular's, plus the error responses every operation shares (api/schema.py).
     "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -248,6 +255,16 @@ REST_FRAMEWORK = {
         "user": env_str("API_USER_THROTTLE_RATE", "2000/hour"),
         "token": env_str("API_TOKEN_THROTTLE_RATE", "10/minute"),
     },
+}
+DRF_STANDARDIZED_ERRORS = {
+    "EXCEPTION_HANDLER_CLASS": "api.errors.ApiExceptionHandler",
+    "EXCEPTION_FORMATTER_CLASS": "api.errors.ApiExceptionFormatter",
+}
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-Id",
+    # A client's own id is echoed whatever its form (a UUID or not), so it can find its request
+    # in our logs; the server's header size limit bounds it.
+    "VALIDATE_GUID": False,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "readiness API",
@@ -356,7 +373,18 @@ EDITION_JOB_CHUNK_SIZE = env_int("EDITION_JOB_CHUNK_SIZE", 500)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "django_guid.log_filters.CorrelationId"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s [%(correlation_id)s] %(name)s %(message)s"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Not its line per request saying whether the client sent an id: the id is on every line.
+    "loggers": {"django_guid": {"level": "WARNING"}},
 }

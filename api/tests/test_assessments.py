@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from api.tests.errors import detail, error_code, under
 from assessments.demo import answers_at
 from assessments.models import Assessment
 from assessments.tests.factories import AssessmentFactory
@@ -60,7 +61,7 @@ def test_a_patch_based_on_an_old_version_is_a_conflict_and_saves_nothing(consult
         url, {"answers": answers, "version": created["version"]}, format="json"
     )
     assert stale.status_code == 409
-    assert stale.json()["code"] == "stale_version"
+    assert error_code(stale) == "stale_version"
     assert stale.json()["current_version"] == created["version"] + 1
 
 
@@ -70,7 +71,7 @@ def test_a_submitted_assessment_cannot_be_edited(consultant_client, own_brand, m
         f"{ASSESSMENTS}{scored.pk}/", {"answers": _one_question_per_pillar(spec)}, format="json"
     )
     assert response.status_code == 409
-    assert "already submitted" in response.json()["detail"]
+    assert "already submitted" in detail(response)
 
 
 def test_submitting_an_incomplete_draft_names_the_missing_answers_and_saves_none(
@@ -84,7 +85,7 @@ def test_submitting_an_incomplete_draft_names_the_missing_answers_and_saves_none
         f"{ASSESSMENTS}{created['id']}/", {"answers": answers, "submit": True}, format="json"
     )
     assert response.status_code == 400
-    missing = response.json()["answers"]
+    missing = under(response, "answers")
     assert set(missing) == {q.key for q in spec.questions} - set(answers)
     assessment = Assessment.objects.get(pk=created["id"])
     assert assessment.status == "draft" and assessment.answers.count() == 0
@@ -118,7 +119,7 @@ def test_the_report_holds_scores_tier_pillars_recommendations_edition_and_change
 def test_a_report_of_an_unscored_assessment_is_a_409_with_a_message(consultant_client, world):
     response = consultant_client.get(f"{ASSESSMENTS}{world['own_draft']}/report/")
     assert response.status_code == 409
-    assert "no report yet" in response.json()["detail"]
+    assert "no report yet" in detail(response)
 
 
 def test_a_report_downloads_as_csv_and_as_pdf(consultant_client, world):
