@@ -27,7 +27,7 @@ from rest_framework.views import APIView
 
 from api import serializers as s
 from api import webhooks
-from api.exceptions import Conflict, LoginFailed
+from api.exceptions import Conflict, LoginFailed, PreconditionRequired
 from api.filters import AssessmentFilter
 from api.models import WebhookEndpoint
 from api.pagination import BoundedPageNumberPagination
@@ -45,6 +45,18 @@ FORMAT_JSON_CSV = OpenApiParameter(
     str,
     enum=["json", "csv"],
     description="csv: every assessment the filters match as one CSV file (no pages).",
+)
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description='The version you read, quoted ("3"): instead of `version` in the body.',
+)
+VERSION_REQUIRED = (
+    'Send the version you read with the answers: "version": <n> in the body (it is in GET '
+    '/api/v1/assessments/{id}/), or an If-Match: "<n>" header. Without it a colleague\'s save '
+    "since your read would be overwritten unseen; nothing was saved."
 )
 FORMAT_JSON_CSV_PDF = OpenApiParameter("format", str, enum=["json", "csv", "pdf"])
 # Rows a CSV export reads per round trip: a few hundred kB of row objects at a time.
@@ -245,17 +257,28 @@ class AssessmentViewSet(
 
     @extend_schema(
         request=s.AssessmentUpdateSerializer,
+        parameters=[IF_MATCH],
         responses={
             200: s.AssessmentSerializer,
             409: OpenApiResponse(
                 s.ConflictSerializer, description="Already submitted, or a stale version."
             ),
+            428: OpenApiResponse(
+                s.ErrorSerializer, description="Answers sent without version or If-Match."
+            ),
         },
     )
     def partial_update(self, request, pk=None):
-        """Save answers of a draft and/or submit it; all or nothing."""
+        """Save answers of a draft and/or submit it; all or nothing.
+
+        Answers need the version you read, as `version` or an `If-Match` header: without it a
+        colleague's save since your read would be overwritten unseen (428).
+        """
         assessment = self.get_object()
         data = _valid(s.AssessmentUpdateSerializer, request.data)
+        data["version"] = _expected_version(request, data)
+        if "answers" in data and data["version"] is None:
+            raise PreconditionRequired(VERSION_REQUIRED)
         try:
             _update_draft(assessment, data, request.user)
         except AnswerErrors as exc:
@@ -291,6 +314,21 @@ class AssessmentViewSet(
                 content, headers={"Content-Disposition": f'attachment; filename="{name}"'}
             )
         return Response(s.ReportSerializer(report).data)
+
+
+def _expected_version(request, data: dict) -> int | None:
+    """The version the client read: the body's `version`, else the If-Match header's."""
+    if data.get("version") is not None:
+        return data["version"]
+    header = request.headers.get("If-Match")
+    if header is None:
+        return None
+    value = header.strip().removeprefix("W/").strip('"')
+    if not value.isdigit():
+        raise ValidationError(
+            {"If-Match": ['Send the version you read, quoted: If-Match: "3".']}, code="invalid"
+        )
+    return int(value)
 
 
 def _update_draft(assessment: Assessment, data: dict, user) -> None:

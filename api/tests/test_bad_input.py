@@ -148,7 +148,8 @@ def test_an_empty_patch_says_what_to_send(consultant_client, world):
 
 def test_a_patch_with_bad_answers_saves_nothing(consultant_client, world, percent_question):
     url = f"{ASSESSMENTS}{world['own_draft']}/"
-    response = consultant_client.patch(url, {"answers": {percent_question.key: -1}}, format="json")
+    body = {"answers": {percent_question.key: -1}, "version": 0}
+    response = consultant_client.patch(url, body, format="json")
     assert response.status_code == 400
     assert percent_question.key in under(response, "answers")
     assessment = Assessment.objects.get(pk=world["own_draft"])
