@@ -30,7 +30,7 @@ from api import webhooks
 from api.exceptions import Conflict, LoginFailed, PreconditionRequired
 from api.filters import AssessmentFilter
 from api.models import WebhookEndpoint
-from api.pagination import BoundedPageNumberPagination
+from api.params import StrictQueryParamsMixin
 from api.renderers import CSVRenderer, PDFRenderer
 from assessments import exports, services
 from assessments.core.answers import AnswerErrors
@@ -104,7 +104,7 @@ class JSONErrorsMixin:
 # --- Auth ---------------------------------------------------------------------------------------
 
 
-class TokenView(APIView):
+class TokenView(StrictQueryParamsMixin, APIView):
     """Username and password in, API token out; failures count towards a lockout (django-axes)."""
 
     authentication_classes: list = []
@@ -145,7 +145,7 @@ def _valid(serializer_class, data, **context) -> dict:
 # --- The benchmark ------------------------------------------------------------------------------
 
 
-class QuestionnaireView(APIView):
+class QuestionnaireView(StrictQueryParamsMixin, APIView):
     @extend_schema(responses={200: s.QuestionnaireSerializer})
     def get(self, request):
         """The current edition's questions, in questionnaire order."""
@@ -160,7 +160,7 @@ class QuestionnaireView(APIView):
         )
 
 
-class BenchmarkView(APIView):
+class BenchmarkView(StrictQueryParamsMixin, APIView):
     @extend_schema(responses={200: s.BenchmarkSerializer})
     def get(self, request):
         """The current edition: weights, efforts, sourced prevalence per category, and tiers."""
@@ -173,13 +173,13 @@ class BenchmarkView(APIView):
 
 
 class AssessmentViewSet(
+    StrictQueryParamsMixin,
     JSONErrorsMixin,
     mixins.ListModelMixin,
     viewsets.GenericViewSet,
 ):
     queryset = Assessment.objects.none()  # for the schema; get_queryset() scopes every request
     serializer_class = s.AssessmentSerializer
-    pagination_class = BoundedPageNumberPagination
     filter_backends = [DjangoFilterBackend]
     filterset_class = AssessmentFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -347,9 +347,10 @@ def _update_draft(assessment: Assessment, data: dict, user) -> None:
 # --- Webhooks -----------------------------------------------------------------------------------
 
 
-class WebhookEndpointViewSet(viewsets.ModelViewSet):
+class WebhookEndpointViewSet(StrictQueryParamsMixin, viewsets.ModelViewSet):
     """Your webhook endpoints; each receives assessment.scored for the brands you serve."""
 
+    paginated_actions = ("list", "deliveries")
     queryset = WebhookEndpoint.objects.none()  # for the schema; get_queryset() scopes it
     serializer_class = s.WebhookEndpointSerializer
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
@@ -389,7 +390,7 @@ class WebhookEndpointViewSet(viewsets.ModelViewSet):
         return Response(s.WebhookEndpointSerializer(endpoint).data)
 
     @extend_schema(responses={200: s.WebhookDeliverySerializer(many=True)})
-    @action(detail=True, methods=["get"], pagination_class=BoundedPageNumberPagination)
+    @action(detail=True, methods=["get"])
     def deliveries(self, request, pk=None):
         """The delivery log of one endpoint, newest first.
 

@@ -244,7 +244,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     # drf-spectacular's, plus the error responses every operation shares (api/schema.py).
     "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # Every list pages the same way: page, page_size, a capped count, Link headers.
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.BoundedPageNumberPagination",
     "PAGE_SIZE": env_int("API_PAGE_SIZE", 50),
     # ?format=csv / ?format=pdf pick a renderer; DRF's default name, spelled out because the
     # API documents it.

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from api.tests.errors import detail, error_code, under
+from api.tests.errors import detail, error_code, fields, under
 from assessments.demo import answers_at
 from assessments.models import Assessment
 from assessments.tests.factories import AssessmentFactory
@@ -178,7 +178,11 @@ def test_the_page_size_is_bounded(admin_client, world, monkeypatch):
 
     monkeypatch.setattr(BoundedPageNumberPagination, "max_page_size", 2)
     assert len(admin_client.get(ASSESSMENTS + "?page_size=1").json()["results"]) == 1
-    assert len(admin_client.get(ASSESSMENTS + "?page_size=100000").json()["results"]) == 2
+    assert len(admin_client.get(ASSESSMENTS + "?page_size=2").json()["results"]) == 2
+    # Over the maximum is refused, not cut silently to a size the client did not ask for.
+    refused = admin_client.get(ASSESSMENTS + "?page_size=100000")
+    assert refused.status_code == 400
+    assert fields(refused) == {"page_size": ["A whole number from 1 to 2."]}
 
 
 def test_the_count_is_exact_up_to_the_count_limit(admin_client, world, monkeypatch):
