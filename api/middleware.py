@@ -1,4 +1,6 @@
-"""Django's CommonMiddleware, with the two things it gets wrong for an API under /api/.
+"""Django's HTTP middleware, fitted to an API under /api/.
+
+CommonMiddleware, with the two things it gets wrong for an API:
 
 - APPEND_SLASH redirects a path without its trailing slash with an HTML 301 (for a POST, a body
   lost on the way): under /api/ the URL resolver's 404 answers instead, as JSON naming the path
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.middleware.common import CommonMiddleware
+from django.middleware.http import ConditionalGetMiddleware
 from rest_framework.exceptions import APIException
 
 from api.error_views import is_api
@@ -39,3 +42,16 @@ class ApiCommonMiddleware(CommonMiddleware):
 def _chunked_without_length(request: HttpRequest) -> bool:
     encoding = request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
     return "chunked" in encoding and not request.META.get("CONTENT_LENGTH")
+
+
+class ApiConditionalGetMiddleware(ConditionalGetMiddleware):
+    """Django's ETag and If-None-Match (304) for GETs under /api/, cached answers included.
+
+    The ETag is a digest of the answer's bytes, so it changes exactly when what the client
+    would read changes (data, language, format); a streamed CSV export has none.
+    """
+
+    def process_response(self, request: HttpRequest, response):
+        if not is_api(request):
+            return response
+        return super().process_response(request, response)

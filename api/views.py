@@ -29,6 +29,7 @@ from api import serializers as s
 from api import webhooks
 from api.exceptions import Conflict, LoginFailed, PreconditionRequired
 from api.filters import AssessmentFilter
+from api.idempotency import idempotent
 from api.models import WebhookEndpoint
 from api.params import StrictQueryParamsMixin
 from api.renderers import CSVRenderer, PDFRenderer
@@ -46,6 +47,22 @@ FORMAT_JSON_CSV = OpenApiParameter(
     enum=["json", "csv"],
     description="csv: every assessment the filters match as one CSV file (no pages).",
 )
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="Any unique string (a UUID): a retry with the same key and body replays the "
+    "first answer for 24 hours instead of creating again.",
+)
+IDEMPOTENCY_ERRORS = {
+    409: OpenApiResponse(
+        s.ErrorSerializer, description="A request with this Idempotency-Key is still running."
+    ),
+    422: OpenApiResponse(
+        s.ErrorSerializer, description="This Idempotency-Key was used with another body."
+    ),
+}
 IF_MATCH = OpenApiParameter(
     "If-Match",
     str,
@@ -223,10 +240,18 @@ class AssessmentViewSet(
 
     @extend_schema(
         request=s.AssessmentCreateSerializer,
-        responses={201: s.AssessmentSerializer},
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: s.AssessmentSerializer, **IDEMPOTENCY_ERRORS},
     )
     def create(self, request):
-        """Start an assessment with its answers; submit: true also submits it for scoring."""
+        """Start an assessment with its answers; submit: true also submits it for scoring.
+
+        Send an Idempotency-Key header to retry safely: the same key and body replay the first
+        answer instead of creating a second assessment.
+        """
+        return idempotent(request, lambda: self._create(request))
+
+    def _create(self, request) -> Response:
         data = _valid(s.AssessmentCreateSerializer, request.data, user=request.user)
         try:
             assessment = services.assessment_create(
@@ -361,10 +386,17 @@ class WebhookEndpointViewSet(StrictQueryParamsMixin, viewsets.ModelViewSet):
 
     @extend_schema(
         request=s.WebhookEndpointInputSerializer,
-        responses={201: s.WebhookEndpointCreatedSerializer},
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: s.WebhookEndpointCreatedSerializer, **IDEMPOTENCY_ERRORS},
     )
     def create(self, request):
-        """Register an endpoint; the response holds its signing secret, shown only this once."""
+        """Register an endpoint; the response holds its signing secret, shown only this once.
+
+        Send an Idempotency-Key header to retry safely (a replay shows the same secret).
+        """
+        return idempotent(request, lambda: self._create(request))
+
+    def _create(self, request) -> Response:
         data = _valid(s.WebhookEndpointInputSerializer, request.data)
         endpoint = WebhookEndpoint.objects.create(owner=request.user, **data)
         return Response(

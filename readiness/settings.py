@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the answer cache: a cached answer gets its ETag and its 304 too.
+    "api.middleware.ApiConditionalGetMiddleware",
     # Before the rest: a repeated API read is answered from the cache without them (api/cache.py).
     "api.cache.AnswerCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
