@@ -6,11 +6,12 @@ so they are documented once here rather than on each view: a view only adds its 
 
 from __future__ import annotations
 
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 
-from api.serializers import ErrorSerializer
+from api.serializers import ErrorSerializer, StrictInputSerializer
 
 # Every operation answers in the language asked for (Django's LocaleMiddleware reads it and
 # names the language it answered in in Content-Language).
@@ -19,7 +20,7 @@ ACCEPT_LANGUAGE = OpenApiParameter(
     OpenApiTypes.STR,
     location=OpenApiParameter.HEADER,
     required=False,
-    enum=["en", "zh-Hans", "zh-CN", "zh"],
+    # A plain string, as the server takes any value (an unknown one gives English).
     description="zh-Hans (or zh-CN, zh) for Simplified Chinese text fields: question texts, "
     "choice labels, practice titles, recommendations, tier names and citation statements, "
     "with the English where no Chinese exists yet; anything else gives English. The response's "
@@ -35,10 +36,23 @@ def _error(description: str) -> OpenApiResponse:
 
 class ApiAutoSchema(AutoSchema):
     """drf-spectacular's AutoSchema, plus the errors every operation shares, always as JSON,
-    and the Accept-Language header every operation honours."""
+    the Accept-Language header every operation honours, integer ids and a tag per resource."""
 
     def get_override_parameters(self):
         return [*super().get_override_parameters(), ACCEPT_LANGUAGE]
+
+    def get_tags(self) -> list[str]:
+        # /api/v1/<resource>/...: one tag per resource (assessments, webhooks, auth, ...).
+        parts = self.path.strip("/").split("/")
+        return [parts[2]] if len(parts) > 2 else super().get_tags()
+
+    def _resolve_path_parameters(self, variables):
+        parameters = super()._resolve_path_parameters(variables)
+        for parameter in parameters:
+            # Ids match [0-9]+ (api/views.py ID_PATTERN): integers, not strings with a pattern.
+            if parameter["schema"].get("pattern") == "^[0-9]+$":
+                parameter["schema"] = {"type": "integer", "minimum": 0}
+        return parameters
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
@@ -72,5 +86,17 @@ class ApiAutoSchema(AutoSchema):
             errors["411"] = _error("A chunked body: send it with a Content-Length.")
             errors["413"] = _error("The body is larger than DATA_UPLOAD_MAX_MEMORY_SIZE.")
             errors["415"] = _error("The body is not application/json.")
+        errors["406"] = _error("The Accept header asks for a media type this operation lacks.")
         errors["429"] = _error("Throttled: too many requests; see the Retry-After header.")
         return errors
+
+
+class StrictInputExtension(OpenApiSerializerExtension):
+    """Inputs refuse fields they do not declare (StrictInputSerializer): so says the schema."""
+
+    target_class = StrictInputSerializer
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_basic_serializer(self.target, direction)
+        return {**schema, "additionalProperties": False}

@@ -33,8 +33,10 @@ class TextField(serializers.CharField):
 
 
 class StrictInputSerializer(serializers.Serializer):
-    """Refuses fields it does not declare, so that a client sending status, scores or an owner
-    learns at once that the service sets those, instead of having them silently ignored."""
+    """A field not listed here is refused with a 400 naming it (the service sets it, if at all)."""
+
+    # (So a client sending status, scores or an owner learns at once that the service sets
+    # those, instead of having them silently ignored.)
 
     def to_internal_value(self, data):
         if isinstance(data, Mapping):
@@ -42,6 +44,18 @@ class StrictInputSerializer(serializers.Serializer):
             if unknown:
                 raise serializers.ValidationError({key: [SERVICE_OWNED] for key in unknown})
         return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """JSON true or false only: DRF also takes 0, 1, "yes", "on" ..., which the schema's
+    boolean does not allow, so a generated client and the server would disagree."""
+
+    default_error_messages = {"invalid": _("Must be true or false.")}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            return data
+        self.fail("invalid", input=data)
 
 
 # --- Errors and auth -------------------------------------------------------------------------
@@ -68,8 +82,8 @@ class ConflictSerializer(ErrorSerializer):
 
 
 class TokenInputSerializer(StrictInputSerializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=128, style={"input_type": "password"})
+    username = serializers.CharField(min_length=1, max_length=150)
+    password = serializers.CharField(min_length=1, max_length=128, style={"input_type": "password"})
 
 
 class TokenOutputSerializer(serializers.Serializer):
@@ -200,7 +214,7 @@ class AssessmentCreateSerializer(StrictInputSerializer):
     brand = serializers.SlugField(help_text="The slug of a brand you serve.")
     category = serializers.SlugField(help_text="A category slug (see the benchmark).")
     answers = AnswersField(default=dict)
-    submit = serializers.BooleanField(
+    submit = StrictBooleanField(
         default=False, help_text="true: submit for scoring now (every question must be answered)."
     )
 
@@ -222,7 +236,7 @@ class AssessmentCreateSerializer(StrictInputSerializer):
 
 class AssessmentUpdateSerializer(StrictInputSerializer):
     answers = AnswersField(required=False, help_text="Answers to add or change.")
-    submit = serializers.BooleanField(default=False)
+    submit = StrictBooleanField(default=False)
     version = serializers.IntegerField(
         required=False,
         min_value=0,
@@ -355,7 +369,7 @@ def _public_destination(url: str) -> None:
 class WebhookEndpointInputSerializer(StrictInputSerializer):
     url = serializers.URLField(max_length=500, validators=[_http_only, _public_destination])
     description = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    is_active = serializers.BooleanField(required=False)
+    is_active = StrictBooleanField(required=False, help_text="false pauses deliveries.")
 
 
 class WebhookEndpointSerializer(serializers.ModelSerializer):

@@ -30,7 +30,7 @@ from api import webhooks
 from api.exceptions import Conflict, LoginFailed, PreconditionRequired
 from api.filters import AssessmentFilter
 from api.idempotency import idempotent
-from api.models import WebhookEndpoint
+from api.models import WebhookEndpoint, new_secret
 from api.params import StrictQueryParamsMixin
 from api.renderers import CSVRenderer, PDFRenderer
 from assessments import exports, services
@@ -400,8 +400,28 @@ class WebhookEndpointViewSet(StrictQueryParamsMixin, viewsets.ModelViewSet):
         data = _valid(s.WebhookEndpointInputSerializer, request.data)
         endpoint = WebhookEndpoint.objects.create(owner=request.user, **data)
         return Response(
-            s.WebhookEndpointCreatedSerializer(endpoint).data, status=status.HTTP_201_CREATED
+            s.WebhookEndpointCreatedSerializer(endpoint).data,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": f"{request.path}{endpoint.pk}/"},
         )
+
+    @extend_schema(request=None, responses={200: s.WebhookEndpointCreatedSerializer})
+    @action(detail=True, methods=["post"], url_path="rotate-secret")
+    def rotate_secret(self, request, pk=None):
+        """Replace the signing secret; the response shows the new one, only this once.
+
+        Events sent from now on are signed with the new secret: switch your receiver to it.
+        """
+        endpoint = self.get_object()
+        secret = new_secret()
+        if (
+            not self.get_queryset()
+            .filter(pk=endpoint.pk)
+            .update(secret=secret, updated_at=timezone.now())
+        ):
+            raise NotFound()  # deleted meanwhile
+        endpoint.secret = secret
+        return Response(s.WebhookEndpointCreatedSerializer(endpoint).data)
 
     @extend_schema(
         request=s.WebhookEndpointInputSerializer,

@@ -352,6 +352,9 @@ def test_the_readmes_verification_example_accepts_our_signature():
     }
     assert namespace["verify"]("s3cret", headers, body)
     assert not namespace["verify"]("other", headers, body)
+    # Header names in any case, as frameworks hand them over (lower-cased by some).
+    assert namespace["verify"]("s3cret", {k.lower(): v for k, v in headers.items()}, body)
+    assert not namespace["verify"]("s3cret", {}, body)
 
 
 def test_a_webhook_failure_never_disturbs_scoring(own_brand, consultant, make_scored):
