@@ -19,6 +19,8 @@ def new_secret() -> str:
 class WebhookEndpoint(models.Model):
     class Event(models.TextChoices):
         ASSESSMENT_SCORED = "assessment.scored", "An assessment was scored"
+        # Sent once on registration, so the owner can check their receiver at once.
+        PING = "ping", "The endpoint was registered"
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webhook_endpoints"

@@ -389,8 +389,27 @@ class WebhookEndpointCreatedSerializer(WebhookEndpointSerializer):
         read_only_fields = fields
 
 
+class WebhookEventSerializer(serializers.Serializer):
+    """The JSON body of every webhook POST, signed as the X-Readiness-Signature header says."""
+
+    event = serializers.ChoiceField(WebhookEndpoint.Event.choices)
+    created_at = serializers.DateTimeField()
+    data = serializers.JSONField(
+        help_text="assessment.scored: assessment_id, result_id, brand {slug, name}, category, "
+        "submitted_at, overall, readiness_index, tier {key, name}, edition {id, label}, "
+        "report_url. ping (sent once, on registration): endpoint_id, url."
+    )
+
+
+@extend_schema_field(WebhookEventSerializer)
+class WebhookEventField(serializers.JSONField):
+    """The stored event, exactly as sent (the schema shows its shape)."""
+
+
 class WebhookDeliverySerializer(serializers.ModelSerializer):
-    payload = serializers.JSONField(allow_null=True)
+    payload = WebhookEventField(
+        allow_null=True, help_text="The event sent; null once you may no longer see its brand."
+    )
 
     class Meta:
         model = WebhookDelivery

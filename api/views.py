@@ -33,6 +33,7 @@ from api.idempotency import idempotent
 from api.models import WebhookEndpoint, new_secret
 from api.params import StrictQueryParamsMixin
 from api.renderers import CSVRenderer, PDFRenderer
+from api.tasks import deliver_webhook_task
 from assessments import exports, services
 from assessments.core.answers import AnswerErrors
 from assessments.models import Assessment, Category, Edition, Question
@@ -398,7 +399,10 @@ class WebhookEndpointViewSet(StrictQueryParamsMixin, viewsets.ModelViewSet):
 
     def _create(self, request) -> Response:
         data = _valid(s.WebhookEndpointInputSerializer, request.data)
-        endpoint = WebhookEndpoint.objects.create(owner=request.user, **data)
+        with transaction.atomic():
+            endpoint = WebhookEndpoint.objects.create(owner=request.user, **data)
+            # A ping, so the owner sees at once in the delivery log whether their receiver works.
+            deliver_webhook_task.delay_on_commit(webhooks.ping_delivery_create(endpoint=endpoint))
         return Response(
             s.WebhookEndpointCreatedSerializer(endpoint).data,
             status=status.HTTP_201_CREATED,

@@ -154,6 +154,19 @@ def _endpoints_that_may_see(
     return chosen
 
 
+def ping_delivery_create(*, endpoint: WebhookEndpoint) -> int:
+    """The ping event for a newly registered endpoint; returns its delivery's id to enqueue."""
+    payload = {
+        "event": WebhookEndpoint.Event.PING,
+        "created_at": timezone.now().isoformat(),
+        "data": {"endpoint_id": endpoint.pk, "url": endpoint.url},
+    }
+    delivery = WebhookDelivery.objects.create(
+        endpoint=endpoint, event=WebhookEndpoint.Event.PING, subject_id=endpoint.pk, payload=payload
+    )
+    return delivery.pk
+
+
 def retry_delay(retries: int) -> int:
     """Seconds before the next attempt: doubling from WEBHOOK_RETRY_DELAY, capped."""
     return min(settings.WEBHOOK_RETRY_MAX_DELAY, settings.WEBHOOK_RETRY_DELAY * 2**retries)

@@ -36,6 +36,20 @@ def token_client(user=None) -> APIClient:
 
 
 @pytest.fixture(autouse=True)
+def _webhook_receivers_answer_200():
+    """Registering an endpoint sends it a ping (in-process in tests): it must not reach the
+    network. Tests about sending patch requests.post themselves (test_webhooks.http)."""
+    from unittest import mock
+
+    from api import webhooks
+
+    answer = mock.MagicMock(status_code=200)
+    answer.__enter__.return_value = answer
+    with mock.patch.object(webhooks.requests, "post", return_value=answer):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Every test makes several users; the production hasher is slow on purpose.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

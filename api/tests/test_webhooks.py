@@ -378,3 +378,19 @@ def test_the_delivery_service_does_not_import_the_tasks_that_import_it():
         for alias in node.names
     }
     assert not any(name and name.startswith("api.tasks") for name in imported)
+
+
+def test_a_registered_endpoint_is_sent_a_ping_at_once(
+    consultant_client, http, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        created = consultant_client.post(WEBHOOKS, {"url": "https://a.example/h"}, format="json")
+    [delivery] = WebhookDelivery.objects.filter(endpoint_id=created.json()["id"])
+    assert (delivery.event, delivery.status) == ("ping", "succeeded")
+    assert delivery.payload["data"] == {
+        "endpoint_id": created.json()["id"],
+        "url": "https://a.example/h",
+    }
+    assert http.call_args.kwargs["headers"]["X-Readiness-Event"] == "ping"
+    log = consultant_client.get(f"{WEBHOOKS}{created.json()['id']}/deliveries/").json()
+    assert log["results"][0]["payload"]["event"] == "ping"
