@@ -98,5 +98,9 @@ class StrictInputExtension(OpenApiSerializerExtension):
     match_subclasses = True
 
     def map_serializer(self, auto_schema, direction):
-        schema = auto_schema._map_basic_serializer(self.target, direction)
-        return {**schema, "additionalProperties": False}
+        schema = {**auto_schema._map_basic_serializer(self.target, direction)}
+        schema["additionalProperties"] = False
+        # A PATCH of nothing is refused: the schema says an empty body is not valid input.
+        if getattr(self.target, "refuses_empty", False):
+            schema["minProperties"] = 1
+        return schema

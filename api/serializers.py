@@ -7,6 +7,7 @@ Request-implied values (the user) come in through the serializer context, never 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.validators import URLValidator
@@ -71,7 +72,7 @@ class ErrorItemSerializer(serializers.Serializer):
 
 
 class ErrorSerializer(serializers.Serializer):
-    """Every error under /api/, whatever its status (api/errors.py)."""
+    """Every error under /api/, whatever its status: one entry per problem."""
 
     type = serializers.ChoiceField(["validation_error", "client_error", "server_error"])
     errors = ErrorItemSerializer(many=True, help_text="One per problem; several for a 400.")
@@ -235,6 +236,7 @@ class AssessmentCreateSerializer(StrictInputSerializer):
 
 
 class AssessmentUpdateSerializer(StrictInputSerializer):
+    refuses_empty = True  # {} is a 400 (the schema's minProperties: 1)
     answers = AnswersField(required=False, help_text="Answers to add or change.")
     submit = StrictBooleanField(default=False)
     version = serializers.IntegerField(
@@ -321,7 +323,7 @@ class ReportEditionSerializer(serializers.Serializer):
 
 
 class ReportSerializer(serializers.Serializer):
-    """The report of a scored assessment, from assessments.reports.report_for()."""
+    """The report of a scored assessment: scores, benchmark, gaps and recommendations."""
 
     assessment = AssessmentSerializer()
     overall = serializers.FloatField(allow_null=True)
@@ -368,6 +370,21 @@ def _public_destination(url: str) -> None:
 
 class WebhookEndpointInputSerializer(StrictInputSerializer):
     url = serializers.URLField(max_length=500, validators=[_http_only, _public_destination])
+
+    def validate_url(self, url: str) -> str:
+        # An internationalised host (bücher.example) is kept in its ASCII form (xn--...), so the
+        # URL echoed back is a URI, as the schema's format: uri says.
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        if host.isascii():
+            return url
+        try:
+            ascii_host = host.encode("idna").decode("ascii")
+        except UnicodeError as exc:
+            raise serializers.ValidationError(_("The host name is not valid.")) from exc
+        netloc = parts.netloc.replace(host, ascii_host, 1)
+        return urlunsplit(parts._replace(netloc=netloc))
+
     description = serializers.CharField(max_length=200, required=False, allow_blank=True)
     is_active = StrictBooleanField(required=False, help_text="false pauses deliveries.")
 

@@ -226,11 +226,11 @@ class AssessmentViewSet(
         """The assessments of the brands you serve, newest first; filter and order with params.
 
         As CSV, every assessment the filters match, not a page: an export for a spreadsheet has
-        no next link to follow. It is streamed, read from the database EXPORT_CHUNK_ROWS rows at
-        a time, so neither memory nor the first byte waits for the whole set.
+        no next link to follow. It is streamed, so the first rows arrive at once.
         """
         if request.accepted_renderer.format != "csv":
             return super().list(request, *args, **kwargs)
+        # Read EXPORT_CHUNK_ROWS rows at a time: neither memory nor the first byte waits for all.
         rows = self.filter_queryset(self.get_queryset()).iterator(chunk_size=EXPORT_CHUNK_ROWS)
         response = StreamingHttpResponse(
             (line.encode() for line in exports.assessments_csv_lines(rows)),

@@ -97,3 +97,21 @@ def test_another_users_secret_cannot_be_rotated(consultant_client, world):
     assert response.status_code == 404
     before = WebhookEndpoint.objects.get(pk=world["theirs"]).secret
     assert WebhookEndpoint.objects.get(pk=world["theirs"]).secret == before
+
+
+def test_an_internationalised_host_is_echoed_as_a_uri(consultant_client, world):
+    created = consultant_client.post(
+        WEBHOOKS, {"url": "https://bücher.example/h?q=1"}, format="json"
+    )
+    assert created.status_code == 201
+    assert created.json()["url"] == "https://xn--bcher-kva.example/h?q=1"
+
+
+def test_an_empty_patch_of_answers_is_invalid_in_the_schema_as_on_the_server(schema):
+    assert schema["components"]["schemas"]["PatchedAssessmentUpdate"]["minProperties"] == 1
+
+
+def test_no_description_speaks_of_the_code(schema):
+    text = str(schema)
+    for internal in ("report_for()", "EXPORT_CHUNK_ROWS", "api/errors.py", "assessments.reports"):
+        assert internal not in text
