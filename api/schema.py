@@ -26,6 +26,30 @@ ACCEPT_LANGUAGE = OpenApiParameter(
     "with the English where no Chinese exists yet; anything else gives English. The response's "
     "Content-Language names the language used.",
 )
+# Headers of the operations that read them (api/views.py).
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="Any unique string (a UUID): a retry with the same key and body replays the "
+    "first answer for 24 hours instead of creating again.",
+)
+IDEMPOTENCY_ERRORS = {
+    409: OpenApiResponse(
+        ErrorSerializer, description="A request with this Idempotency-Key is still running."
+    ),
+    422: OpenApiResponse(
+        ErrorSerializer, description="This Idempotency-Key was used with another body."
+    ),
+}
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description='The version you read, quoted ("3"): instead of `version` in the body.',
+)
 WRITES = {"POST", "PUT", "PATCH"}
 UNSAFE = {*WRITES, "DELETE"}
 

@@ -33,6 +33,7 @@ from api.idempotency import idempotent
 from api.models import WebhookEndpoint, new_secret
 from api.params import StrictQueryParamsMixin
 from api.renderers import CSVRenderer, PDFRenderer
+from api.schema import IDEMPOTENCY_ERRORS, IDEMPOTENCY_KEY, IF_MATCH
 from api.tasks import deliver_webhook_task
 from assessments import exports, services
 from assessments.core.answers import AnswerErrors
@@ -47,29 +48,6 @@ FORMAT_JSON_CSV = OpenApiParameter(
     str,
     enum=["json", "csv"],
     description="csv: every assessment the filters match as one CSV file (no pages).",
-)
-IDEMPOTENCY_KEY = OpenApiParameter(
-    "Idempotency-Key",
-    str,
-    location=OpenApiParameter.HEADER,
-    required=False,
-    description="Any unique string (a UUID): a retry with the same key and body replays the "
-    "first answer for 24 hours instead of creating again.",
-)
-IDEMPOTENCY_ERRORS = {
-    409: OpenApiResponse(
-        s.ErrorSerializer, description="A request with this Idempotency-Key is still running."
-    ),
-    422: OpenApiResponse(
-        s.ErrorSerializer, description="This Idempotency-Key was used with another body."
-    ),
-}
-IF_MATCH = OpenApiParameter(
-    "If-Match",
-    str,
-    location=OpenApiParameter.HEADER,
-    required=False,
-    description='The version you read, quoted ("3"): instead of `version` in the body.',
 )
 VERSION_REQUIRED = (
     'Send the version you read with the answers: "version": <n> in the body (it is in GET '
