@@ -48,7 +48,8 @@ def action_payload(action: TrackedAction, change: dict) -> dict:
 
 
 def deliveries_create_for_action(*, action_id: int, change_id: int) -> list[int]:
-    """One delivery of this change per endpoint that may see the brand; returns their ids."""
+    """One delivery of this change per endpoint that may see the brand; returns their ids, for
+    the caller to enqueue (api/receivers.py): this module never imports the tasks."""
     endpoints = list(
         WebhookEndpoint.objects.filter(is_active=True, owner__is_active=True).select_related(
             "owner"
@@ -74,7 +75,6 @@ def deliveries_create_for_action(*, action_id: int, change_id: int) -> list[int]
             )
             if is_new:
                 created.append(delivery.pk)
-                _enqueue(delivery.pk)
     return created
 
 
@@ -86,10 +86,3 @@ def _endpoints_that_may_see(brand_id: int, endpoints: list[WebhookEndpoint]):
             allowed[endpoint.owner_id] = visible.exists()
         if allowed[endpoint.owner_id]:
             yield endpoint
-
-
-def _enqueue(delivery_id: int) -> None:
-    # Imported here: the task module imports the webhooks module, as for assessment.scored.
-    from api.tasks import deliver_webhook_task
-
-    deliver_webhook_task.delay_on_commit(delivery_id)

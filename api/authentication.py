@@ -15,7 +15,9 @@ import hashlib
 
 from django.core.cache import cache
 from rest_framework.authentication import TokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed
 
+from api.exceptions import INVALID_TOKEN
 from assessments import generations
 
 # A safety net only: freshness comes from the generation, not from expiry.
@@ -29,6 +31,11 @@ class CachedTokenAuthentication(TokenAuthentication):
         generation, entry = generations.current_with(cache_key)
         if isinstance(entry, tuple) and entry[0] == generation:
             return entry[1], entry[2]
-        user, token = super().authenticate_credentials(key)  # raises for unknown or inactive
+        try:
+            user, token = super().authenticate_credentials(key)
+        except AuthenticationFailed:
+            # DRF words an inactive user's token apart from an unknown one; a caller must not
+            # learn which accounts were deactivated.
+            raise AuthenticationFailed(INVALID_TOKEN) from None
         cache.set(cache_key, (generation, user, token), TTL_SECONDS)
         return user, token

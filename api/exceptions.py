@@ -1,12 +1,14 @@
-"""API errors that are not validation errors, and the exception handler that makes them JSON."""
+"""API errors that are not validation errors; api/errors.py answers them in the one format."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
 from rest_framework import status
 from rest_framework.exceptions import APIException
-from rest_framework.views import exception_handler as drf_exception_handler
+
+# One message for an unknown token and for the token of a deactivated user: a caller must not
+# learn which accounts exist or were deactivated.
+INVALID_TOKEN = "Invalid token."
 
 
 class BodyTooLarge(APIException):
@@ -22,10 +24,40 @@ class Conflict(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
 
+    def __init__(self, detail: str, code: str | None = None, **extra: object) -> None:
+        super().__init__(detail, code)
+        # Fields beside "type" and "errors", e.g. current_version on a stale write.
+        self.extra = extra
 
-def exception_handler(exc, context):
-    # Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE while DRF reads it; without this the
-    # client would get Django's bare HTML "400 Bad Request".
-    if isinstance(exc, RequestDataTooBig):
-        exc = BodyTooLarge()
-    return drf_exception_handler(exc, context)
+
+class LoginFailed(APIException):
+    """A wrong username or password: 401, as for bad credentials anywhere in the API.
+
+    Not DRF's AuthenticationFailed, which DRF turns into a 403 on a view without authenticators
+    (the token view has none: it is where a client gets its credentials).
+    """
+
+    status_code = status.HTTP_401_UNAUTHORIZED
+    default_code = "login_failed"
+    default_detail = "Unable to log in with this username and password."
+    auth_header = 'Token realm="api"'
+
+
+class PreconditionRequired(APIException):
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
+    default_code = "precondition_required"
+
+
+class DependencyUnavailable(APIException):
+    """503 with Retry-After: a service the answer needs (database, Redis) is down for now.
+
+    raise DependencyUnavailable("...", wait=30): the handler writes wait into Retry-After.
+    """
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "service_unavailable"
+    default_detail = "A service this answer needs is unavailable; try again shortly."
+
+    def __init__(self, detail: str | None = None, *, wait: int) -> None:
+        super().__init__(detail)
+        self.wait = wait

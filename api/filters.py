@@ -25,12 +25,20 @@ class AssessmentFilter(django_filters.FilterSet):
             ("submitted_at", "submitted_at"),
             ("result__readiness_index", "readiness_index"),
         ),
-        help_text="A field, '-' first for descending; newest first by default.",
+        help_text="Fields, each with '-' first for descending, as a comma list or repeated "
+        "(ordering=-readiness_index,created_at); newest first by default.",
     )
 
     class Meta:
         model = Assessment
         fields: list[str] = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        # ?ordering=a&ordering=b means what ?ordering=a,b means; django-filter reads one value.
+        if data is not None and len(data.getlist("ordering")) > 1:
+            data = data.copy()
+            data.setlist("ordering", [",".join(data.getlist("ordering"))])
+        super().__init__(data, *args, **kwargs)
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

@@ -6,10 +6,13 @@ from datetime import timedelta
 
 from axes.helpers import get_cool_off
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from rest_framework.exceptions import APIException
+
+from api.errors import error_response
 
 
 def lockout_context(request: HttpRequest) -> dict:
@@ -53,8 +56,11 @@ def lockout_response(
     context = lockout_context(request)
     if not request.path.startswith("/api/"):
         response = HttpResponse(context["message"], status=status, content_type="text/plain")
-    else:
-        response = JsonResponse({"detail": context["message"], "code": "locked_out"}, status=status)
-    if context["minutes"]:
-        response["Retry-After"] = str(context["minutes"] * 60)
-    return response
+        if context["minutes"]:
+            response["Retry-After"] = str(context["minutes"] * 60)
+        return response
+    locked = APIException(context["message"], code="locked_out")
+    locked.status_code = status
+    # Retry-After: the seconds until the lockout ends.
+    locked.wait = context["minutes"] * 60 if context["minutes"] else None  # type: ignore[attr-defined]
+    return error_response(locked)

@@ -20,6 +20,8 @@ class WebhookEndpoint(models.Model):
     class Event(models.TextChoices):
         ASSESSMENT_SCORED = "assessment.scored", "An assessment was scored"
         ACTION_UPDATED = "action.updated", "A tracked action was created or changed"
+        # Sent once on registration, so the owner can check their receiver at once.
+        PING = "ping", "The endpoint was registered"
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webhook_endpoints"
@@ -45,6 +47,8 @@ class WebhookDelivery(models.Model):
         PENDING = "pending", "Pending"
         SUCCEEDED = "succeeded", "Succeeded"
         FAILED = "failed", "Failed"
+        # Not sent: the owner lost access to the brand, or was deactivated, before an attempt.
+        CANCELLED = "cancelled", "Cancelled"
 
     endpoint = models.ForeignKey(
         WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
@@ -71,7 +75,7 @@ class WebhookDelivery(models.Model):
                 fields=["endpoint", "event", "subject_id"], name="one_delivery_per_event"
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["pending", "succeeded", "failed"]),
+                condition=Q(status__in=["pending", "succeeded", "failed", "cancelled"]),
                 name="webhook_delivery_status",
             ),
         ]

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
@@ -48,19 +49,48 @@ class BoundedPageNumberPagination(PageNumberPagination):
     max_page_size = settings.API_MAX_PAGE_SIZE
     django_paginator_class = CappedCountPaginator
 
+    def get_page_size(self, request) -> int:
+        # DRF falls back to the default for a page_size it cannot read, and cuts one over the
+        # maximum: either way the client gets pages of a size it did not ask for, unknowingly.
+        value = request.query_params.get(self.page_size_query_param)
+        if value is None:
+            return int(self.page_size or 0)
+        if not value.isdigit() or not 1 <= int(value) <= self.max_page_size:
+            raise ValidationError(
+                {self.page_size_query_param: [f"A whole number from 1 to {self.max_page_size}."]}
+            )
+        return int(value)
+
     def get_paginated_response(self, data) -> Response:
         # DRF calls this after paginate_queryset(), which made the page with our paginator.
         assert self.page is not None and isinstance(self.page.paginator, CappedCountPaginator)
         paginator = self.page.paginator
+        next_link, previous_link = self.get_next_link(), self.get_previous_link()
+        # The same links as a Link header (RFC 8288), for clients that page by headers.
+        links = [
+            f'<{url}>; rel="{rel}"'
+            for url, rel in ((next_link, "next"), (previous_link, "prev"))
+            if url
+        ]
         return Response(
             {
                 "count": paginator.count,
                 "count_capped": paginator.capped,
-                "next": self.get_next_link(),
-                "previous": self.get_previous_link(),
+                "next": next_link,
+                "previous": previous_link,
                 "results": data,
-            }
+            },
+            headers={"Link": ", ".join(links)} if links else None,
         )
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] |= {"minimum": 1, "maximum": self.max_page_size}
+            elif parameter["name"] == self.page_query_param:
+                parameter["schema"] |= {"minimum": 1}
+        return parameters
 
     def get_paginated_response_schema(self, schema: dict) -> dict:
         described = super().get_paginated_response_schema(schema)

@@ -1,41 +1,18 @@
 """The schema's error contract: every operation documents the errors it can really answer.
 
-Errors are answered by one exception handler (api/exceptions.py), whatever the view, so they are
-documented once here rather than on each view: a view only adds the errors of its own (409).
+Errors are answered by one exception handler in one format (api/errors.py), whatever the view,
+so they are documented once here rather than on each view: a view only adds its own (409).
 """
 
 from __future__ import annotations
 
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 
-from api.serializers import ErrorSerializer
+from api.serializers import ErrorSerializer, StrictInputSerializer
 
-# DRF's validation errors: field name -> messages, "non_field_errors" for the body as a whole,
-# and one level deeper for answers (question id -> messages). A body that cannot be read at all,
-# or a failed login, is {"detail": "..."}. Keys are open: an unknown field is refused by name.
-VALIDATION_ERROR = ResolvedComponent(
-    name="ValidationError",
-    type=ResolvedComponent.SCHEMA,
-    object="api.schema.ValidationError",
-    schema={
-        "type": "object",
-        "description": 'Field name -> messages, e.g. {"answers": {"pay-share": ["..."]}} or '
-        '{"non_field_errors": ["..."]}; {"detail": "..."} for a body that is not valid JSON.',
-        "additionalProperties": {
-            "oneOf": [
-                {"type": "string"},
-                {"type": "array", "items": {"type": "string"}},
-                {
-                    "type": "object",
-                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
-                },
-            ]
-        },
-    },
-)
 # Every operation answers in the language asked for (Django's LocaleMiddleware reads it and
 # names the language it answered in in Content-Language).
 ACCEPT_LANGUAGE = OpenApiParameter(
@@ -43,11 +20,35 @@ ACCEPT_LANGUAGE = OpenApiParameter(
     OpenApiTypes.STR,
     location=OpenApiParameter.HEADER,
     required=False,
-    enum=["en", "zh-Hans", "zh-CN", "zh"],
+    # A plain string, as the server takes any value (an unknown one gives English).
     description="zh-Hans (or zh-CN, zh) for Simplified Chinese text fields: question texts, "
     "choice labels, practice titles, recommendations, tier names and citation statements, "
     "with the English where no Chinese exists yet; anything else gives English. The response's "
     "Content-Language names the language used.",
+)
+# Headers of the operations that read them (api/views.py).
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="Any unique string (a UUID): a retry with the same key and body replays the "
+    "first answer for 24 hours instead of creating again.",
+)
+IDEMPOTENCY_ERRORS = {
+    409: OpenApiResponse(
+        ErrorSerializer, description="A request with this Idempotency-Key is still running."
+    ),
+    422: OpenApiResponse(
+        ErrorSerializer, description="This Idempotency-Key was used with another body."
+    ),
+}
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description='The version you read, quoted ("3"): instead of `version` in the body.',
 )
 WRITES = {"POST", "PUT", "PATCH"}
 UNSAFE = {*WRITES, "DELETE"}
@@ -59,10 +60,23 @@ def _error(description: str) -> OpenApiResponse:
 
 class ApiAutoSchema(AutoSchema):
     """drf-spectacular's AutoSchema, plus the errors every operation shares, always as JSON,
-    and the Accept-Language header every operation honours."""
+    the Accept-Language header every operation honours, integer ids and a tag per resource."""
 
     def get_override_parameters(self):
         return [*super().get_override_parameters(), ACCEPT_LANGUAGE]
+
+    def get_tags(self) -> list[str]:
+        # /api/v1/<resource>/...: one tag per resource (assessments, webhooks, auth, ...).
+        parts = self.path.strip("/").split("/")
+        return [parts[2]] if len(parts) > 2 else super().get_tags()
+
+    def _resolve_path_parameters(self, variables):
+        parameters = super()._resolve_path_parameters(variables)
+        for parameter in parameters:
+            # Ids match [0-9]+ (api/views.py ID_PATTERN): integers, not strings with a pattern.
+            if parameter["schema"].get("pattern") == "^[0-9]+$":
+                parameter["schema"] = {"type": "integer", "minimum": 0}
+        return parameters
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
@@ -82,13 +96,10 @@ class ApiAutoSchema(AutoSchema):
     def _shared_errors(self) -> dict[str, object]:
         errors: dict[str, object] = {}
         if self.method in WRITES or self.get_filter_backends():
-            self.registry.register_on_missing(VALIDATION_ERROR)
-            errors["400"] = OpenApiResponse(
-                VALIDATION_ERROR.ref, description="Invalid input, by field; a write saves nothing."
-            )
+            errors["400"] = _error("Invalid input, one error per field; a write saves nothing.")
         auth = self.get_auth()
         if auth and {} not in auth:
-            errors["401"] = _error("No credentials, or a token that does not exist.")
+            errors["401"] = _error("No credentials, or a token that is not valid.")
             if self.method in UNSAFE:
                 errors["403"] = _error("A session-authenticated write without its CSRF token.")
         errors["404"] = _error(
@@ -96,7 +107,24 @@ class ApiAutoSchema(AutoSchema):
             "?format."
         )
         if self.method in WRITES:
+            errors["411"] = _error("A chunked body: send it with a Content-Length.")
             errors["413"] = _error("The body is larger than DATA_UPLOAD_MAX_MEMORY_SIZE.")
             errors["415"] = _error("The body is not application/json.")
+        errors["406"] = _error("The Accept header asks for a media type this operation lacks.")
         errors["429"] = _error("Throttled: too many requests; see the Retry-After header.")
         return errors
+
+
+class StrictInputExtension(OpenApiSerializerExtension):
+    """Inputs refuse fields they do not declare (StrictInputSerializer): so says the schema."""
+
+    target_class = StrictInputSerializer
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema, direction):
+        schema = {**auto_schema._map_basic_serializer(self.target, direction)}
+        schema["additionalProperties"] = False
+        # A PATCH of nothing is refused: the schema says an empty body is not valid input.
+        if getattr(self.target, "refuses_empty", False):
+            schema["minProperties"] = 1
+        return schema

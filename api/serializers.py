@@ -7,6 +7,7 @@ Request-implied values (the user) come in through the serializer context, never 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.validators import URLValidator
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api import destinations
+from api import destinations, webhooks
 from api.models import WebhookDelivery, WebhookEndpoint
 from assessments.core.evidence import POPULATION_KINDS, Wording
 from assessments.core.texts import Text
@@ -41,8 +42,10 @@ class TextField(serializers.CharField):
 
 
 class StrictInputSerializer(serializers.Serializer):
-    """Refuses fields it does not declare, so that a client sending status, scores or an owner
-    learns at once that the service sets those, instead of having them silently ignored."""
+    """A field not listed here is refused with a 400 naming it (the service sets it, if at all)."""
+
+    # (So a client sending status, scores or an owner learns at once that the service sets
+    # those, instead of having them silently ignored.)
 
     def to_internal_value(self, data):
         if isinstance(data, Mapping):
@@ -52,12 +55,35 @@ class StrictInputSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
+class StrictBooleanField(serializers.BooleanField):
+    """JSON true or false only: DRF also takes 0, 1, "yes", "on" ..., which the schema's
+    boolean does not allow, so a generated client and the server would disagree."""
+
+    default_error_messages = {"invalid": _("Must be true or false.")}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            return data
+        self.fail("invalid", input=data)
+
+
 # --- Errors and auth -------------------------------------------------------------------------
 
 
+class ErrorItemSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Stable, for programs: required, not_found, ...")
+    detail = serializers.CharField(help_text="For people, in the language asked for.")
+    attr = serializers.CharField(
+        allow_null=True,
+        help_text="The field at fault as a dotted path (answers.pay-share), or null.",
+    )
+
+
 class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    code = serializers.CharField(required=False)
+    """Every error under /api/, whatever its status: one entry per problem."""
+
+    type = serializers.ChoiceField(["validation_error", "client_error", "server_error"])
+    errors = ErrorItemSerializer(many=True, help_text="One per problem; several for a 400.")  # type: ignore[assignment]  # the field is named as the API names it
 
 
 class ConflictSerializer(ErrorSerializer):
@@ -65,8 +91,8 @@ class ConflictSerializer(ErrorSerializer):
 
 
 class TokenInputSerializer(StrictInputSerializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=128, style={"input_type": "password"})
+    username = serializers.CharField(min_length=1, max_length=150)
+    password = serializers.CharField(min_length=1, max_length=128, style={"input_type": "password"})
 
 
 class TokenOutputSerializer(serializers.Serializer):
@@ -215,7 +241,7 @@ class AssessmentCreateSerializer(StrictInputSerializer):
     brand = serializers.SlugField(help_text="The slug of a brand you serve.")
     category = serializers.SlugField(help_text="A category slug (see the benchmark).")
     answers = AnswersField(default=dict)
-    submit = serializers.BooleanField(
+    submit = StrictBooleanField(
         default=False, help_text="true: submit for scoring now (every question must be answered)."
     )
 
@@ -236,8 +262,9 @@ class AssessmentCreateSerializer(StrictInputSerializer):
 
 
 class AssessmentUpdateSerializer(StrictInputSerializer):
+    refuses_empty = True  # {} is a 400 (the schema's minProperties: 1)
     answers = AnswersField(required=False, help_text="Answers to add or change.")
-    submit = serializers.BooleanField(default=False)
+    submit = StrictBooleanField(default=False)
     version = serializers.IntegerField(
         required=False,
         min_value=0,
@@ -348,7 +375,7 @@ class ReportEditionSerializer(serializers.Serializer):
 
 
 class ReportSerializer(serializers.Serializer):
-    """The report of a scored assessment, from assessments.report_data.report_for()."""
+    """The report of a scored assessment: scores, benchmark, gaps and recommendations."""
 
     assessment = AssessmentSerializer()
     overall = serializers.FloatField(allow_null=True)
@@ -436,8 +463,23 @@ def _public_destination(url: str) -> None:
 
 class WebhookEndpointInputSerializer(StrictInputSerializer):
     url = serializers.URLField(max_length=500, validators=[_http_only, _public_destination])
+
+    def validate_url(self, url: str) -> str:
+        # An internationalised host (bücher.example) is kept in its ASCII form (xn--...), so the
+        # URL echoed back is a URI, as the schema's format: uri says.
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        if host.isascii():
+            return url
+        try:
+            ascii_host = host.encode("idna").decode("ascii")
+        except UnicodeError as exc:
+            raise serializers.ValidationError(_("The host name is not valid.")) from exc
+        netloc = parts.netloc.replace(host, ascii_host, 1)
+        return urlunsplit(parts._replace(netloc=netloc))
+
     description = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    is_active = serializers.BooleanField(required=False)
+    is_active = StrictBooleanField(required=False, help_text="false pauses deliveries.")
 
 
 class WebhookEndpointSerializer(serializers.ModelSerializer):
@@ -457,8 +499,27 @@ class WebhookEndpointCreatedSerializer(WebhookEndpointSerializer):
         read_only_fields = fields
 
 
+class WebhookEventSerializer(serializers.Serializer):
+    """The JSON body of every webhook POST, signed as the X-Readiness-Signature header says."""
+
+    event = serializers.ChoiceField(WebhookEndpoint.Event.choices)
+    created_at = serializers.DateTimeField()
+    data = serializers.JSONField(  # type: ignore[assignment]  # the field is named as the event names it
+        help_text="assessment.scored: assessment_id, result_id, brand {slug, name}, category, "
+        "submitted_at, overall, readiness_index, tier {key, name}, edition {id, label}, "
+        "report_url. ping (sent once, on registration): endpoint_id, url."
+    )
+
+
+@extend_schema_field(WebhookEventSerializer)
+class WebhookEventField(serializers.JSONField):
+    """The stored event, exactly as sent (the schema shows its shape)."""
+
+
 class WebhookDeliverySerializer(serializers.ModelSerializer):
-    payload = serializers.JSONField()
+    payload = WebhookEventField(
+        allow_null=True, help_text="The event sent; null once you may no longer see its brand."
+    )
 
     class Meta:
         model = WebhookDelivery
@@ -475,3 +536,12 @@ class WebhookDeliverySerializer(serializers.ModelSerializer):
             "delivered_at",
         ]
         read_only_fields = fields
+
+    def to_representation(self, instance):
+        row = super().to_representation(instance)
+        # A brand the viewer can no longer see: its data stays out of the log (the row stays,
+        # so the owner still sees that an event was cancelled, and why).
+        brand = webhooks.subject_brand(instance.payload)
+        if brand is not None and brand not in self.context.get("visible_brands", ()):
+            row["payload"] = None
+        return row

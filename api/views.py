@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib.auth import authenticate
 from django.db import transaction
 from django.http import StreamingHttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -17,7 +18,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -25,11 +26,15 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from api import serializers as s
-from api.exceptions import Conflict
+from api import webhooks
+from api.exceptions import Conflict, LoginFailed, PreconditionRequired
 from api.filters import AssessmentFilter
-from api.models import WebhookEndpoint
-from api.pagination import BoundedPageNumberPagination
+from api.idempotency import idempotent
+from api.models import WebhookEndpoint, new_secret
+from api.params import StrictQueryParamsMixin
 from api.renderers import CSVRenderer, PDFRenderer
+from api.schema import IDEMPOTENCY_ERRORS, IDEMPOTENCY_KEY, IF_MATCH
+from api.tasks import deliver_webhook_task
 from assessments import downloads, plans, services
 from assessments.core.answers import AnswerErrors
 from assessments.models import Assessment, Category, Edition, Question
@@ -43,6 +48,11 @@ FORMAT_JSON_CSV = OpenApiParameter(
     str,
     enum=["json", "csv"],
     description="csv: every assessment the filters match as one CSV file (no pages).",
+)
+VERSION_REQUIRED = (
+    'Send the version you read with the answers: "version": <n> in the body (it is in GET '
+    '/api/v1/assessments/{id}/), or an If-Match: "<n>" header. Without it a colleague\'s save '
+    "since your read would be overwritten unseen; nothing was saved."
 )
 FORMAT_JSON_CSV_PDF = OpenApiParameter("format", str, enum=["json", "csv", "pdf"])
 PLAN_TARGET = OpenApiParameter(
@@ -67,18 +77,16 @@ def answer_errors(exc: AnswerErrors) -> ValidationError:
     return ValidationError({"answers": {key: [message] for key, message in messages.items()}})
 
 
-def conflict(exc: Exception) -> Response:
+def conflict(exc: Exception) -> Conflict:
     if isinstance(exc, services.StaleDraft):
         # The service's message speaks of a web page; an API client needs to re-read instead.
-        body: dict[str, object] = {
-            "detail": "Someone saved this assessment after the version you sent; nothing was "
-            "saved. Read it again (GET) and send your changes with the current version.",
-            "code": "stale_version",
-            "current_version": exc.current_version,
-        }
-    else:
-        body = {"detail": str(exc), "code": "not_editable"}
-    return Response(body, status=status.HTTP_409_CONFLICT)
+        return Conflict(
+            "Someone saved this assessment after the version you sent; nothing was saved. Read "
+            "it again (GET) and send your changes with the current version.",
+            "stale_version",
+            current_version=exc.current_version,
+        )
+    return Conflict(str(exc), "not_editable")
 
 
 class JSONErrorsMixin:
@@ -98,7 +106,7 @@ class JSONErrorsMixin:
 # --- Auth ---------------------------------------------------------------------------------------
 
 
-class TokenView(APIView):
+class TokenView(StrictQueryParamsMixin, APIView):
     """Username and password in, API token out; failures count towards a lockout (django-axes)."""
 
     authentication_classes: list = []
@@ -111,6 +119,7 @@ class TokenView(APIView):
         request=s.TokenInputSerializer,
         responses={
             200: s.TokenOutputSerializer,
+            401: OpenApiResponse(s.ErrorSerializer, description="Wrong username or password."),
             429: OpenApiResponse(
                 s.ErrorSerializer, description="Throttled, or locked out after failed logins."
             ),
@@ -124,7 +133,7 @@ class TokenView(APIView):
         # The Django request: django-axes reads the client address and flags lockouts on it.
         user = authenticate(request._request, username=data["username"], password=data["password"])
         if user is None:
-            raise ValidationError({"detail": "Unable to log in with this username and password."})
+            raise LoginFailed()
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 
@@ -138,7 +147,7 @@ def _valid(serializer_class, data, **context) -> dict:
 # --- The benchmark ------------------------------------------------------------------------------
 
 
-class QuestionnaireView(APIView):
+class QuestionnaireView(StrictQueryParamsMixin, APIView):
     @extend_schema(responses={200: s.QuestionnaireSerializer})
     def get(self, request):
         """The current edition's questions, in questionnaire order."""
@@ -153,7 +162,7 @@ class QuestionnaireView(APIView):
         )
 
 
-class BenchmarkView(APIView):
+class BenchmarkView(StrictQueryParamsMixin, APIView):
     @extend_schema(responses={200: s.BenchmarkSerializer})
     def get(self, request):
         """The current edition: weights, efforts, sourced prevalence per category, and tiers."""
@@ -166,13 +175,13 @@ class BenchmarkView(APIView):
 
 
 class AssessmentViewSet(
+    StrictQueryParamsMixin,
     JSONErrorsMixin,
     mixins.ListModelMixin,
     viewsets.GenericViewSet,
 ):
     queryset = Assessment.objects.none()  # for the schema; get_queryset() scopes every request
     serializer_class = s.AssessmentSerializer
-    pagination_class = BoundedPageNumberPagination
     filter_backends = [DjangoFilterBackend]
     filterset_class = AssessmentFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -203,11 +212,11 @@ class AssessmentViewSet(
         """The assessments of the brands you serve, newest first; filter and order with params.
 
         As CSV, every assessment the filters match, not a page: an export for a spreadsheet has
-        no next link to follow. It is streamed, read from the database EXPORT_CHUNK_ROWS rows at
-        a time, so neither memory nor the first byte waits for the whole set.
+        no next link to follow. It is streamed, so the first rows arrive at once.
         """
         if request.accepted_renderer.format != "csv":
             return super().list(request, *args, **kwargs)
+        # Read EXPORT_CHUNK_ROWS rows at a time: neither memory nor the first byte waits for all.
         rows = self.filter_queryset(self.get_queryset()).iterator(chunk_size=EXPORT_CHUNK_ROWS)
         response = StreamingHttpResponse(
             (line.encode() for line in downloads.assessments_csv_lines(rows)),
@@ -218,10 +227,18 @@ class AssessmentViewSet(
 
     @extend_schema(
         request=s.AssessmentCreateSerializer,
-        responses={201: s.AssessmentSerializer},
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: s.AssessmentSerializer, **IDEMPOTENCY_ERRORS},
     )
     def create(self, request):
-        """Start an assessment with its answers; submit: true also submits it for scoring."""
+        """Start an assessment with its answers; submit: true also submits it for scoring.
+
+        Send an Idempotency-Key header to retry safely: the same key and body replay the first
+        answer instead of creating a second assessment.
+        """
+        return idempotent(request, lambda: self._create(request))
+
+    def _create(self, request) -> Response:
         data = _valid(s.AssessmentCreateSerializer, request.data, user=request.user)
         try:
             assessment = services.assessment_create(
@@ -252,23 +269,34 @@ class AssessmentViewSet(
 
     @extend_schema(
         request=s.AssessmentUpdateSerializer,
+        parameters=[IF_MATCH],
         responses={
             200: s.AssessmentSerializer,
             409: OpenApiResponse(
                 s.ConflictSerializer, description="Already submitted, or a stale version."
             ),
+            428: OpenApiResponse(
+                s.ErrorSerializer, description="Answers sent without version or If-Match."
+            ),
         },
     )
     def partial_update(self, request, pk=None):
-        """Save answers of a draft and/or submit it; all or nothing."""
+        """Save answers of a draft and/or submit it; all or nothing.
+
+        Answers need the version you read, as `version` or an `If-Match` header: without it a
+        colleague's save since your read would be overwritten unseen (428).
+        """
         assessment = self.get_object()
         data = _valid(s.AssessmentUpdateSerializer, request.data)
+        data["version"] = _expected_version(request, data)
+        if "answers" in data and data["version"] is None:
+            raise PreconditionRequired(VERSION_REQUIRED)
         try:
             _update_draft(assessment, data, request.user)
         except AnswerErrors as exc:
             raise answer_errors(exc) from exc
         except (services.StaleDraft, services.AssessmentNotEditable) as exc:
-            return conflict(exc)
+            raise conflict(exc) from exc
         return Response(s.AssessmentSerializer(self._reload(assessment.pk)).data)
 
     @extend_schema(
@@ -323,6 +351,21 @@ class AssessmentViewSet(
         return Response(s.PlanSerializer(found).data)
 
 
+def _expected_version(request, data: dict) -> int | None:
+    """The version the client read: the body's `version`, else the If-Match header's."""
+    if data.get("version") is not None:
+        return data["version"]
+    header = request.headers.get("If-Match")
+    if header is None:
+        return None
+    value = header.strip().removeprefix("W/").strip('"')
+    if not value.isdigit():
+        raise ValidationError(
+            {"If-Match": ['Send the version you read, quoted: If-Match: "3".']}, code="invalid"
+        )
+    return int(value)
+
+
 def _update_draft(assessment: Assessment, data: dict, user) -> None:
     # One transaction: a submit refused for missing answers also undoes the answers just sent.
     with transaction.atomic():
@@ -339,9 +382,10 @@ def _update_draft(assessment: Assessment, data: dict, user) -> None:
 # --- Webhooks -----------------------------------------------------------------------------------
 
 
-class WebhookEndpointViewSet(viewsets.ModelViewSet):
+class WebhookEndpointViewSet(StrictQueryParamsMixin, viewsets.ModelViewSet):
     """Your webhook endpoints; each receives assessment.scored for the brands you serve."""
 
+    paginated_actions = ("list", "deliveries")
     queryset = WebhookEndpoint.objects.none()  # for the schema; get_queryset() scopes it
     serializer_class = s.WebhookEndpointSerializer
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
@@ -352,15 +396,45 @@ class WebhookEndpointViewSet(viewsets.ModelViewSet):
 
     @extend_schema(
         request=s.WebhookEndpointInputSerializer,
-        responses={201: s.WebhookEndpointCreatedSerializer},
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: s.WebhookEndpointCreatedSerializer, **IDEMPOTENCY_ERRORS},
     )
     def create(self, request):
-        """Register an endpoint; the response holds its signing secret, shown only this once."""
+        """Register an endpoint; the response holds its signing secret, shown only this once.
+
+        Send an Idempotency-Key header to retry safely (a replay shows the same secret).
+        """
+        return idempotent(request, lambda: self._create(request))
+
+    def _create(self, request) -> Response:
         data = _valid(s.WebhookEndpointInputSerializer, request.data)
-        endpoint = WebhookEndpoint.objects.create(owner=request.user, **data)
+        with transaction.atomic():
+            endpoint = WebhookEndpoint.objects.create(owner=request.user, **data)
+            # A ping, so the owner sees at once in the delivery log whether their receiver works.
+            deliver_webhook_task.delay_on_commit(webhooks.ping_delivery_create(endpoint=endpoint))
         return Response(
-            s.WebhookEndpointCreatedSerializer(endpoint).data, status=status.HTTP_201_CREATED
+            s.WebhookEndpointCreatedSerializer(endpoint).data,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": f"{request.path}{endpoint.pk}/"},
         )
+
+    @extend_schema(request=None, responses={200: s.WebhookEndpointCreatedSerializer})
+    @action(detail=True, methods=["post"], url_path="rotate-secret")
+    def rotate_secret(self, request, pk=None):
+        """Replace the signing secret; the response shows the new one, only this once.
+
+        Events sent from now on are signed with the new secret: switch your receiver to it.
+        """
+        endpoint = self.get_object()
+        secret = new_secret()
+        if (
+            not self.get_queryset()
+            .filter(pk=endpoint.pk)
+            .update(secret=secret, updated_at=timezone.now())
+        ):
+            raise NotFound()  # deleted meanwhile
+        endpoint.secret = secret
+        return Response(s.WebhookEndpointCreatedSerializer(endpoint).data)
 
     @extend_schema(
         request=s.WebhookEndpointInputSerializer,
@@ -371,16 +445,24 @@ class WebhookEndpointViewSet(viewsets.ModelViewSet):
         endpoint = self.get_object()
         serializer = s.WebhookEndpointInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = {**serializer.validated_data, "updated_at": timezone.now()}
+        # A conditional UPDATE, not save(): a DELETE that won the race leaves no row, and that is
+        # a 404 (save(update_fields=...) would raise, a 500).
+        if not self.get_queryset().filter(pk=endpoint.pk).update(**data):
+            raise NotFound()
         for field, value in data.items():
             setattr(endpoint, field, value)
-        endpoint.save(update_fields=[*data, "updated_at"])
         return Response(s.WebhookEndpointSerializer(endpoint).data)
 
     @extend_schema(responses={200: s.WebhookDeliverySerializer(many=True)})
-    @action(detail=True, methods=["get"], pagination_class=BoundedPageNumberPagination)
+    @action(detail=True, methods=["get"])
     def deliveries(self, request, pk=None):
-        """The delivery log of one endpoint, newest first."""
+        """The delivery log of one endpoint, newest first.
+
+        `payload` is null for an event about a brand you can no longer see (unassigned since).
+        """
         endpoint = self.get_object()
         page = self.paginate_queryset(endpoint.deliveries.all())
-        return self.get_paginated_response(s.WebhookDeliverySerializer(page, many=True).data)
+        context = {"visible_brands": webhooks.brands_visible_in(page, request.user)}
+        rows = s.WebhookDeliverySerializer(page, many=True, context=context).data
+        return self.get_paginated_response(rows)

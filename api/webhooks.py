@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from api import destinations
 from api.models import WebhookDelivery, WebhookEndpoint
-from assessments.models import Assessment
+from assessments.models import Assessment, Brand
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +88,8 @@ def scored_payload(assessment: Assessment) -> dict:
 
 def deliveries_create_for_scored(*, results: Mapping[int, int]) -> list[int]:
     """For each scored assessment (id -> result id), one delivery per active endpoint whose
-    owner may see its brand; each sent after commit. Returns the new deliveries' ids.
+    owner may see its brand. Returns the new deliveries' ids, for the caller to enqueue
+    (api/receivers.py): this module never imports the tasks, which import it.
 
     Safe to call twice for the same results: the unique constraint keeps one delivery each.
     """
@@ -138,8 +139,6 @@ def _deliveries_create(
             )
             if is_new:
                 created.append(delivery.pk)
-        for delivery_id in created:
-            _enqueue(delivery_id)
     return created
 
 
@@ -159,11 +158,17 @@ def _endpoints_that_may_see(
     return chosen
 
 
-def _enqueue(delivery_id: int) -> None:
-    # Imported here: the task module imports this one.
-    from api.tasks import deliver_webhook_task
-
-    deliver_webhook_task.delay_on_commit(delivery_id)
+def ping_delivery_create(*, endpoint: WebhookEndpoint) -> int:
+    """The ping event for a newly registered endpoint; returns its delivery's id to enqueue."""
+    payload = {
+        "event": WebhookEndpoint.Event.PING,
+        "created_at": timezone.now().isoformat(),
+        "data": {"endpoint_id": endpoint.pk, "url": endpoint.url},
+    }
+    delivery = WebhookDelivery.objects.create(
+        endpoint=endpoint, event=WebhookEndpoint.Event.PING, subject_id=endpoint.pk, payload=payload
+    )
+    return delivery.pk
 
 
 def retry_delay(retries: int) -> int:
@@ -196,13 +201,19 @@ def delivery_attempt(*, delivery_id: int, final: bool) -> WebhookDelivery | None
     Raises RetryableDeliveryError when a later attempt may succeed, unless this is the final one,
     which marks the delivery failed instead. A delivery that is no longer pending is left alone.
     """
-    delivery = WebhookDelivery.objects.select_related("endpoint").filter(pk=delivery_id).first()
+    delivery = (
+        WebhookDelivery.objects.select_related("endpoint__owner").filter(pk=delivery_id).first()
+    )
     if delivery is None or delivery.status != Status.PENDING:
         logger.info("Webhook delivery %s is gone or done; nothing to send.", delivery_id)
         return delivery
     if not delivery.endpoint.is_active:
         outcome = Outcome(None, "The endpoint was disabled before the event could be sent.")
         _record(delivery, outcome, Status.FAILED)
+        return delivery
+    withdrawn = access_withdrawn(delivery)
+    if withdrawn:
+        _record(delivery, Outcome(None, withdrawn), Status.CANCELLED)
         return delivery
     refused = destinations.refusal(delivery.endpoint.url)
     outcome = Outcome(None, refused, permanent=True) if refused else _post(delivery)
@@ -214,6 +225,52 @@ def delivery_attempt(*, delivery_id: int, final: bool) -> WebhookDelivery | None
     else:
         _record(delivery, outcome, Status.FAILED)
     return delivery
+
+
+def subject_brand(payload: object) -> str | None:
+    """The slug of the brand an event's payload is about, or None if about none (a ping).
+
+    Every event about a brand's data (assessment.scored, action.updated) names it in
+    data.brand.slug; access is brand-wide (the one rule), so this is what is checked.
+    """
+    data = payload.get("data") if isinstance(payload, dict) else None
+    brand = data.get("brand") if isinstance(data, dict) else None
+    slug = brand.get("slug") if isinstance(brand, dict) else None
+    return slug if isinstance(slug, str) else None
+
+
+def brands_visible_in(deliveries: list[WebhookDelivery], user) -> set[str]:
+    """The brands among these deliveries' subjects that the user may see now (one query).
+
+    The delivery log shows a payload only if its brand is in this set: an owner unassigned from
+    a brand loses its past events' data as they lose its pages.
+    """
+    slugs = {s for d in deliveries if (s := subject_brand(d.payload)) is not None}
+    if not slugs:
+        return set()
+    visible = Brand.objects.visible_to(user).filter(slug__in=slugs)
+    return set(visible.values_list("slug", flat=True))
+
+
+def access_withdrawn(delivery: WebhookDelivery) -> str:
+    """Why the endpoint's owner may no longer receive this event, or "" if they still may.
+
+    Asked again at every attempt, not only when the delivery was made: a retry hours later must
+    not carry a brand's data to a consultant who was unassigned from it (or deactivated) since.
+    """
+    owner = delivery.endpoint.owner
+    if not owner.is_active:
+        return "Cancelled: the endpoint's owner was deactivated; the event was not sent."
+    slug = subject_brand(delivery.payload)
+    if slug is None:
+        return ""
+    # The one access rule, as the views apply it.
+    if not Brand.objects.visible_to(owner).filter(slug=slug).exists():
+        return (
+            "Cancelled: the endpoint's owner can no longer see this event's brand "
+            "(or it was deleted); the event was not sent."
+        )
+    return ""
 
 
 def _post(delivery: WebhookDelivery) -> Outcome:

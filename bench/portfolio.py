@@ -36,7 +36,7 @@ def measure(ctx: Context) -> Section:
     counts = {"few": [_count(few) for _ in range(ctx.runs)]}
     counts["many"] = [_count(many) for _ in range(ctx.runs)]
     seconds, rounds = (1, 1) if ctx.smoke else (2, ROUNDS)
-    cookie = f"sessionid={many.cookies['sessionid'].value}"
+    cookie = (f"Cookie: sessionid={many.cookies['sessionid'].value}",)
     page, bare, ratios = [], [], []
     with tempfile.TemporaryDirectory() as tmp, gunicorn(Path(tmp) / "gunicorn.log") as base:
         wrk(base + PAGE, 1, None, cookie)  # warm-up

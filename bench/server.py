@@ -60,10 +60,11 @@ class WrkResult:
     p99_ms: float
 
 
-def wrk_command(url: str, seconds: int, token: str | None, cookie: str | None = None) -> list[str]:
-    header = ["-H", f"Authorization: Token {token}"] if token else []
-    # A web page signs in with the session cookie a browser would send.
-    header += ["-H", f"Cookie: {cookie}"] if cookie else []
+def wrk_command(
+    url: str, seconds: int, token: str | None, headers: tuple[str, ...] = ()
+) -> list[str]:
+    sent = [f"Authorization: Token {token}"] if token else []
+    header = [part for line in (*sent, *headers) for part in ("-H", line)]
     return ["wrk", *WRK_SETTINGS, f"-d{seconds}s", "--latency", *header, url]
 
 
@@ -72,12 +73,13 @@ def shown(command: list[str]) -> str:
     text = " ".join(f'"{part}"' if " " in part else part for part in command)
     text = re.sub(r"Token [0-9a-f]+", "Token $TOKEN", text)
     text = re.sub(r"sessionid=\w+", "sessionid=$SESSION", text)
+    text = re.sub(r'If-None-Match: "[0-9a-f]+"', "If-None-Match: $ETAG", text)
     return re.sub(r"http://127\.0\.0\.1:\d+", "http://127.0.0.1:$PORT", text)
 
 
-def wrk(url: str, seconds: int, token: str | None, cookie: str | None = None) -> WrkResult:
+def wrk(url: str, seconds: int, token: str | None, headers: tuple[str, ...] = ()) -> WrkResult:
     done = subprocess.run(
-        wrk_command(url, seconds, token, cookie),
+        wrk_command(url, seconds, token, headers),
         capture_output=True,
         text=True,
         timeout=seconds + 30,

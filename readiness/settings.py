@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "drf_standardized_errors",
+    # X-Request-Id: echoed (or made) on every answer, and on every log line of its request.
+    "django_guid",
     "assessments",
     "api",
     # Login lockout (see "Login lockout" below).
@@ -82,18 +85,23 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every answer carries the request's id, a cached one or an error page included.
+    "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
     # Before the answer cache, so that a cached answer gets the same headers (see "Headers").
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "readiness.headers.PrivateAnswersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the answer cache: a cached answer gets its ETag and its 304 too.
+    "api.middleware.ApiConditionalGetMiddleware",
     # Before the rest: a repeated API read is answered from the cache without them (api/cache.py).
     "api.cache.AnswerCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # After sessions, before common (Django's order): the language cookie, then Accept-Language.
     "django.middleware.locale.LocaleMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    # Django's, except under /api/: no redirect to add a slash, and a chunked body is a 411.
+    "api.middleware.ApiCommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -244,10 +252,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON only, with a body size limit (api/parsers.py).
     "DEFAULT_PARSER_CLASSES": ["api.parsers.LimitedJSONParser"],
-    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    # One error format for every status (api/errors.py).
+    "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     # drf-spectacular's, plus the error responses every operation shares (api/schema.py).
     "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # Every list pages the same way: page, page_size, a capped count, Link headers.
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.BoundedPageNumberPagination",
     "PAGE_SIZE": env_int("API_PAGE_SIZE", 50),
     # ?format=csv / ?format=pdf pick a renderer; DRF's default name, spelled out because the
     # API documents it.
@@ -259,6 +269,17 @@ REST_FRAMEWORK = {
         "token": env_str("API_TOKEN_THROTTLE_RATE", "10/minute"),
     },
 }
+DRF_STANDARDIZED_ERRORS = {
+    "EXCEPTION_HANDLER_CLASS": "api.errors.ApiExceptionHandler",
+    "EXCEPTION_FORMATTER_CLASS": "api.errors.ApiExceptionFormatter",
+}
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-Id",
+    # A client's own id is echoed whatever its form (a UUID or not), so it can find its request
+    # in our logs; the server's header size limit bounds it.
+    "VALIDATE_GUID": False,
+}
+
 # The API's description, at the top of the schema and of its documentation pages.
 API_DESCRIPTION = """\
 How ready a consumer brand is for Chinese-style social commerce, against a China benchmark.
@@ -308,6 +329,9 @@ API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 200)
 API_COUNT_LIMIT = env_int("API_COUNT_LIMIT", 10_000)
 # The questionnaire has a few dozen questions; more answers than this in one request is abuse.
 API_MAX_ANSWERS = env_int("API_MAX_ANSWERS", 200)
+# A request body's arrays and objects nest at most this deep (an answers map is 3 levels): deeper
+# is a 400 before Python's JSON parser, which recurses per level, can fail near 1,000 levels.
+API_MAX_JSON_DEPTH = env_int("API_MAX_JSON_DEPTH", 64)
 # requests' (connect, read) timeouts: both well under the task's soft time limit below.
 WEBHOOK_CONNECT_TIMEOUT = env_int("WEBHOOK_CONNECT_TIMEOUT", 5)
 WEBHOOK_READ_TIMEOUT = env_int("WEBHOOK_READ_TIMEOUT", 10)
@@ -417,9 +441,20 @@ EDITION_JOB_CHUNK_SIZE = env_int("EDITION_JOB_CHUNK_SIZE", 500)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "django_guid.log_filters.CorrelationId"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s [%(correlation_id)s] %(name)s %(message)s"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Not its line per request saying whether the client sent an id: the id is on every line.
+    "loggers": {"django_guid": {"level": "WARNING"}},
 }
 # Benchmark figures older than this many years are listed on the admin's edition page, so that
 # admins see which evidence to replace first (figures are dated by their publication year).

@@ -35,6 +35,20 @@ def token_client(user=None) -> APIClient:
     return client
 
 
+@pytest.fixture(autouse=True)
+def _webhook_receivers_answer_200():
+    """Registering an endpoint sends it a ping (in-process in tests): it must not reach the
+    network. Tests about sending patch requests.post themselves (test_webhooks.http)."""
+    from unittest import mock
+
+    from api import webhooks
+
+    answer = mock.MagicMock(status_code=200)
+    answer.__enter__.return_value = answer
+    with mock.patch.object(webhooks.requests, "post", return_value=answer):
+        yield
+
+
 @pytest.fixture
 def keep_the_test_connection():
     """For requests sent straight to the WSGI app (schemathesis), as Django's test client does.

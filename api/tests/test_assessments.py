@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from api.tests.errors import detail, error_code, fields, under
 from assessments.demo import answers_at
 from assessments.models import Assessment
 from assessments.tests.factories import AssessmentFactory
@@ -55,22 +56,25 @@ def test_a_patch_based_on_an_old_version_is_a_conflict_and_saves_nothing(consult
     ).json()
     url = f"{ASSESSMENTS}{created['id']}/"
     answers = _one_question_per_pillar(spec)
-    assert consultant_client.patch(url, {"answers": answers}, format="json").status_code == 200
+    first = {"answers": answers, "version": created["version"]}
+    assert consultant_client.patch(url, first, format="json").status_code == 200
     stale = consultant_client.patch(
         url, {"answers": answers, "version": created["version"]}, format="json"
     )
     assert stale.status_code == 409
-    assert stale.json()["code"] == "stale_version"
+    assert error_code(stale) == "stale_version"
     assert stale.json()["current_version"] == created["version"] + 1
 
 
 def test_a_submitted_assessment_cannot_be_edited(consultant_client, own_brand, make_scored, spec):
     scored = make_scored(own_brand)
     response = consultant_client.patch(
-        f"{ASSESSMENTS}{scored.pk}/", {"answers": _one_question_per_pillar(spec)}, format="json"
+        f"{ASSESSMENTS}{scored.pk}/",
+        {"answers": _one_question_per_pillar(spec), "version": scored.version},
+        format="json",
     )
     assert response.status_code == 409
-    assert "already submitted" in response.json()["detail"]
+    assert "already submitted" in detail(response)
 
 
 def test_submitting_an_incomplete_draft_names_the_missing_answers_and_saves_none(
@@ -81,10 +85,12 @@ def test_submitting_an_incomplete_draft_names_the_missing_answers_and_saves_none
     ).json()
     answers = _one_question_per_pillar(spec)
     response = consultant_client.patch(
-        f"{ASSESSMENTS}{created['id']}/", {"answers": answers, "submit": True}, format="json"
+        f"{ASSESSMENTS}{created['id']}/",
+        {"answers": answers, "submit": True, "version": created["version"]},
+        format="json",
     )
     assert response.status_code == 400
-    missing = response.json()["answers"]
+    missing = under(response, "answers")
     assert set(missing) == {q.key for q in spec.questions} - set(answers)
     assessment = Assessment.objects.get(pk=created["id"])
     assert assessment.status == "draft" and assessment.answers.count() == 0
@@ -118,7 +124,7 @@ def test_the_report_holds_scores_tier_pillars_recommendations_edition_and_change
 def test_a_report_of_an_unscored_assessment_is_a_409_with_a_message(consultant_client, world):
     response = consultant_client.get(f"{ASSESSMENTS}{world['own_draft']}/report/")
     assert response.status_code == 409
-    assert "no report yet" in response.json()["detail"]
+    assert "no report yet" in detail(response)
 
 
 def test_a_report_downloads_as_csv_and_as_pdf(consultant_client, world):
@@ -172,7 +178,11 @@ def test_the_page_size_is_bounded(admin_client, world, monkeypatch):
 
     monkeypatch.setattr(BoundedPageNumberPagination, "max_page_size", 2)
     assert len(admin_client.get(ASSESSMENTS + "?page_size=1").json()["results"]) == 1
-    assert len(admin_client.get(ASSESSMENTS + "?page_size=100000").json()["results"]) == 2
+    assert len(admin_client.get(ASSESSMENTS + "?page_size=2").json()["results"]) == 2
+    # Over the maximum is refused, not cut silently to a size the client did not ask for.
+    refused = admin_client.get(ASSESSMENTS + "?page_size=100000")
+    assert refused.status_code == 400
+    assert fields(refused) == {"page_size": ["A whole number from 1 to 2."]}
 
 
 def test_the_count_is_exact_up_to_the_count_limit(admin_client, world, monkeypatch):
@@ -270,3 +280,34 @@ def test_a_report_takes_the_same_queries_whatever_its_recommendations(
     # context figures
     assert _report_queries(consultant_client, many.pk) == _report_queries(consultant_client, few.pk)
     assert _report_queries(consultant_client, many.pk) == 6
+
+
+# --- No silent overwrite ------------------------------------------------------------------------
+
+
+def test_answers_without_a_version_are_a_428_saying_what_to_send(consultant_client, world, spec):
+    url = f"{ASSESSMENTS}{world['own_draft']}/"
+    response = consultant_client.patch(
+        url, {"answers": _one_question_per_pillar(spec)}, format="json"
+    )
+    assert response.status_code == 428 and error_code(response) == "precondition_required"
+    assert '"version"' in detail(response) and "If-Match" in detail(response)
+    assessment = Assessment.objects.get(pk=world["own_draft"])
+    assert assessment.version == 0 and assessment.answers.count() == 0
+
+
+def test_if_match_carries_the_version_instead_of_the_body(consultant_client, world, spec):
+    url = f"{ASSESSMENTS}{world['own_draft']}/"
+    answers = {"answers": _one_question_per_pillar(spec)}
+    saved = consultant_client.patch(url, answers, format="json", HTTP_IF_MATCH='"0"')
+    assert saved.status_code == 200 and saved.json()["version"] == 1
+    stale = consultant_client.patch(url, answers, format="json", HTTP_IF_MATCH='"0"')
+    assert stale.status_code == 409 and stale.json()["current_version"] == 1
+
+
+def test_an_unreadable_if_match_is_a_400_naming_it(consultant_client, world, spec):
+    url = f"{ASSESSMENTS}{world['own_draft']}/"
+    answers = {"answers": _one_question_per_pillar(spec)}
+    response = consultant_client.patch(url, answers, format="json", HTTP_IF_MATCH="*")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["attr"] == "If-Match"

@@ -9,6 +9,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
 
+from api.tests.errors import detail
 from assessments.tests.factories import UserFactory
 
 TOKEN = "/api/v1/auth/token/"
@@ -47,20 +48,21 @@ def test_the_token_authenticates_api_calls(user):
     assert client.get("/api/v1/assessments/").status_code == 200
 
 
-def test_a_wrong_password_is_a_400_with_a_message(user):
+def test_a_wrong_password_is_a_401_with_a_message(user):
     response = _login("li", "wrong")
-    assert response.status_code == 400
-    assert "Unable to log in" in response.json()["detail"]
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Token")
+    assert "Unable to log in" in detail(response)
 
 
 def test_repeated_failures_lock_the_username_at_that_address_with_a_json_message(
     user, lockout_after_3
 ):
     for _ in range(2):
-        assert _login("li", "wrong").status_code == 400
+        assert _login("li", "wrong").status_code == 401
     locked = _login("li", "wrong")
     assert locked.status_code == 429
-    assert "locked for 120 minutes" in locked.json()["detail"]
+    assert "locked for 120 minutes" in detail(locked)
     assert locked["Retry-After"] == str(2 * 3600)
     # Even the right password is refused while locked.
     assert _login("li", PASSWORD).status_code == 429
@@ -87,7 +89,7 @@ def test_the_token_endpoint_is_throttled(user, monkeypatch):
     assert _login("li", PASSWORD).status_code == 200
     throttled = _login("li", PASSWORD)
     assert throttled.status_code == 429
-    assert "throttled" in throttled.json()["detail"].lower()
+    assert "throttled" in detail(throttled).lower()
 
 
 def test_a_client_cannot_dodge_the_token_throttle_by_writing_x_forwarded_for(user, monkeypatch):

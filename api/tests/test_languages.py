@@ -8,6 +8,7 @@ import io
 
 import pytest
 
+from api.tests.errors import fields
 from assessments.edition_specs import _published_edition_spec
 from assessments.models import Practice, Question
 from assessments.tests.factories import zh_seed
@@ -101,4 +102,4 @@ def test_errors_are_translated_too(consultant_client):
         "/api/v1/assessments/", body, format="json", HTTP_ACCEPT_LANGUAGE="zh-Hans"
     )
     assert response.status_code == 400
-    assert response.json()["category"] == ["没有此品类；请参阅 GET /api/v1/benchmark/。"]
+    assert fields(response)["category"] == ["没有此品类；请参阅 GET /api/v1/benchmark/。"]

@@ -9,9 +9,11 @@ from unittest import mock
 import pytest
 import requests
 
-from api import destinations, webhooks
+from api import destinations, receivers, webhooks
 from api.models import WebhookDelivery, WebhookEndpoint
 from api.tasks import deliver_webhook_task
+from api.tests.errors import fields
+from assessments.models import Membership
 from assessments.tests.factories import AdminFactory, UserFactory, consultant_for
 
 WEBHOOKS = "/api/v1/webhooks/"
@@ -74,7 +76,7 @@ def test_an_address_off_the_public_internet_is_refused_naming_the_url(consultant
     # the owner an excerpt of what answered there.
     response = consultant_client.post(WEBHOOKS, {"url": url}, format="json")
     assert response.status_code == 400
-    assert "not a public internet address" in response.json()["url"][0]
+    assert "not a public internet address" in fields(response)["url"][0]
     assert not WebhookEndpoint.objects.exists()
 
 
@@ -100,7 +102,7 @@ def test_a_name_that_moved_to_a_private_address_is_not_sent_to(pending, http):
 def test_only_http_and_https_urls_are_accepted(consultant_client, url):
     response = consultant_client.post(WEBHOOKS, {"url": url}, format="json")
     assert response.status_code == 400
-    assert "url" in response.json()
+    assert "url" in fields(response)
     assert not WebhookEndpoint.objects.exists()
 
 
@@ -108,7 +110,7 @@ def test_only_http_and_https_urls_are_accepted(consultant_client, url):
 def test_the_owner_and_the_secret_cannot_be_set(consultant_client, users, field):
     body = {"url": "https://a.example/h", field: users["admin"].pk if field == "owner" else "x"}
     response = consultant_client.post(WEBHOOKS, body, format="json")
-    assert response.status_code == 400 and field in response.json()
+    assert response.status_code == 400 and field in fields(response)
     assert not WebhookEndpoint.objects.exists()
 
 
@@ -136,10 +138,9 @@ def test_a_batch_of_scored_assessments_announces_each_to_those_who_may_see_it(
     # Scoring stores a batch of waiting assessments at once and announces them together.
     own, foreign = make_scored(own_brand), make_scored(foreign_brand)
     mine, admins = endpoint_for(consultant), endpoint_for(AdminFactory())
-    with mock.patch.object(webhooks, "_enqueue"):
-        created = webhooks.deliveries_create_for_scored(
-            results={own.pk: own.result_id, foreign.pk: foreign.result_id, 987654: 1}
-        )
+    created = webhooks.deliveries_create_for_scored(
+        results={own.pk: own.result_id, foreign.pk: foreign.result_id, 987654: 1}
+    )
     made = {(d.endpoint_id, d.subject_id) for d in WebhookDelivery.objects.filter(pk__in=created)}
     assert made == {
         (mine.pk, own.result_id),
@@ -199,7 +200,7 @@ def test_announcing_the_same_result_twice_makes_one_delivery(
 def pending(own_brand, consultant, make_scored, http):
     """A delivery waiting to be sent: its task was not enqueued, the test runs it."""
     endpoint_for(consultant)
-    with mock.patch.object(webhooks, "_enqueue"):
+    with mock.patch.object(receivers, "deliver_webhook_task"):
         make_scored(own_brand)
     return WebhookDelivery.objects.get()
 
@@ -246,6 +247,72 @@ def test_a_deleted_delivery_is_a_no_op(db, http):
     assert http.call_count == 0
 
 
+# --- Access, asked again at every attempt --------------------------------------------------------
+
+
+def unassign(user, brand) -> None:
+    Membership.objects.filter(user=user, brand=brand).delete()
+
+
+def test_an_attempt_for_a_brand_the_owner_no_longer_serves_is_cancelled_unsent(
+    pending, http, consultant, own_brand
+):
+    unassign(consultant, own_brand)
+    deliver_webhook_task.apply(args=[pending.pk])
+    pending.refresh_from_db()
+    assert http.call_count == 0
+    assert pending.status == "cancelled"
+    assert "can no longer see this event's brand" in pending.last_error
+
+
+def test_an_attempt_for_a_deactivated_owner_is_cancelled_unsent(pending, http, consultant):
+    consultant.is_active = False
+    consultant.save(update_fields=["is_active"])
+    deliver_webhook_task.apply(args=[pending.pk])
+    pending.refresh_from_db()
+    assert http.call_count == 0
+    assert pending.status == "cancelled" and "deactivated" in pending.last_error
+
+
+def test_a_retry_after_the_owner_lost_the_brand_is_not_sent(pending, http, consultant, own_brand):
+    # The first attempt fails while the consultant still serves the brand; they are unassigned
+    # before the retry, which must not carry the brand's result to them.
+    def fail_then_unassign(*args, **kwargs):
+        unassign(consultant, own_brand)
+        return FakeResponse(503, b"busy")
+
+    http.side_effect = fail_then_unassign
+    deliver_webhook_task.apply(args=[pending.pk])
+    pending.refresh_from_db()
+    assert http.call_count == 1
+    assert (pending.status, pending.response_status) == ("cancelled", None)
+
+
+def test_the_delivery_log_hides_the_payload_of_a_brand_the_owner_no_longer_sees(
+    pending, http, consultant, own_brand, consultant_client
+):
+    deliver_webhook_task.apply(args=[pending.pk])
+    log = f"{WEBHOOKS}{pending.endpoint_id}/deliveries/"
+    assert consultant_client.get(log).json()["results"][0]["payload"]["data"]["brand"]
+    unassign(consultant, own_brand)
+    [row] = consultant_client.get(log).json()["results"]
+    assert row["payload"] is None
+    assert row["status"] == "succeeded"
+    assert own_brand.slug not in json.dumps(row) and own_brand.name not in json.dumps(row)
+
+
+def test_reading_the_delivery_log_costs_the_same_queries_for_one_row_or_many(
+    own_brand, consultant, make_scored, http, consultant_client, django_assert_max_num_queries
+):
+    endpoint = endpoint_for(consultant)
+    for _ in range(3):
+        make_scored(own_brand)
+    # Auth, the endpoint, the count, the page, the visible brands: never one per row.
+    with django_assert_max_num_queries(6):
+        rows = consultant_client.get(f"{WEBHOOKS}{endpoint.pk}/deliveries/").json()["results"]
+    assert len(rows) == 3 and all(row["payload"] for row in rows)
+
+
 # --- The delivery log ---------------------------------------------------------------------------
 
 
@@ -285,6 +352,9 @@ def test_the_readmes_verification_example_accepts_our_signature():
     }
     assert namespace["verify"]("s3cret", headers, body)
     assert not namespace["verify"]("other", headers, body)
+    # Header names in any case, as frameworks hand them over (lower-cased by some).
+    assert namespace["verify"]("s3cret", {k.lower(): v for k, v in headers.items()}, body)
+    assert not namespace["verify"]("s3cret", {}, body)
 
 
 def test_a_webhook_failure_never_disturbs_scoring(own_brand, consultant, make_scored):
@@ -293,3 +363,34 @@ def test_a_webhook_failure_never_disturbs_scoring(own_brand, consultant, make_sc
         scored = make_scored(own_brand)
     assert scored.status == "scored"
     assert not WebhookDelivery.objects.exists()
+
+
+def test_the_delivery_service_does_not_import_the_tasks_that_import_it():
+    # The task module imports api.webhooks; the signal listener enqueues what it creates.
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse(Path(webhooks.__file__).read_text())
+    imported = {
+        node.module if isinstance(node, ast.ImportFrom) else alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+        for alias in node.names
+    }
+    assert not any(name and name.startswith("api.tasks") for name in imported)
+
+
+def test_a_registered_endpoint_is_sent_a_ping_at_once(
+    consultant_client, http, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        created = consultant_client.post(WEBHOOKS, {"url": "https://a.example/h"}, format="json")
+    [delivery] = WebhookDelivery.objects.filter(endpoint_id=created.json()["id"])
+    assert (delivery.event, delivery.status) == ("ping", "succeeded")
+    assert delivery.payload["data"] == {
+        "endpoint_id": created.json()["id"],
+        "url": "https://a.example/h",
+    }
+    assert http.call_args.kwargs["headers"]["X-Readiness-Event"] == "ping"
+    log = consultant_client.get(f"{WEBHOOKS}{created.json()['id']}/deliveries/").json()
+    assert log["results"][0]["payload"]["event"] == "ping"

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0009_result_explanation_derived_not_stored"),
+        ("assessments", "0013_edition_2026"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0013_edition_2026"),
+        ("assessments", "0016_tracked_actions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
