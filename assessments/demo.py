@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from assessments import generations, services
+from assessments import services
 from assessments.accounts import Role, user_create
 from assessments.core.specs import EditionSpec, QuestionType
 from assessments.editions import edition_spec
@@ -60,7 +60,6 @@ def _create_demo() -> None:
     for slug, name, category_slug, maturities in DEMO_BRANDS:
         category = Category.objects.get(slug=category_slug)
         Brand.objects.filter(slug=slug).update(name=name, default_category=category)
-        generations.bump()  # QuerySet.update() sends no signal; lists and reports name brands
         brand = Brand.objects.get(slug=slug)
         for maturity in maturities:
             services.assessment_create(

@@ -17,7 +17,7 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from assessments import generations, results
+from assessments import results
 from assessments.core import edition_checks as checks
 from assessments.core.impact import ImpactSummary, ImpactTally, Standing, merged, standing_of
 from assessments.editions import edition_spec
@@ -208,8 +208,6 @@ def edition_publish(
             raise EditionRefused(f"Edition {draft.label!r} was published by someone else.")
         changed = list(Edition.objects.filter(Q(pk=edition_id) | Q(pk__in=locked)))
         Edition.history.bulk_history_create(changed, update=True, default_user=user)
-        # The updates above send no signal; every report names its edition's texts.
-        generations.bump()
     draft.refresh_from_db()
     return draft
 
@@ -376,9 +374,6 @@ def rescore_chunk(*, job_id: int, number: int) -> bool:
     if chunk is None:
         return False
     results.results_store_bulk(assessment_ids=chunk.assessment_ids, edition_id=chunk.job.edition_id)
-    # The bulk path (COPY, QuerySet.update) sends no signal: new results change these reports
-    # and their peers' percentiles.
-    generations.bump()
     return _finish_chunk(chunk)
 
 

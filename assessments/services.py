@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from kombu.exceptions import OperationalError as KombuOperationalError
 
-from assessments import generations
 from assessments.core.answers import validate_answers
 from assessments.core.scoring import Scorecard, score
 from assessments.core.specs import EditionSpec
@@ -105,8 +104,6 @@ def _bump_version(assessment: Assessment, expected_version: int | None, resume_s
     if resume_step:
         changes["resume_step"] = resume_step
     if rows.update(**changes) == 1:
-        # QuerySet.update() sends no signal: bump the generation of cached API bodies here.
-        generations.bump()
         assessment.refresh_from_db(fields=["version", "resume_step", "updated_at"])
         return
     assessment.refresh_from_db()
@@ -153,7 +150,6 @@ def assessment_submit(*, assessment: Assessment, user) -> Assessment:
         if moved != 1:
             assessment.refresh_from_db()
             raise AssessmentNotEditable(assessment)
-        generations.bump()
         _enqueue_scoring(assessment.pk)
     assessment.refresh_from_db()
     return assessment
@@ -200,8 +196,7 @@ def assessments_requeue_stuck(*, older_than: timedelta, limit: int = 1000) -> in
             .values_list("pk", flat=True)[:limit]
         )
         # Touched first, so the next run waits a full period before sending these again.
-        if Assessment.objects.filter(pk__in=ids).update(updated_at=now):
-            generations.bump()
+        Assessment.objects.filter(pk__in=ids).update(updated_at=now)
     for assessment_id in ids:
         _send_scoring(assessment_id)
     return len(ids)
@@ -265,7 +260,6 @@ def _score_waiting(assessment_id: int, batch_size: int) -> int | None:
         result_ids = results_store_scored(
             assessment_ids=claimed, edition=edition, scored_at=timezone.now()
         )
-        generations.bump()
         transaction.on_commit(
             lambda: assessments_scored.send(sender=Assessment, results=result_ids)
         )
@@ -308,10 +302,9 @@ def _claim_others(assessment_id: int, limit: int) -> list[int]:
 
 def assessment_fail(*, assessment_id: int, reason: str) -> None:
     """Mark scoring as failed with a reason admins can read; a scored assessment stays scored."""
-    if Assessment.objects.filter(pk=assessment_id, status__in=WAITING).update(
+    Assessment.objects.filter(pk=assessment_id, status__in=WAITING).update(
         status=Status.FAILED, failure_reason=reason[:2000], updated_at=timezone.now()
-    ):
-        generations.bump()
+    )
 
 
 def assessment_retry(*, assessment: Assessment) -> bool:
@@ -321,7 +314,6 @@ def assessment_retry(*, assessment: Assessment) -> bool:
             status=Status.SUBMITTED, failure_reason="", updated_at=timezone.now()
         )
         if moved:
-            generations.bump()
             _enqueue_scoring(assessment.pk)
     return bool(moved)
 

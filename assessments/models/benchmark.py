@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from assessments.core import edition_checks as checks
+from assessments.generations import FreshQuerySet
 
 READ_ONLY_MESSAGE = (
     "Edition {label!r} is published and read-only. Create a draft from it, change the draft and "
@@ -41,6 +42,8 @@ class EditionPart(models.Model):
 
     # The foreign key that leads to the edition, and the path from this row to the edition's id.
     edition_path = "edition_id"
+
+    objects = FreshQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -95,6 +98,8 @@ class Category(models.Model):
     is_fallback = models.BooleanField(default=False)
     position = models.PositiveSmallIntegerField(default=0)
 
+    objects = FreshQuerySet.as_manager()
+
     class Meta:
         ordering = ["position", "name"]
         verbose_name_plural = "categories"
@@ -108,7 +113,7 @@ class Category(models.Model):
         return self.name
 
 
-class EditionQuerySet(models.QuerySet["Edition"]):
+class EditionQuerySet(FreshQuerySet["Edition"]):
     def current(self) -> Edition:
         return self.get(is_current=True)
 
