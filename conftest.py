@@ -105,3 +105,16 @@ def _english_between_tests():
     translation.activate("en")
     yield
     translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
+def _redis_breaker_closed():
+    """Each test starts with Redis trusted again: the breaker is per process, tests are not."""
+    from assessments import generations
+    from readiness import best_effort
+
+    best_effort.reset()
+    generations._owed = False
+    generations._recoveries_seen = best_effort.breaker.recoveries
+    yield
+    best_effort.reset()

@@ -21,7 +21,6 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from api import serializers as s
@@ -30,6 +29,7 @@ from api.filters import AssessmentFilter
 from api.models import WebhookEndpoint
 from api.pagination import BoundedPageNumberPagination
 from api.renderers import CSVRenderer, PDFRenderer
+from api.throttling import FailOpenScopedRateThrottle
 from assessments import exports, services
 from assessments.core.answers import AnswerErrors
 from assessments.models import Assessment, Category, Edition, Question
@@ -97,7 +97,7 @@ class TokenView(APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [FailOpenScopedRateThrottle]
     throttle_scope = "token"
 
     @extend_schema(

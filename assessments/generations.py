@@ -30,6 +30,8 @@ from django.core.cache import cache
 from django.db import connection, models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from readiness import best_effort
+
 KEY = "readiness:generation"
 # Written often and shown by no report or list: progress counters of edition jobs.
 UNWATCHED = {"EditionJob", "JobChunk"}
@@ -37,26 +39,32 @@ UNWATCHED = {"EditionJob", "JobChunk"}
 UNSHOWN_USER_FIELDS = frozenset({"last_login", "password"})
 # Inside a queryset's delete(): one bump for the whole delete, not one per row's signal.
 _quiet = contextvars.ContextVar("generations_quiet", default=False)
+# A bump that could not reach Redis, and the outages seen to end: see settle().
+_owed = False
+_recoveries_seen = 0
 
 
-def current() -> int:
-    """The generation to read and write cached representations under."""
-    value = cache.get(KEY)
-    if value is None:
-        _seed()
-        value = cache.get(KEY)
-    return int(value)
+def current() -> int | None:
+    """The generation to read and write cached representations under; None: do not cache."""
+    return current_with(KEY)[0]
 
 
-def current_with(key: str) -> tuple[int, object]:
+def current_with(key: str) -> tuple[int | None, object]:
     """The generation and the cache entry under key, in one round trip to the cache.
 
     For readers that check an entry against the generation it was stored with (api/cache.py,
-    api/authentication.py): one MGET instead of two GETs on every request.
+    api/authentication.py): one MGET instead of two GETs on every request. (None, None) when
+    Redis is unreachable, and once after an outage this process saw (settle()): answer
+    uncached, and keep nothing.
     """
-    found = cache.get_many([KEY, key])
+    found = best_effort.call(cache.get_many, [KEY, key], default=None, what="cache read")
+    if found is None or settle():
+        return None, None
     if KEY not in found:
-        return current(), found.get(key)
+        _seed()
+        found = best_effort.call(cache.get_many, [KEY, key], default={}, what="cache read")
+        if KEY not in found:
+            return None, None
     return int(found[KEY]), found.get(key)
 
 
@@ -68,12 +76,31 @@ def bump() -> None:
     writer's own later reads in the same transaction (and tests, which never commit) see the
     change. Outside a transaction both run at once, which is harmless. One bump after commit
     serves every write of the transaction, however many there were.
+
+    Never raises: with Redis unreachable the bump is owed, and paid by settle() once it answers.
     """
     if _quiet.get():
         return
     _incr()
     if not any(callback is _incr for _, callback, _ in connection.run_on_commit):
         transaction.on_commit(_incr)
+
+
+def settle() -> bool:
+    """Move the generation on if a bump was missed or an outage ended here; True if it did.
+
+    During an outage writes commit but cannot bump, and other processes may have cached answers
+    under the old generation just before: once Redis answers again, the first cache use of each
+    process that saw the outage moves the generation on. Called on every cache read, and by the
+    outbox's dispatcher on beat (assessments/outbox.py) for processes that serve no requests.
+    """
+    global _owed, _recoveries_seen
+    recoveries = best_effort.breaker.recoveries
+    if not _owed and recoveries == _recoveries_seen:
+        return False
+    _owed, _recoveries_seen = False, recoveries
+    _incr()
+    return True
 
 
 @contextmanager
@@ -87,17 +114,28 @@ def _quietly():
 
 
 def _incr() -> None:
+    global _owed
+    if not best_effort.call(_incr_or_seed, default=False, what="generation bump"):
+        _owed = True
+
+
+def _incr_or_seed() -> bool:
     try:
         cache.incr(KEY)
     except ValueError:  # missing: evicted, flushed, or never set
-        _seed()
+        _add_seed()
         cache.incr(KEY)
+    return True
 
 
 def _seed() -> None:
+    best_effort.call(_add_seed, default=False, what="generation seed")
+
+
+def _add_seed() -> bool:
     # Never restart at 1 after an eviction: entries cached under the old numbers would come
     # back. Nanoseconds since the epoch are larger than any generation reached before.
-    cache.add(KEY, time.time_ns(), timeout=None)
+    return cache.add(KEY, time.time_ns(), timeout=None)
 
 
 class FreshQuerySet(models.QuerySet):

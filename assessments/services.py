@@ -17,7 +17,6 @@ from django.db import transaction
 from django.db.models import F, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext
-from kombu.exceptions import OperationalError as KombuOperationalError
 
 from assessments.core.answers import validate_answers
 from assessments.core.scoring import Scorecard, score
@@ -33,6 +32,7 @@ from assessments.models import (
 )
 from assessments.results import results_store_scored
 from assessments.signals import assessments_scored
+from readiness import best_effort
 
 logger = logging.getLogger(__name__)
 Status = Assessment.Status
@@ -161,22 +161,20 @@ def _enqueue_scoring(assessment_id: int) -> None:
 
 
 def _send_scoring(assessment_id: int) -> None:
-    """Queue the scoring task; with the broker down, leave it to the reconciler.
+    """Queue the scoring task; with the broker down or hung, leave it to the reconciler.
 
     Not delay_on_commit: its error would reach the manager as a 500 although the submission is
-    saved. The assessment stays "submitted" and requeue_stuck sends it again later.
+    saved. Through the Redis breaker (readiness/best_effort.py), without kombu's retries: a
+    broker that failed moments ago is not tried again for this send, so a request never waits
+    on it. The assessment stays "submitted" and requeue_stuck sends it again later.
     """
     # Imported here: tasks import this module.
     from assessments.tasks import score_assessment_task
 
-    try:
-        score_assessment_task.delay(assessment_id)
-    except (KombuOperationalError, OSError) as exc:
-        logger.warning(
-            "Could not queue scoring of assessment %s (%s); the reconciler will retry.",
-            assessment_id,
-            exc,
-        )
+    send = score_assessment_task.apply_async
+    if score_assessment_task.app.conf.task_always_eager:  # no broker: scored right here
+        send = partial(best_effort.call_past_breaker, send)
+    send((assessment_id,), retry=False, default=None, what=f"queueing scoring of {assessment_id}")
 
 
 def assessments_requeue_stuck(*, older_than: timedelta, limit: int = 1000) -> int:

@@ -123,13 +123,29 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
+# Redis is best-effort on a request path (readiness/best_effort.py): a call that gets no answer
+# within these gives up, and the circuit breaker then skips Redis for REDIS_BREAKER_RESET_SECONDS
+# before one call tries again. Redis answers in well under a millisecond on a healthy network;
+# a few hundred milliseconds is an outage, and a request must stay well under a second.
+REDIS_CONNECT_TIMEOUT_MS = env_int("REDIS_CONNECT_TIMEOUT_MS", 200)
+REDIS_READ_TIMEOUT_MS = env_int("REDIS_READ_TIMEOUT_MS", 300)
+REDIS_BREAKER_RESET_SECONDS = env_int("REDIS_BREAKER_RESET_SECONDS", 5)
 
 if REDIS_URL:
     # One cache shared by every web process, so that throttling and lockouts hold across them.
     # django-redis rather than Django's own Redis backend: every API request reads the cache
     # three times (token, throttle, body), and Django's builds a client per call and raises a
     # counter in two round trips; django-redis keeps its client and takes one (bench/notes/api.md).
-    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": REDIS_CONNECT_TIMEOUT_MS / 1000,
+                "SOCKET_TIMEOUT": REDIS_READ_TIMEOUT_MS / 1000,
+            },
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -194,7 +210,13 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 60)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 90)
 # Redis redelivers an unacknowledged task after the visibility timeout: it must exceed the
 # longest task, or a slow task would run twice while the first copy is still going.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    # A hung broker must not hold a request (the send after commit) for redis-py's default of
+    # no timeout at all; the worker's own reads wait in its event loop, not on these.
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT_MS / 1000,
+    "socket_timeout": env_int("BROKER_SOCKET_TIMEOUT_MS", 2000) / 1000,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # With Redis down, a submission must not hang the request: try briefly, then leave the
 # assessment "submitted" for the reconciler below.

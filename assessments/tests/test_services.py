@@ -243,7 +243,7 @@ def test_a_submission_with_the_broker_down_is_saved_and_left_for_the_reconciler(
     def broker_down(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6399. Connection refused.")
 
-    monkeypatch.setattr(score_assessment_task, "delay", broker_down)
+    monkeypatch.setattr(score_assessment_task, "apply_async", broker_down)
     draft = AssessmentFactory()
     services.assessment_save_answers(
         assessment=draft, answers=answers_at(spec, 0.5), expected_version=0
@@ -252,7 +252,7 @@ def test_a_submission_with_the_broker_down_is_saved_and_left_for_the_reconciler(
         services.assessment_submit(assessment=draft, user=draft.created_by)
     draft.refresh_from_db()
     assert draft.status == Status.SUBMITTED
-    assert "the reconciler will retry" in caplog.text
+    assert "Redis unreachable, queueing scoring" in caplog.text
 
 
 def test_the_reconciler_requeues_only_assessments_waiting_too_long(
