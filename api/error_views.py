@@ -37,6 +37,27 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    from readiness.dependencies import current_exception_is_unreachable
+
+    if current_exception_is_unreachable():  # the database, from outside a view
+        return service_unavailable(request)
     if _is_api(request):
         return JsonResponse({"detail": "A server error occurred."}, status=500)
     return defaults.server_error(request)
+
+
+# Seconds before a client should try again when a dependency is down: about what a database
+# restart or failover takes.
+RETRY_AFTER_SECONDS = 10
+
+
+def service_unavailable(request: HttpRequest) -> HttpResponse:
+    """A dependency (the database) is unreachable: 503, and when to come back."""
+    if _is_api(request):
+        detail = "The service is briefly unavailable. Try again in a few seconds."
+        response: HttpResponse = JsonResponse({"detail": detail}, status=503)
+    else:
+        text = "The service is briefly unavailable. Try again in a few seconds.\n"
+        response = HttpResponse(text, status=503, content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
