@@ -1,4 +1,4 @@
-"""Health that tells the truth, and 503 (never a 500 or HTML under /api/) when the database is down."""
+"""Health that tells the truth, and a 503 (not a 500 or HTML under /api/) without the database."""
 
 from __future__ import annotations
 
