@@ -4,7 +4,8 @@ A receiver verifies an event by computing HMAC-SHA256 over ``<timestamp>.<raw bo
 endpoint's secret and comparing it, in constant time, with the ``X-Readiness-Signature`` header
 (``sha256=<hex>``); it rejects timestamps older than a few minutes so a captured request cannot
 be replayed. ``X-Readiness-Delivery`` is the same on every retry of one event: use it to
-deduplicate, since a delivery may arrive twice (a worker may die between sending and recording).
+deduplicate, since delivery is at least once: a delivery may arrive twice (a worker may die
+between sending and recording, and the outbox then sends it again).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from django.utils import timezone
 
 from api import destinations
 from api.models import WebhookDelivery, WebhookEndpoint
+from assessments import outbox
 from assessments.models import Assessment
 
 logger = logging.getLogger(__name__)
@@ -34,6 +36,7 @@ SIGNATURE_HEADER = "X-Readiness-Signature"
 TIMESTAMP_HEADER = "X-Readiness-Timestamp"
 EVENT_HEADER = "X-Readiness-Event"
 DELIVERY_HEADER = "X-Readiness-Delivery"
+DELIVER_TASK = "api.tasks.deliver_webhook_task"
 SCORED = WebhookEndpoint.Event.ASSESSMENT_SCORED
 # Enough of an error body to say what went wrong, not enough to fill the table.
 ERROR_EXCERPT = 300
@@ -156,10 +159,9 @@ def _endpoints_that_may_see(
 
 
 def _enqueue(delivery_id: int) -> None:
-    # Imported here: the task module imports this one.
-    from api.tasks import deliver_webhook_task
-
-    deliver_webhook_task.delay_on_commit(delivery_id)
+    # An outbox row beside the delivery, in the scoring transaction: sent once it commits, and
+    # again until an attempt is final, so no crash between the two loses the event.
+    outbox.outbox_add(task=DELIVER_TASK, subject_ids=[delivery_id])
 
 
 def retry_delay(retries: int) -> int:

@@ -33,8 +33,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from readiness import best_effort
 
 KEY = "readiness:generation"
-# Written often and shown by no report or list: progress counters of edition jobs.
-UNWATCHED = {"EditionJob", "JobChunk"}
+# Written often and shown by no report or list: progress counters of edition jobs, the outbox.
+UNWATCHED = {"EditionJob", "JobChunk", "OutboxMessage"}
 # User columns no answer shows and no access rule reads: a login must not empty the cache.
 UNSHOWN_USER_FIELDS = frozenset({"last_login", "password"})
 # Inside a queryset's delete(): one bump for the whole delete, not one per row's signal.

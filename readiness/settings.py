@@ -226,7 +226,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # With Redis down, a submission must not hang the request: try briefly, then leave the
-# assessment "submitted" for the reconciler below.
+# assessment "submitted" for the outbox's dispatcher below.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 1,
@@ -234,17 +234,25 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.5,
     "interval_max": 0.5,
 }
-# An assessment still "submitted" or "scoring" after this long lost its message (the longest
-# task is bounded by CELERY_TASK_TIME_LIMIT, far below it): the reconciler sends it again.
-SCORING_STUCK_AFTER_SECONDS = env_int("SCORING_STUCK_AFTER_SECONDS", 300)
+# The outbox (assessments/outbox.py): a task sent but not done after OUTBOX_RESEND_AFTER_SECONDS
+# lost its message (the longest task is bounded by CELERY_TASK_TIME_LIMIT, far below it) and is
+# sent again; the dispatcher runs on beat every OUTBOX_DISPATCH_EVERY_SECONDS, and that is how
+# long work queued while the broker was down waits once it is back.
+OUTBOX_RESEND_AFTER_SECONDS = env_int("OUTBOX_RESEND_AFTER_SECONDS", 300)
+OUTBOX_DISPATCH_EVERY_SECONDS = env_int("OUTBOX_DISPATCH_EVERY_SECONDS", 10)
+# Scoring that meets a brief database or broker fault retries this many times, waiting up to
+# 1, 2, 4 ... seconds (full jitter) capped at the maximum: together well past a database restart.
+SCORING_MAX_RETRIES = env_int("SCORING_MAX_RETRIES", 6)
+SCORING_RETRY_DELAY = env_int("SCORING_RETRY_DELAY", 1)
+SCORING_RETRY_MAX_DELAY = env_int("SCORING_RETRY_MAX_DELAY", 60)
 # At most this many waiting assessments are scored in one transaction (services.assessment_score):
 # a backlog drains in batches instead of one transaction each, while a batch (about a tenth of a
 # second at 100) never holds up the assessment whose task claimed it for long. 1 turns it off.
 SCORING_BATCH_SIZE = max(1, env_int("SCORING_BATCH_SIZE", 100))
 CELERY_BEAT_SCHEDULE = {
-    "requeue-stuck-assessments": {
-        "task": "assessments.tasks.requeue_stuck_assessments_task",
-        "schedule": env_int("RECONCILE_EVERY_SECONDS", 60),
+    "outbox-dispatch": {
+        "task": "assessments.tasks.outbox_dispatch_task",
+        "schedule": OUTBOX_DISPATCH_EVERY_SECONDS,
     }
 }
 

@@ -122,12 +122,12 @@ def test_a_worker_killed_while_scoring_a_batch_loses_none_of_it(broker):
 def test_submissions_while_redis_is_down_are_scored_once_it_is_back(broker, tmp_path):
     spec = edition_spec(Edition.objects.current().pk)
     category = Category.objects.get(slug="beauty")
-    env = {"SCORING_STUCK_AFTER_SECONDS": "2", "RECONCILE_EVERY_SECONDS": "1"}
+    env = {"OUTBOX_DISPATCH_EVERY_SECONDS": "1"}
     broker.stop()
     submitted = [submit(spec, category) for _ in range(3)]
     assert [status_of(a) for a in submitted] == [Status.SUBMITTED] * 3, "saved and queued"
     broker.start()
-    # -B runs Celery beat inside the worker: the reconciler finds the waiting submissions.
+    # -B runs Celery beat inside the worker: the outbox's dispatcher sends what is waiting.
     worker = start_worker(broker.url, "-B", "--schedule", str(tmp_path / "beat-schedule"), env=env)
     try:
         wait_until_scored(submitted, timeout=60)

@@ -8,18 +8,16 @@ be the one a fresh build gives. The writes no answer depends on must leave the c
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.apps import apps
-from django.utils import timezone
 
 from api.models import WebhookDelivery, WebhookEndpoint
-from assessments import generations, publishing, services
+from assessments import generations, outbox, publishing, services
 from assessments.accounts import Role, user_create
 from assessments.demo import answers_at
-from assessments.models import Assessment, Brand, Edition, EditionJob
+from assessments.models import Assessment, Brand, Edition, EditionJob, OutboxMessage
 from assessments.tests.factories import AssessmentFactory, BrandFactory
 
 ASSESSMENTS = "/api/v1/assessments/"
@@ -44,9 +42,9 @@ def assert_fresh_and_changed(client, url: str, before: bytes) -> None:
 
 
 @pytest.fixture
-def submitted(own_brand, beauty, spec, consultant, monkeypatch) -> Assessment:
-    # Nothing sent to the queue: each test's own write is the only one that happens.
-    monkeypatch.setattr(services, "_send_scoring", lambda assessment_id: None)
+def submitted(own_brand, beauty, spec, consultant) -> Assessment:
+    # Its scoring is sent only after commit, which a test's transaction never reaches: each
+    # test's own write is the only one that happens.
     return services.assessment_create(
         brand=own_brand,
         category=beauty,
@@ -72,23 +70,13 @@ def test_saving_answers_of_a_draft(consultant_client, own_brand, spec):
     assert_fresh_and_changed(consultant_client, ASSESSMENTS, before)
 
 
-def test_submitting_a_draft(consultant_client, consultant, own_brand, spec, beauty, monkeypatch):
-    monkeypatch.setattr(services, "_send_scoring", lambda assessment_id: None)
+def test_submitting_a_draft(consultant_client, consultant, own_brand, spec, beauty):
     draft = services.assessment_start(brand=own_brand, category=beauty, user=consultant)
     services.assessment_save_answers(
         assessment=draft, answers=answers_at(spec, 0.5), expected_version=None
     )
     before = cached(consultant_client, ASSESSMENTS)
     services.assessment_submit(assessment=draft, user=consultant)
-    assert_fresh_and_changed(consultant_client, ASSESSMENTS, before)
-
-
-def test_the_reconciler_touching_a_stuck_submission(consultant_client, submitted):
-    Assessment.objects.filter(pk=submitted.pk).update(
-        updated_at=timezone.now() - timedelta(hours=1)
-    )
-    before = cached(consultant_client, ASSESSMENTS)
-    assert services.assessments_requeue_stuck(older_than=timedelta(minutes=5)) == 1
     assert_fresh_and_changed(consultant_client, ASSESSMENTS, before)
 
 
@@ -166,7 +154,9 @@ def test_a_login_keeps_the_cache(client, consultant, own_brand, consultant_clien
     assert generations.current() == generation
 
 
-def test_job_progress_and_webhook_deliveries_keep_the_cache(consultant, make_scored, own_brand):
+def test_job_progress_webhook_deliveries_and_the_outbox_keep_the_cache(
+    consultant, make_scored, own_brand
+):
     published = Edition.objects.current()
     make_scored(own_brand)
     job = publishing.rescore_start(edition=published, enqueue=False)
@@ -178,6 +168,8 @@ def test_job_progress_and_webhook_deliveries_keep_the_cache(consultant, make_sco
         endpoint=endpoint, event="assessment.scored", subject_id=1, payload={}
     )
     WebhookDelivery.objects.filter(pk=delivery.pk).update(attempts=1)
+    OutboxMessage.objects.create(task="assessments.tasks.score_assessment_task", subject_id=1)
+    assert outbox.outbox_dispatch() == 1  # the dispatcher moves the row's due time
     assert generations.current() == generation
 
 

@@ -16,6 +16,7 @@ from assessments.models.benchmark import (
 )
 from assessments.models.brands import Brand, Membership
 from assessments.models.jobs import EditionJob, JobChunk
+from assessments.models.outbox import OutboxMessage
 
 __all__ = [
     "Answer",
@@ -30,6 +31,7 @@ __all__ = [
     "EditionPart",
     "JobChunk",
     "Membership",
+    "OutboxMessage",
     "Pillar",
     "PillarResult",
     "Practice",
