@@ -2,8 +2,9 @@
 
 The cache (token lookups, cached answers, throttle counters, the generation) and the broker
 (the scoring message sent right after a commit) only ever speed a request up or start work that
-the outbox's dispatcher would start anyway (assessments/outbox.py). So a Redis that is down or hung must cost a request at most
-one short timeout (REDIS_CONNECT_TIMEOUT_MS, REDIS_READ_TIMEOUT_MS), never a 500. A circuit
+the outbox's dispatcher would start anyway (assessments/outbox.py). So a Redis that is down or
+hung must cost a request at most one short timeout (REDIS_CONNECT_TIMEOUT_MS,
+REDIS_READ_TIMEOUT_MS), never a 500. A circuit
 breaker (the circuitbreaker library) remembers the failure for the whole process: for
 REDIS_BREAKER_RESET_SECONDS every further call fails at once without touching the network, then
 calls try again, and the first success closes it. A hung Redis thus costs one timeout per process
