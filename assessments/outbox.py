@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from assessments import generations
 from assessments.models import OutboxMessage
@@ -88,10 +89,9 @@ def _send(rows: Sequence[Row]) -> int:
 
 
 def _send_one(task_name: str, subject_id: int) -> bool:
-    # Imported here: the tasks import the services, which import this module.
-    from readiness.celery import app
-
-    task = app.tasks[task_name]
+    # By its dotted path (imported on first use: the tasks import the services, which import
+    # this module), so every process has the task however little of the project it loaded.
+    task = import_string(task_name)
     if task.app.conf.task_always_eager:  # no broker: run it right here
         call = best_effort.call_past_breaker
     else:  # through the breaker, without kombu's retries: a request must not wait on the broker
