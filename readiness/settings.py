@@ -223,6 +223,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # no timeout at all; the worker's own reads wait in its event loop, not on these.
     "socket_connect_timeout": REDIS_CONNECT_TIMEOUT_MS / 1000,
     "socket_timeout": env_int("BROKER_SOCKET_TIMEOUT_MS", 2000) / 1000,
+    # A send opens its connection with one quick retry, not kombu's default of retrying for
+    # CELERY_BROKER_CONNECTION_TIMEOUT: the outbox sends later what could not be sent now. (The
+    # worker's own reconnecting loop takes its limits from Celery's broker_connection_* instead.)
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # With Redis down, a submission must not hang the request: try briefly, then leave the

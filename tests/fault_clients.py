@@ -28,20 +28,20 @@ class Tally:
     statuses: Counter = field(default_factory=Counter)
     server_errors: list[tuple[str, int]] = field(default_factory=list)
     # (when it started, seconds it took) of every request, on time.monotonic()'s clock
-    timings: list[tuple[float, float]] = field(default_factory=list)
+    timings: list[tuple[float, float, str]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def record(self, what: str, response: requests.Response | None, started: float) -> None:
         status = response.status_code if response is not None else 0  # 0: no answer at all
         with self.lock:
             self.statuses[status] += 1
-            self.timings.append((started, time.monotonic() - started))
+            self.timings.append((started, time.monotonic() - started, what))
             if status >= 500 or status == 0:
                 self.server_errors.append((what, status))
 
     def slowest(self, since: float = 0.0) -> float:
         """The longest answer among the requests started since (a fault's start)."""
-        return max((took for started, took in self.timings if started >= since), default=0.0)
+        return max((took for started, took, _ in self.timings if started >= since), default=0.0)
 
     def accepted(self, assessment_id: int) -> None:
         with self.lock:
