@@ -25,9 +25,13 @@ from circuitbreaker import STATE_OPEN, CircuitBreaker, CircuitBreakerError
 from django.conf import settings
 from django_redis.exceptions import ConnectionInterrupted
 from kombu.exceptions import OperationalError as KombuOperationalError
+from prometheus_client import Counter
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+FAILURES = Counter(
+    "readiness_redis_failures", "Redis calls that failed or were skipped (breaker open)", ["what"]
+)
 
 # What a Redis that is down, hung or unreachable raises, through django-redis, redis-py or kombu.
 FAULTS: tuple[type[BaseException], ...] = (
@@ -65,12 +69,14 @@ def call(function: Callable[..., T], *args, default: T, what: str, **kwargs) -> 
     """function(*args, **kwargs), or default when Redis is unreachable or the breaker is open."""
     if breaker.opened:
         logger.debug("Redis breaker open: %s skipped.", what)
+        FAILURES.labels("skipped").inc()
         return default
     try:
         return breaker.call(function, *args, **kwargs)
     except CircuitBreakerError:
         return default
     except FAULTS as exc:
+        FAILURES.labels("failed").inc()
         logger.warning(
             "Redis unreachable, %s skipped (and Redis for %ss): %s",
             what,

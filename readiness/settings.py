@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import structlog
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -75,9 +76,13 @@ INSTALLED_APPS = [
     "api",
     # Login lockout (see "Login lockout" below).
     "axes",
+    "django_prometheus",
+    "django_structlog",
 ]
 
 MIDDLEWARE = [
+    # First and last (below): every request's rate and latency, for /metrics.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A database that cannot be reached: 503 with Retry-After, JSON under /api/ (never a 500).
@@ -94,6 +99,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lockout flagged by its backend into a response.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "readiness.urls"
@@ -394,10 +400,44 @@ IMPACT_PREVIEW_SYNC_LIMIT = env_int("IMPACT_PREVIEW_SYNC_LIMIT", 1000)
 # handful of queries and one task) is shared by enough assessments to stay negligible.
 EDITION_JOB_CHUNK_SIZE = env_int("EDITION_JOB_CHUNK_SIZE", 500)
 
+# Plain lines by default; LOG_FORMAT=json writes one JSON object a line, with the request id
+# (django-structlog's middleware) on every line logged while a request is served, our own
+# loggers' included.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain")
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "structlog.stdlib.ProcessorFormatter",
+            "processor": structlog.processors.JSONRenderer(),
+            "foreign_pre_chain": [
+                structlog.contextvars.merge_contextvars,
+                structlog.stdlib.add_logger_name,
+                structlog.stdlib.add_log_level,
+                structlog.processors.TimeStamper(fmt="iso"),
+            ],
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+structlog.configure(
+    processors=[
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_logger_name,
+        structlog.stdlib.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso"),
+        structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+    ],
+    logger_factory=structlog.stdlib.LoggerFactory(),
+)
+if LOG_FORMAT == "json":
+    # A request id bound to every line logged while the request is served (and its start and
+    # end logged): with plain logs, two lines a request would only be noise.
+    MIDDLEWARE.insert(1, "django_structlog.middlewares.RequestMiddleware")
+# /metrics (readiness/metrics.py) answers only a scraper that sends this as a bearer token.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
