@@ -143,3 +143,16 @@ def _first_edition_questionnaire(request):
     if first is not None and not first.is_current:
         Edition.objects.filter(is_current=True).update(is_current=False)
         Edition.objects.filter(pk=first.pk).update(is_current=True)
+
+
+@pytest.fixture(autouse=True)
+def _redis_breaker_closed():
+    """Each test starts with Redis trusted again: the breaker is per process, tests are not."""
+    from assessments import generations
+    from readiness import best_effort
+
+    best_effort.reset()
+    generations._owed = False
+    generations._recoveries_seen = best_effort.breaker.recoveries
+    yield
+    best_effort.reset()

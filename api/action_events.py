@@ -14,7 +14,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from api import webhooks
 from api.models import WebhookDelivery, WebhookEndpoint
+from assessments import outbox
 from assessments.actions import action_history
 from assessments.models import Brand, TrackedAction
 
@@ -48,8 +50,8 @@ def action_payload(action: TrackedAction, change: dict) -> dict:
 
 
 def deliveries_create_for_action(*, action_id: int, change_id: int) -> list[int]:
-    """One delivery of this change per endpoint that may see the brand; returns their ids, for
-    the caller to enqueue (api/receivers.py): this module never imports the tasks."""
+    """One delivery of this change per endpoint that may see the brand, each with its outbox row
+    (sent once the change commits); returns their ids."""
     endpoints = list(
         WebhookEndpoint.objects.filter(is_active=True, owner__is_active=True).select_related(
             "owner"
@@ -75,6 +77,8 @@ def deliveries_create_for_action(*, action_id: int, change_id: int) -> list[int]
             )
             if is_new:
                 created.append(delivery.pk)
+        # Outbox rows in the same transaction: sent once it commits, and again until final.
+        outbox.outbox_add(task=webhooks.DELIVER_TASK, subject_ids=created)
     return created
 
 

@@ -13,3 +13,11 @@ class ApiConfig(AppConfig):
         tracked_action_changed.connect(
             on_tracked_action_changed, dispatch_uid="api.webhooks.action_updated"
         )
+        # JSON logs: django-structlog's request lines carry the X-Request-Id (readiness/logs.py).
+        from django_structlog.signals import bind_extra_request_metadata
+
+        from readiness.logs import bind_the_request_id
+
+        bind_extra_request_metadata.connect(
+            bind_the_request_id, dispatch_uid="readiness.request_id"
+        )

@@ -13,6 +13,10 @@ could change an answer bumps it, and so do the writes that change who may see wh
 staff status, deactivated users, revoked tokens): no entry is served after such a write, without
 finding and deleting entries one by one. Old entries are just never served again and expire.
 
+Best-effort: with Redis unreachable (readiness/best_effort.py) nothing is read or kept, and every
+request is answered by DRF as if the cache were empty; see generations.settle() for how the
+generation moves on once Redis is back.
+
 What a served entry still costs: one round trip for the generation and the entry together, and
 the user's throttle counter (api/throttling.py), counted as for any request. A throttled request
 goes on to DRF, which refuses it with the usual 429.
@@ -33,6 +37,7 @@ from django.http import HttpRequest, HttpResponse
 
 from api.throttling import FixedWindowUserThrottle
 from assessments import generations
+from readiness import best_effort
 
 # The API list and report (every format): the reads consultants repeat.
 CACHED_PATHS = re.compile(r"^/api/v1/assessments/(\d+/report/)?$")
@@ -59,7 +64,8 @@ class Entry:
 @dataclass(frozen=True)
 class Lookup:
     key: str
-    generation: int  # read before the view runs: see generations.bump() for why
+    # Read before the view runs: see generations.bump() for why. None: Redis is unreachable.
+    generation: int | None
     entry: Entry | None
 
 
@@ -89,7 +95,12 @@ def request_key(request: HttpRequest) -> str | None:
 def fetch(request: HttpRequest, key: str) -> Lookup:
     generation, entry = generations.current_with(key)
     fresh = "no-cache" in request.headers.get("Cache-Control", "")
-    if fresh or not isinstance(entry, Entry) or entry.generation != generation:
+    if (
+        fresh
+        or generation is None
+        or not isinstance(entry, Entry)
+        or entry.generation != generation
+    ):
         entry = None
     return Lookup(key, generation, entry)
 
@@ -103,10 +114,11 @@ def store(lookup: Lookup, request: HttpRequest, response: HttpResponse) -> None:
         or response.cookies
         or user is None
         or not user.is_authenticated
+        or lookup.generation is None
     ):
         return
     entry = Entry(lookup.generation, user.pk, bytes(response.content), tuple(response.items()))
-    cache.set(lookup.key, entry, TTL_SECONDS)
+    best_effort.call(cache.set, lookup.key, entry, TTL_SECONDS, default=None, what="answer")
 
 
 class AnswerCacheMiddleware:

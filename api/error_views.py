@@ -13,6 +13,7 @@ from django.views import defaults
 from rest_framework import exceptions
 
 from api.errors import error_response
+from api.exceptions import DependencyUnavailable
 
 API_PREFIX = "/api/"
 
@@ -52,6 +53,25 @@ def _not_found_detail(request: HttpRequest) -> str:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    from readiness.dependencies import current_exception_is_unreachable
+
+    if current_exception_is_unreachable():  # the database, from outside a view
+        return service_unavailable(request)
     if is_api(request):
         return error_response(exceptions.APIException())
     return defaults.server_error(request)
+
+
+# Seconds before a client should try again when a dependency is down: about what a database
+# restart or failover takes.
+RETRY_AFTER_SECONDS = 10
+
+
+def service_unavailable(request: HttpRequest) -> HttpResponse:
+    """A dependency (the database) is unreachable: 503, and when to come back."""
+    detail = "The service is briefly unavailable. Try again in a few seconds."
+    if is_api(request):
+        return error_response(DependencyUnavailable(detail, wait=RETRY_AFTER_SECONDS))
+    response = HttpResponse(detail + "\n", status=503, content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

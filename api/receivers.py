@@ -4,33 +4,31 @@ from __future__ import annotations
 
 import logging
 
+from django.db import DatabaseError
+
 from api import action_events, webhooks
-from api.tasks import deliver_webhook_task
 
 logger = logging.getLogger(__name__)
 
 
 def on_assessments_scored(sender, *, results: dict[int, int], **kwargs) -> None:
-    # The results are already stored and committed: a webhook problem must not reach the
-    # scoring task, which would log the assessments as failed.
+    # Inside the scoring transaction. A bug in building the events must not fail the scoring
+    # (no failed statement: the transaction stays usable). A database error aborts the whole
+    # transaction anyway: re-raised, so that results and deliveries are retried together.
     try:
-        created = webhooks.deliveries_create_for_scored(results=results)
+        webhooks.deliveries_create_for_scored(results=results)
+    except DatabaseError:
+        raise
     except Exception:
         logger.exception("Could not create webhook deliveries for assessments %s", list(results))
-        return
-    for delivery_id in created:
-        # After commit: a worker must find the delivery's row when the task arrives.
-        deliver_webhook_task.delay_on_commit(delivery_id)
 
 
 def on_tracked_action_changed(sender, *, action_id: int, change_id: int, **kwargs) -> None:
-    # After the change committed: a webhook problem must not undo or fail the user's change.
+    # Inside the change's transaction, as for scoring: a bug in building the event must not
+    # undo the user's change; a database error aborts it anyway, so it is re-raised.
     try:
-        created = action_events.deliveries_create_for_action(
-            action_id=action_id, change_id=change_id
-        )
+        action_events.deliveries_create_for_action(action_id=action_id, change_id=change_id)
+    except DatabaseError:
+        raise
     except Exception:
         logger.exception("Could not create webhook deliveries for action %s", action_id)
-        return
-    for delivery_id in created:
-        deliver_webhook_task.delay_on_commit(delivery_id)

@@ -6,6 +6,7 @@ from celery import shared_task
 from django.conf import settings
 
 from api import webhooks
+from assessments import outbox
 
 # requests' connect + read timeouts bound one attempt; the limits leave room for the database.
 SOFT_TIME_LIMIT = settings.WEBHOOK_CONNECT_TIMEOUT + settings.WEBHOOK_READ_TIMEOUT + 15
@@ -27,4 +28,11 @@ def deliver_webhook_task(self, delivery_id: int) -> None:
     try:
         webhooks.delivery_attempt(delivery_id=delivery_id, final=final)
     except webhooks.RetryableDeliveryError as exc:
-        raise self.retry(exc=exc, countdown=webhooks.retry_delay(self.request.retries)) from exc
+        countdown = webhooks.retry_delay(self.request.retries)
+        # The retry is a message of its own: the outbox waits for it before sending again.
+        outbox.outbox_postpone(
+            task=webhooks.DELIVER_TASK, subject_id=delivery_id, seconds=countdown
+        )
+        raise self.retry(exc=exc, countdown=countdown) from exc
+    # Succeeded, failed for good, or gone: nothing more to send.
+    outbox.outbox_done(task=webhooks.DELIVER_TASK, subject_ids=[delivery_id])

@@ -8,11 +8,20 @@ the cost does not grow with the rate: with django-redis, cache.incr is one round
 The price of a fixed window: a client can send up to the rate at the end of one window and again
 at the start of the next, so at most twice the rate within one window's length. For a limit whose
 purpose is to stop runaway clients rather than meter them exactly, that is an acceptable trade.
+
+Fail open: with Redis unreachable (readiness/best_effort.py) a request is let through uncounted,
+and the log says so: refusing every request would turn a cache outage into an API outage.
 """
 
 from __future__ import annotations
 
-from rest_framework.throttling import BaseThrottle, UserRateThrottle
+import logging
+
+from rest_framework.throttling import BaseThrottle, ScopedRateThrottle, UserRateThrottle
+
+from readiness import best_effort
+
+logger = logging.getLogger(__name__)
 
 
 def client_address(request) -> str:
@@ -46,7 +55,10 @@ class FixedWindowUserThrottle(UserRateThrottle):
             return True
         self.now = self.timer()
         window = int(self.now // self.duration)
-        return self._count(f"{key}:{window}") <= self.num_requests
+        count = best_effort.call(self._count, f"{key}:{window}", default=None, what="throttle")
+        if count is None:
+            return _let_through(self.scope)
+        return count <= self.num_requests
 
     def _count(self, key: str) -> int:
         try:
@@ -61,3 +73,18 @@ class FixedWindowUserThrottle(UserRateThrottle):
     def wait(self) -> float:
         """Seconds until the current window ends, when the counter starts again at zero."""
         return self.duration - (self.now % self.duration)
+
+
+class FailOpenScopedRateThrottle(ScopedRateThrottle):
+    """DRF's ScopedRateThrottle (the token endpoint's), letting requests through without Redis."""
+
+    def allow_request(self, request, view) -> bool:
+        allowed = best_effort.call(
+            super().allow_request, request, view, default=None, what="throttle"
+        )
+        return _let_through(self.scope) if allowed is None else allowed
+
+
+def _let_through(scope: str | None) -> bool:
+    logger.warning("Throttle %r not counted (Redis unreachable): request let through.", scope)
+    return True

@@ -4,7 +4,8 @@ A receiver verifies an event by computing HMAC-SHA256 over ``<timestamp>.<raw bo
 endpoint's secret and comparing it, in constant time, with the ``X-Readiness-Signature`` header
 (``sha256=<hex>``); it rejects timestamps older than a few minutes so a captured request cannot
 be replayed. ``X-Readiness-Delivery`` is the same on every retry of one event: use it to
-deduplicate, since a delivery may arrive twice (a worker may die between sending and recording).
+deduplicate, since delivery is at least once: a delivery may arrive twice (a worker may die
+between sending and recording, and the outbox then sends it again).
 """
 
 from __future__ import annotations
@@ -19,13 +20,14 @@ from dataclasses import dataclass
 
 import requests
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
 from api import destinations
 from api.models import WebhookDelivery, WebhookEndpoint
+from assessments import outbox
 from assessments.models import Assessment, Brand
 
 logger = logging.getLogger(__name__)
@@ -34,6 +36,7 @@ SIGNATURE_HEADER = "X-Readiness-Signature"
 TIMESTAMP_HEADER = "X-Readiness-Timestamp"
 EVENT_HEADER = "X-Readiness-Event"
 DELIVERY_HEADER = "X-Readiness-Delivery"
+DELIVER_TASK = "api.tasks.deliver_webhook_task"
 SCORED = WebhookEndpoint.Event.ASSESSMENT_SCORED
 # Enough of an error body to say what went wrong, not enough to fill the table.
 ERROR_EXCERPT = 300
@@ -118,6 +121,8 @@ def deliveries_create_for_scored(*, results: Mapping[int, int]) -> list[int]:
             continue
         try:
             created += _deliveries_create(assessment, result_id, endpoints)
+        except DatabaseError:
+            raise  # the scoring transaction is lost anyway: scored and announced again together
         except Exception:
             # One assessment's failure must not cost the others of its batch their events.
             logger.exception("Could not create webhook deliveries for assessment %s", assessment_id)
@@ -139,6 +144,8 @@ def _deliveries_create(
             )
             if is_new:
                 created.append(delivery.pk)
+        for delivery_id in created:
+            _enqueue(delivery_id)
     return created
 
 
@@ -159,7 +166,7 @@ def _endpoints_that_may_see(
 
 
 def ping_delivery_create(*, endpoint: WebhookEndpoint) -> int:
-    """The ping event for a newly registered endpoint; returns its delivery's id to enqueue."""
+    """The ping event for a newly registered endpoint, sent once the registration commits."""
     payload = {
         "event": WebhookEndpoint.Event.PING,
         "created_at": timezone.now().isoformat(),
@@ -168,7 +175,14 @@ def ping_delivery_create(*, endpoint: WebhookEndpoint) -> int:
     delivery = WebhookDelivery.objects.create(
         endpoint=endpoint, event=WebhookEndpoint.Event.PING, subject_id=endpoint.pk, payload=payload
     )
+    _enqueue(delivery.pk)
     return delivery.pk
+
+
+def _enqueue(delivery_id: int) -> None:
+    # An outbox row beside the delivery, in the scoring transaction: sent once it commits, and
+    # again until an attempt is final, so no crash between the two loses the event.
+    outbox.outbox_add(task=DELIVER_TASK, subject_ids=[delivery_id])
 
 
 def retry_delay(retries: int) -> int:

@@ -190,8 +190,8 @@ def _history() -> models.Manager[Any]:
 
 
 def _announce(action: TrackedAction) -> None:
-    # After commit, with the history row that records this change (the event's identity).
+    # Inside the change's transaction, with the history row that records it (the event's
+    # identity): its webhook deliveries and their outbox rows commit with the change, or not at
+    # all, so no crash between the two loses the event.
     change_id = _history().filter(id=action.pk).latest("history_id").history_id
-    transaction.on_commit(
-        lambda: tracked_action_changed.send(TrackedAction, action_id=action.pk, change_id=change_id)
-    )
+    tracked_action_changed.send(TrackedAction, action_id=action.pk, change_id=change_id)

@@ -3,7 +3,8 @@
 Rescoring writes about seventeen rows of JSON-heavy data per assessment. Django's bulk_create
 on PostgreSQL sends them as arrays that psycopg quotes in Python; COPY streams them, quoted in
 C, several times faster. Ids are reserved from the table's sequence first, so that child rows
-can point at their parent before either is written. Signals do not fire, as with bulk_create.
+can point at their parent before either is written. Signals do not fire, as with bulk_create;
+copy_rows bumps the generation of cached API answers itself (assessments/generations.py).
 
 Rows are plain field name -> value mappings, not model instances: building an instance and
 preparing each of its values through its field cost more than scoring (profile in
@@ -20,6 +21,8 @@ import orjson
 from django.db import connection, models
 from django.db.models.fields.reverse_related import ForeignObjectRel
 from django.utils import timezone
+
+from assessments import generations
 
 # Field types whose Python value PostgreSQL takes as it is in COPY's text form.
 _AS_IS = (
@@ -92,6 +95,8 @@ def copy_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[
         with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
+    if model in generations.watched_models():
+        generations.bump()
 
 
 def _encoder(field: models.Field) -> Encode:

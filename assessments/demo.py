@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from assessments import generations, scorecard_store, services
+from assessments import scorecard_store, services
 from assessments.accounts import Role, user_create
 from assessments.core.specs import EditionSpec, QuestionType
 from assessments.edition_specs import edition_spec
@@ -68,7 +68,6 @@ def _create_demo(password: str) -> None:
     for slug, name, category_slug, maturities in DEMO_BRANDS:
         category = Category.objects.get(slug=category_slug)
         Brand.objects.filter(slug=slug).update(name=name, default_category=category)
-        generations.bump()  # QuerySet.update() sends no signal; lists and reports name brands
         brand = Brand.objects.get(slug=slug)
         if slug in EARLIER:
             _scored_on_earlier_edition(brand, category, manager, *EARLIER[slug])
@@ -104,4 +103,3 @@ def _scored_on_earlier_edition(brand, category, manager, label: str, maturity: f
     Assessment.objects.filter(pk=assessment.pk).update(
         status=Assessment.Status.SCORED, scored_at=then
     )
-    generations.bump()

@@ -39,7 +39,7 @@ class StartForm(forms.Form):
     brand = forms.ModelChoiceField(
         queryset=Brand.objects.none(), empty_label=None, label=_("Brand")
     )
-    category = forms.ModelChoiceField(
+    category: forms.ModelChoiceField[Category] = forms.ModelChoiceField(
         queryset=Category.objects.all(),
         empty_label=None,
         label=_("Category"),

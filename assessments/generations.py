@@ -10,41 +10,62 @@ is one O(1) cache write that cannot miss a dependent entry.
 One number for all of it rather than one per assessment: nearly every write that changes a list
 row also changes some report (a peer's score moves percentiles), and writes are rare next to
 reads, so the only cost is a few extra misses after each write.
+
+Freshness by construction: the bump lives where every write passes, never at the call sites.
+Saves and deletes send model signals (connect() below); the writes that send none (update(),
+bulk_create(), bulk_update(), and a queryset's delete) go through FreshQuerySet, the base of
+every watched model's manager; the COPY path of rescoring bumps in bulk_insert.copy_rows. A test
+(assessments/tests/test_freshness.py) holds every watched model to this.
 """
 
 from __future__ import annotations
 
+import contextvars
 import time
+from contextlib import contextmanager
+from typing import TypeVar
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db import connection, models, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from readiness import best_effort
 
 KEY = "readiness:generation"
-# Written often and shown by no report or list: progress counters of edition jobs.
-UNWATCHED = {"EditionJob", "JobChunk"}
+# Written often and shown by no report or list: progress counters of edition jobs, the outbox.
+UNWATCHED = {"EditionJob", "JobChunk", "OutboxMessage"}
+# User columns no answer shows and no access rule reads: a login must not empty the cache.
+UNSHOWN_USER_FIELDS = frozenset({"last_login", "password"})
+# Inside a queryset's delete(): one bump for the whole delete, not one per row's signal.
+_quiet = contextvars.ContextVar("generations_quiet", default=False)
+# A bump that could not reach Redis, and the outages seen to end: see settle().
+_owed = False
+_recoveries_seen = 0
 
 
-def current() -> int:
-    """The generation to read and write cached representations under."""
-    value = cache.get(KEY)
-    if value is None:
-        _seed()
-        value = cache.get(KEY)
-    return int(value)
+def current() -> int | None:
+    """The generation to read and write cached representations under; None: do not cache."""
+    return current_with(KEY)[0]
 
 
-def current_with(key: str) -> tuple[int, object]:
+def current_with(key: str) -> tuple[int | None, object]:
     """The generation and the cache entry under key, in one round trip to the cache.
 
     For readers that check an entry against the generation it was stored with (api/cache.py,
-    api/authentication.py): one MGET instead of two GETs on every request.
+    api/authentication.py): one MGET instead of two GETs on every request. (None, None) when
+    Redis is unreachable, and once after an outage this process saw (settle()): answer
+    uncached, and keep nothing.
     """
-    found = cache.get_many([KEY, key])
+    found = best_effort.call(cache.get_many, [KEY, key], default=None, what="cache read")
+    if found is None or settle():
+        return None, None
     if KEY not in found:
-        return current(), found.get(key)
+        _seed()
+        found = best_effort.call(cache.get_many, [KEY, key], default={}, what="cache read")
+        if KEY not in found:
+            return None, None
     return int(found[KEY]), found.get(key)
 
 
@@ -54,28 +75,126 @@ def bump() -> None:
     The bump after commit is the one that guarantees freshness: a request that read the new
     generation before the commit could have cached the old rows under it. The bump now lets the
     writer's own later reads in the same transaction (and tests, which never commit) see the
-    change. Outside a transaction both run at once, which is harmless.
+    change. Outside a transaction both run at once, which is harmless. One bump after commit
+    serves every write of the transaction, however many there were.
+
+    Never raises: with Redis unreachable the bump is owed, and paid by settle() once it answers.
     """
+    if _quiet.get():
+        return
     _incr()
-    transaction.on_commit(_incr)
+    # Entries are (savepoint ids, callback, robust); the stubs know only two of the three.
+    if not any(entry[1] is _incr for entry in connection.run_on_commit):
+        transaction.on_commit(_incr)
+
+
+def settle() -> bool:
+    """Move the generation on if a bump was missed or an outage ended here; True if it did.
+
+    During an outage writes commit but cannot bump, and other processes may have cached answers
+    under the old generation just before: once Redis answers again, the first cache use of each
+    process that saw the outage moves the generation on. Called on every cache read, and by the
+    outbox's dispatcher on beat (assessments/outbox.py) for processes that serve no requests.
+    """
+    global _owed, _recoveries_seen
+    recoveries = best_effort.breaker.recoveries
+    if not _owed and recoveries == _recoveries_seen:
+        return False
+    _owed, _recoveries_seen = False, recoveries
+    _incr()
+    return True
+
+
+@contextmanager
+def _quietly():
+    # Writes inside send no bump of their own: the caller bumps once for all of them.
+    token = _quiet.set(True)
+    try:
+        yield
+    finally:
+        _quiet.reset(token)
 
 
 def _incr() -> None:
+    global _owed
+    if not best_effort.call(_incr_or_seed, default=False, what="generation bump"):
+        _owed = True
+
+
+def _incr_or_seed() -> bool:
     try:
         cache.incr(KEY)
     except ValueError:  # missing: evicted, flushed, or never set
-        _seed()
+        _add_seed()
         cache.incr(KEY)
+    return True
 
 
 def _seed() -> None:
+    best_effort.call(_add_seed, default=False, what="generation seed")
+
+
+def _add_seed() -> bool:
     # Never restart at 1 after an eviction: entries cached under the old numbers would come
     # back. Nanoseconds since the epoch are larger than any generation reached before.
-    cache.add(KEY, time.time_ns(), timeout=None)
+    return cache.add(KEY, time.time_ns(), timeout=None)
 
 
-def _on_write(sender, **kwargs) -> None:
+_M = TypeVar("_M", bound=models.Model)
+
+
+class FreshQuerySet(models.QuerySet[_M]):
+    """The watched models' querysets: the writes that send no signal bump after they write."""
+
+    def update(self, **kwargs) -> int:
+        rows = super().update(**kwargs)
+        if rows:
+            bump()
+        return rows
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        if created:
+            bump()
+        return created
+
+    def bulk_update(self, objs, fields, batch_size=None) -> int:
+        with _quietly():  # it runs one update() per batch
+            rows = super().bulk_update(objs, fields, batch_size=batch_size)
+        if rows:
+            bump()
+        return rows
+
+    def delete(self):
+        with _quietly():  # each row's post_delete signal
+            deleted, per_model = super().delete()
+        if deleted:
+            bump()
+        return deleted, per_model
+
+
+# The watched models' manager, typed by model: `objects: ClassVar[FreshManager[Pillar]]`.
+FreshManager = models.Manager.from_queryset(FreshQuerySet)
+
+
+def watched_models() -> list[type[models.Model]]:
+    """The domain's rows that some cached answer shows or depends on (not their audit trail)."""
+    return [
+        model
+        for model in apps.get_app_config("assessments").get_models()
+        if model.__name__ not in UNWATCHED and not hasattr(model, "instance_type")
+    ]
+
+
+def _on_save(sender, update_fields=None, **kwargs) -> None:
+    if update_fields is not None and frozenset(update_fields) <= UNSHOWN_USER_FIELDS:
+        return  # Django's login saves last_login alone (and a rehash, the password)
     bump()
+
+
+def _on_m2m(sender, action: str, **kwargs) -> None:
+    if action.startswith("post_"):  # post_add, post_remove, post_clear
+        bump()
 
 
 def connect() -> None:
@@ -83,16 +202,17 @@ def connect() -> None:
 
     Users, because staff sees everything and a deactivated user sees nothing; tokens, because
     api/authentication.py serves token lookups from the cache under the generation.
-
-    Writes without signals (QuerySet.update(), bulk inserts, COPY) call bump() themselves in
-    assessments/services.py and assessments/publishing.py.
     """
-    watched = [
-        model
-        for model in apps.get_app_config("assessments").get_models()
-        if model.__name__ not in UNWATCHED
-    ]
-    for model in [*watched, get_user_model(), apps.get_model("authtoken", "Token")]:
+    for model in [*watched_models(), get_user_model(), apps.get_model("authtoken", "Token")]:
         uid = f"generations.{model._meta.label}"
-        post_save.connect(_on_write, sender=model, dispatch_uid=f"{uid}.save", weak=False)
-        post_delete.connect(_on_write, sender=model, dispatch_uid=f"{uid}.delete", weak=False)
+        post_save.connect(_on_save, sender=model, dispatch_uid=f"{uid}.save", weak=False)
+        post_delete.connect(_on_delete, sender=model, dispatch_uid=f"{uid}.delete", weak=False)
+    # The users' groups and permissions are left out: no answer or access rule reads them.
+    for model in watched_models():
+        for field in model._meta.local_many_to_many:
+            through = field.remote_field.through
+            m2m_changed.connect(_on_m2m, sender=through, dispatch_uid=f"generations.{through}")
+
+
+def _on_delete(sender, **kwargs) -> None:
+    bump()

@@ -18,7 +18,7 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
 
-from assessments import generations, scorecard_store
+from assessments import scorecard_store
 from assessments.core import edition_checks as checks
 from assessments.core.impact import ImpactSummary, ImpactTally, Standing, merged, standing_of
 from assessments.edition_specs import edition_spec
@@ -247,8 +247,6 @@ def edition_publish(
         get_history_manager_for_model(Edition).bulk_history_create(
             changed, update=True, default_user=user
         )
-        # The updates above send no signal; every report names its edition's texts.
-        generations.bump()
     draft.refresh_from_db()
     return draft
 
@@ -417,9 +415,6 @@ def rescore_chunk(*, job_id: int, number: int) -> bool:
     scorecard_store.results_store_bulk(
         assessment_ids=chunk.assessment_ids, edition_id=chunk.job.edition_id
     )
-    # The bulk path (COPY, QuerySet.update) sends no signal: new results change these reports
-    # and their peers' percentiles.
-    generations.bump()
     return _finish_chunk(chunk)
 
 

@@ -9,17 +9,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext
-from kombu.exceptions import OperationalError as KombuOperationalError
 
-from assessments import generations
 from assessments.core.answers import answer_json, validate_answers
 from assessments.core.scoring import Scorecard, score
 from assessments.core.specs import EditionSpec
@@ -32,6 +28,7 @@ from assessments.models import (
     Edition,
     Question,
 )
+from assessments.outbox import SCORE, outbox_add, outbox_done
 from assessments.scorecard_store import results_store_scored
 from assessments.signals import assessments_scored
 
@@ -39,6 +36,9 @@ logger = logging.getLogger(__name__)
 Status = Assessment.Status
 # Submitted, or claimed by a worker that may have died: what scoring picks up.
 WAITING = (Status.SUBMITTED, Status.SCORING)
+# A database that is away for a moment (restart, failover, a dropped connection, a deadlock):
+# the same work succeeds when tried again, so it is retried, never marked failed.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 
 
 class AssessmentNotEditable(Exception):
@@ -105,8 +105,6 @@ def _bump_version(assessment: Assessment, expected_version: int | None, resume_s
     if resume_step:
         changes["resume_step"] = resume_step
     if rows.update(**changes) == 1:
-        # QuerySet.update() sends no signal: bump the generation of cached API bodies here.
-        generations.bump()
         assessment.refresh_from_db(fields=["version", "resume_step", "updated_at"])
         return
     assessment.refresh_from_db()
@@ -149,58 +147,16 @@ def assessment_submit(*, assessment: Assessment, user) -> Assessment:
         if moved != 1:
             assessment.refresh_from_db()
             raise AssessmentNotEditable(assessment)
-        generations.bump()
         _enqueue_scoring(assessment.pk)
     assessment.refresh_from_db()
     return assessment
 
 
 def _enqueue_scoring(assessment_id: int) -> None:
-    # Sent only after commit, so the worker never reads a submission that is not saved yet.
-    transaction.on_commit(partial(_send_scoring, assessment_id))
-
-
-def _send_scoring(assessment_id: int) -> None:
-    """Queue the scoring task; with the broker down, leave it to the reconciler.
-
-    Not delay_on_commit: its error would reach the manager as a 500 although the submission is
-    saved. The assessment stays "submitted" and requeue_stuck sends it again later.
-    """
-    # Imported here: tasks import this module.
-    from assessments.tasks import score_assessment_task
-
-    try:
-        score_assessment_task.delay(assessment_id)
-    except (KombuOperationalError, OSError) as exc:
-        logger.warning(
-            "Could not queue scoring of assessment %s (%s); the reconciler will retry.",
-            assessment_id,
-            exc,
-        )
-
-
-def assessments_requeue_stuck(*, older_than: timedelta, limit: int = 1000) -> int:
-    """Queue again the assessments left submitted or scoring for longer than older_than.
-
-    A lost message (broker down at submit, a worker killed before it acknowledged) leaves an
-    assessment waiting; scoring is idempotent, so sending it twice is harmless.
-    """
-    now = timezone.now()
-    with transaction.atomic():
-        # A locked row is being scored right now (assessment_score holds the lock): skipped,
-        # rather than waiting for that worker or queueing it again.
-        ids = list(
-            Assessment.objects.select_for_update(skip_locked=True)
-            .filter(status__in=WAITING, updated_at__lt=now - older_than)
-            .order_by("updated_at")
-            .values_list("pk", flat=True)[:limit]
-        )
-        # Touched first, so the next run waits a full period before sending these again.
-        if Assessment.objects.filter(pk__in=ids).update(updated_at=now):
-            generations.bump()
-    for assessment_id in ids:
-        _send_scoring(assessment_id)
-    return len(ids)
+    # An outbox row in the submission's transaction: sent once it commits, so the worker never
+    # reads a submission that is not saved yet, and sent again until scored, so a broker outage
+    # or a lost message cannot lose it (assessments/outbox.py).
+    outbox_add(task=SCORE, subject_ids=[assessment_id])
 
 
 def assessment_create(
@@ -229,13 +185,18 @@ def assessment_score(*, assessment_id: int) -> int | None:
     rather than per assessment (bench/notes/celery.md). One assessment whose scoring fails does
     not fail the others: the batch rolls back and this one is scored alone.
     """
-    if not Assessment.objects.filter(pk=assessment_id, status__in=WAITING).exists():
-        # The usual case after a batch: another task scored it.
+    status = Assessment.objects.filter(pk=assessment_id).values_list("status", flat=True).first()
+    if status not in WAITING:
+        # The usual case after a batch: another task scored it (and emptied its outbox row).
         logger.debug("Assessment %s is not waiting to be scored; nothing to do.", assessment_id)
+        if status is None:  # deleted: nobody else will empty its row
+            outbox_done(task=SCORE, subject_ids=[assessment_id])
         return None
     if settings.SCORING_BATCH_SIZE > 1:
         try:
             return _score_waiting(assessment_id, settings.SCORING_BATCH_SIZE)
+        except TRANSIENT_ERRORS:
+            raise  # the database is away: alone it would fail the same way; the task retries
         except Exception:
             logger.warning(
                 "Scoring assessment %s in a batch failed; scoring it alone.",
@@ -261,10 +222,10 @@ def _score_waiting(assessment_id: int, batch_size: int) -> int | None:
         result_ids = results_store_scored(
             assessment_ids=claimed, edition=edition, scored_at=timezone.now()
         )
-        generations.bump()
-        transaction.on_commit(
-            lambda: assessments_scored.send(sender=Assessment, results=result_ids)
-        )
+        outbox_done(task=SCORE, subject_ids=claimed)
+        # In the transaction: what listeners write (webhook deliveries and their outbox rows)
+        # commits with the results or not at all.
+        assessments_scored.send(sender=Assessment, results=result_ids)
     return result_ids.get(assessment_id)
 
 
@@ -304,10 +265,11 @@ def _claim_others(assessment_id: int, limit: int) -> list[int]:
 
 def assessment_fail(*, assessment_id: int, reason: str) -> None:
     """Mark scoring as failed with a reason admins can read; a scored assessment stays scored."""
-    if Assessment.objects.filter(pk=assessment_id, status__in=WAITING).update(
-        status=Status.FAILED, failure_reason=reason[:2000], updated_at=timezone.now()
-    ):
-        generations.bump()
+    with transaction.atomic():
+        Assessment.objects.filter(pk=assessment_id, status__in=WAITING).update(
+            status=Status.FAILED, failure_reason=reason[:2000], updated_at=timezone.now()
+        )
+        outbox_done(task=SCORE, subject_ids=[assessment_id])
 
 
 def assessment_retry(*, assessment: Assessment) -> bool:
@@ -317,7 +279,6 @@ def assessment_retry(*, assessment: Assessment) -> bool:
             status=Status.SUBMITTED, failure_reason="", updated_at=timezone.now()
         )
         if moved:
-            generations.bump()
             _enqueue_scoring(assessment.pk)
     return bool(moved)
 

@@ -2,8 +2,9 @@
 
 from django.dispatch import Signal
 
-# Sent once per scoring transaction, after it commits; kwargs: results, a dict of assessment id
-# -> result id for every assessment it scored (one, or a batch: services.assessment_score).
+# Sent once per scoring transaction, inside it, so that what listeners write (webhook deliveries
+# and their outbox rows) commits with the results or not at all; kwargs: results, a dict of
+# assessment id -> result id for every assessment it scored (one, or a batch).
 assessments_scored = Signal()
 
 # Sent after a tracked action is created or changed commits; kwargs: action_id, and change_id,

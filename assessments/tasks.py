@@ -3,33 +3,53 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from celery import shared_task
+from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
 
-from assessments import publishing, services
+from assessments import outbox, publishing, services
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
-def score_assessment_task(assessment_id: int) -> None:
+def backoff(retries: int) -> float:
+    """Seconds before retry number retries + 1: doubling from SCORING_RETRY_DELAY, capped at
+    SCORING_RETRY_MAX_DELAY, with full jitter (Celery's own), so that workers that met the same
+    outage do not all come back at the same instant."""
+    return get_exponential_backoff_interval(
+        factor=settings.SCORING_RETRY_DELAY,
+        retries=retries,
+        maximum=settings.SCORING_RETRY_MAX_DELAY,
+        full_jitter=True,
+    )
+
+
+@shared_task(
+    bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=settings.SCORING_MAX_RETRIES
+)
+def score_assessment_task(self, assessment_id: int) -> None:
     try:
         services.assessment_score(assessment_id=assessment_id)
+    except services.TRANSIENT_ERRORS as exc:
+        # A brief fault (a dropped connection, a database restarting): the same work succeeds
+        # later. Past the last retry the assessment stays waiting for the outbox to resend it.
+        if self.request.retries >= self.max_retries:
+            logger.warning("Scoring assessment %s: gave up retrying (%s)", assessment_id, exc)
+            return
+        logger.warning("Scoring assessment %s met %r; retrying", assessment_id, exc)
+        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
     except Exception as exc:
-        # An unexpected error must not leave the assessment "scoring" for ever: mark it failed
-        # with a reason an admin can read and retry from the admin.
+        # An error that will repeat (bad data, a bug) must not leave the assessment waiting for
+        # ever: mark it failed with a reason an admin can read, and retry from the admin.
         logger.exception("Scoring assessment %s failed", assessment_id)
         services.assessment_fail(assessment_id=assessment_id, reason=f"{type(exc).__name__}: {exc}")
 
 
 @shared_task
-def requeue_stuck_assessments_task() -> int:
-    """Periodic (Celery beat): re-send scoring that a broker or worker fault lost."""
-    return services.assessments_requeue_stuck(
-        older_than=timedelta(seconds=settings.SCORING_STUCK_AFTER_SECONDS)
-    )
+def outbox_dispatch_task() -> int:
+    """Periodic (Celery beat): send what the outbox still holds (assessments/outbox.py)."""
+    return outbox.outbox_dispatch()
 
 
 # A chunk of a preview or rescoring scores EDITION_JOB_CHUNK_SIZE assessments (500: about a

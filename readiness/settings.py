@@ -10,7 +10,10 @@ from pathlib import Path
 
 import dj_database_url
 import dj_email_url
+import structlog
 from django.core.exceptions import ImproperlyConfigured
+
+from readiness.logs import add_request_id
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -82,10 +85,14 @@ INSTALLED_APPS = [
     # The audit trail of benchmark edits (see "Benchmark admin" below).
     "simple_history",
     "csp",
+    "django_prometheus",
+    "django_structlog",
 ]
 
 MIDDLEWARE = [
-    # First: every answer carries the request's id, a cached one or an error page included.
+    # First and last (below): every request's rate and latency, for /metrics.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # Then: every answer carries the request's id, a cached one or an error page included.
     "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
     # Before the answer cache, so that a cached answer gets the same headers (see "Headers").
@@ -93,6 +100,8 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "readiness.headers.PrivateAnswersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A database that cannot be reached: 503 with Retry-After, JSON under /api/ (never a 500).
+    "readiness.dependencies.DependencyFailureMiddleware",
     # Outside the answer cache: a cached answer gets its ETag and its 304 too.
     "api.middleware.ApiConditionalGetMiddleware",
     # Before the rest: a repeated API read is answered from the cache without them (api/cache.py).
@@ -110,6 +119,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lockout flagged by its backend into a response.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "readiness.urls"
@@ -138,16 +148,37 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer must fail a request (and /health/ready) in seconds, not
+    # after the operating system's TCP timeout of minutes.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 3))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
+# Redis is best-effort on a request path (readiness/best_effort.py): a call that gets no answer
+# within these gives up, and the circuit breaker then skips Redis for REDIS_BREAKER_RESET_SECONDS
+# before one call tries again. Redis answers in well under a millisecond on a healthy network;
+# a few hundred milliseconds is an outage, and a request must stay well under a second.
+REDIS_CONNECT_TIMEOUT_MS = env_int("REDIS_CONNECT_TIMEOUT_MS", 200)
+REDIS_READ_TIMEOUT_MS = env_int("REDIS_READ_TIMEOUT_MS", 300)
+REDIS_BREAKER_RESET_SECONDS = env_int("REDIS_BREAKER_RESET_SECONDS", 5)
 
 if REDIS_URL:
     # One cache shared by every web process, so that throttling and lockouts hold across them.
     # django-redis rather than Django's own Redis backend: every API request reads the cache
     # three times (token, throttle, body), and Django's builds a client per call and raises a
     # counter in two round trips; django-redis keeps its client and takes one (bench/notes/api.md).
-    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": REDIS_CONNECT_TIMEOUT_MS / 1000,
+                "SOCKET_TIMEOUT": REDIS_READ_TIMEOUT_MS / 1000,
+            },
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -212,10 +243,23 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 60)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 90)
 # Redis redelivers an unacknowledged task after the visibility timeout: it must exceed the
 # longest task, or a slow task would run twice while the first copy is still going.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    # A hung broker must not hold a request (the send after commit) for redis-py's default of
+    # no timeout at all; the worker's own reads wait in its event loop, not on these.
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT_MS / 1000,
+    "socket_timeout": env_int("BROKER_SOCKET_TIMEOUT_MS", 2000) / 1000,
+    # A send opens its connection with one quick retry, not kombu's default of retrying for
+    # CELERY_BROKER_CONNECTION_TIMEOUT: the outbox sends later what could not be sent now. (The
+    # worker's own reconnecting loop takes its limits from Celery's broker_connection_* instead.)
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # With Redis down, a submission must not hang the request: try briefly, then leave the
-# assessment "submitted" for the reconciler below.
+# assessment "submitted" for the outbox's dispatcher below.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 1,
@@ -223,17 +267,25 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.5,
     "interval_max": 0.5,
 }
-# An assessment still "submitted" or "scoring" after this long lost its message (the longest
-# task is bounded by CELERY_TASK_TIME_LIMIT, far below it): the reconciler sends it again.
-SCORING_STUCK_AFTER_SECONDS = env_int("SCORING_STUCK_AFTER_SECONDS", 300)
+# The outbox (assessments/outbox.py): a task sent but not done after OUTBOX_RESEND_AFTER_SECONDS
+# lost its message (the longest task is bounded by CELERY_TASK_TIME_LIMIT, far below it) and is
+# sent again; the dispatcher runs on beat every OUTBOX_DISPATCH_EVERY_SECONDS, and that is how
+# long work queued while the broker was down waits once it is back.
+OUTBOX_RESEND_AFTER_SECONDS = env_int("OUTBOX_RESEND_AFTER_SECONDS", 300)
+OUTBOX_DISPATCH_EVERY_SECONDS = env_int("OUTBOX_DISPATCH_EVERY_SECONDS", 10)
+# Scoring that meets a brief database or broker fault retries this many times, waiting up to
+# 1, 2, 4 ... seconds (full jitter) capped at the maximum: together well past a database restart.
+SCORING_MAX_RETRIES = env_int("SCORING_MAX_RETRIES", 6)
+SCORING_RETRY_DELAY = env_int("SCORING_RETRY_DELAY", 1)
+SCORING_RETRY_MAX_DELAY = env_int("SCORING_RETRY_MAX_DELAY", 60)
 # At most this many waiting assessments are scored in one transaction (services.assessment_score):
 # a backlog drains in batches instead of one transaction each, while a batch (about a tenth of a
 # second at 100) never holds up the assessment whose task claimed it for long. 1 turns it off.
 SCORING_BATCH_SIZE = max(1, env_int("SCORING_BATCH_SIZE", 100))
 CELERY_BEAT_SCHEDULE = {
-    "requeue-stuck-assessments": {
-        "task": "assessments.tasks.requeue_stuck_assessments_task",
-        "schedule": env_int("RECONCILE_EVERY_SECONDS", 60),
+    "outbox-dispatch": {
+        "task": "assessments.tasks.outbox_dispatch_task",
+        "schedule": OUTBOX_DISPATCH_EVERY_SECONDS,
     }
 }
 
@@ -373,7 +425,7 @@ AXES_CLIENT_IP_CALLABLE = "api.throttling.client_address"
 # --- Security behind a proxy ----------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SECURE_REDIRECT_EXEMPT = [r"^health/(live|ready)?$"]
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
@@ -438,17 +490,34 @@ IMPACT_PREVIEW_SYNC_LIMIT = env_int("IMPACT_PREVIEW_SYNC_LIMIT", 1000)
 # handful of queries and one task) is shared by enough assessments to stay negligible.
 EDITION_JOB_CHUNK_SIZE = env_int("EDITION_JOB_CHUNK_SIZE", 500)
 
+# Plain lines by default; LOG_FORMAT=json writes one JSON object a line, with the request id
+# (django-structlog's middleware) on every line logged while a request is served, our own
+# loggers' included.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain")
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "django_guid.log_filters.CorrelationId"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s [%(correlation_id)s] %(name)s %(message)s"}
+        "plain": {"format": "%(asctime)s %(levelname)s [%(correlation_id)s] %(name)s %(message)s"},
+        "json": {
+            "()": "structlog.stdlib.ProcessorFormatter",
+            "processor": structlog.processors.JSONRenderer(),
+            "foreign_pre_chain": [
+                structlog.contextvars.merge_contextvars,
+                add_request_id,
+                structlog.stdlib.add_logger_name,
+                structlog.stdlib.add_log_level,
+                structlog.processors.TimeStamper(fmt="iso"),
+            ],
+        },
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
+            "formatter": LOG_FORMAT,
             "filters": ["request_id"],
         }
     },
@@ -462,3 +531,20 @@ EVIDENCE_STALE_AFTER_YEARS = env_int("EVIDENCE_STALE_AFTER_YEARS", 5)
 # Observed adoption is offered as a benchmark figure only where at least this many distinct
 # brands contribute, so that no single brand's answers can be read off the figure.
 OBSERVED_MIN_BRANDS = env_int("OBSERVED_MIN_BRANDS", 10)
+structlog.configure(
+    processors=[
+        structlog.contextvars.merge_contextvars,
+        add_request_id,
+        structlog.stdlib.add_logger_name,
+        structlog.stdlib.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso"),
+        structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+    ],
+    logger_factory=structlog.stdlib.LoggerFactory(),
+)
+if LOG_FORMAT == "json":
+    # Each request's start and end logged (with django-guid's request id, readiness/logs.py):
+    # with plain logs, two lines a request would only be noise.
+    MIDDLEWARE.insert(2, "django_structlog.middlewares.RequestMiddleware")
+# /metrics (readiness/metrics.py) answers only a scraper that sends this as a bearer token.
+METRICS_TOKEN = env_str("METRICS_TOKEN")

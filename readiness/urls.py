@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from readiness.health import health
+from readiness import health, metrics
 
 urlpatterns = [
-    path("health/", health, name="health"),
+    path("health/live", health.live, name="health-live"),
+    path("health/ready", health.ready, name="health-ready"),
+    path("health/", health.ready, name="health"),  # the older path: the same as ready
+    path("metrics", metrics.metrics, name="metrics"),
     # set_language only: URLs carry no language prefix (see LANGUAGES in settings).
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

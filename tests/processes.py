@@ -1,4 +1,4 @@
-"""Start real processes for end-to-end tests: a Celery worker on the test database."""
+"""Start real processes for end-to-end tests: a Celery worker, gunicorn, a Redis, a TCP proxy."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,13 +39,14 @@ def start_worker(
     log: Path | None = None,
     app: str = "readiness",
     env: dict[str, str] | None = None,
+    database_url: str | None = None,
 ) -> subprocess.Popen[bytes]:
     """A worker in its own process group (so a test can kill it and its pool at once)."""
     env = (
         os.environ
         | (env or {})
         | {
-            "DATABASE_URL": test_database_url(),
+            "DATABASE_URL": database_url or test_database_url(),
             "REDIS_URL": redis_url,
             "DJANGO_SETTINGS_MODULE": "readiness.settings",
             "SECRET_KEY": os.environ.get("SECRET_KEY", "e2e-worker-secret-key-0123456789"),
@@ -162,3 +165,113 @@ def wait_for(condition: Callable[[], bool], *, timeout: float, every: float = 0.
             return True
         time.sleep(every)
     return condition()
+
+
+def start_gunicorn(
+    redis_url: str, *, database_url: str | None = None, log: Path | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
+    """The web service as production runs it (DEBUG off, two gthread workers) on a spare port."""
+    port = spare_port()
+    env = os.environ | {
+        "DATABASE_URL": database_url or test_database_url(),
+        "REDIS_URL": redis_url,
+        "DJANGO_SETTINGS_MODULE": "readiness.settings",
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "e2e-worker-secret-key-0123456789"),
+        "DEBUG": "false",
+        # Plain HTTP on loopback, no collectstatic: no TLS proxy or build step here.
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_COOKIES": "false",
+        "STATIC_MANIFEST": "false",
+        "API_USER_THROTTLE_RATE": "1000000/hour",
+    }
+    command = [
+        sys.executable, "-m", "gunicorn", "readiness.wsgi:application", "--bind",
+        f"127.0.0.1:{port}", "--workers", "2", "--worker-class", "gthread", "--threads", "2",
+    ]  # fmt: skip
+    output = open(log, "wb") if log else subprocess.DEVNULL
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    base = f"http://127.0.0.1:{port}"
+    if not wait_for(lambda: _answers(f"{base}/health/live"), timeout=30):
+        stop(process)
+        raise RuntimeError("gunicorn did not start")
+    return process, base
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+class TcpProxy:
+    """A loopback TCP forwarder to a port, that a test can cut: the database "goes away".
+
+    drop() closes every open connection (a dropped connection mid-query); down() also refuses
+    new ones (closed at once, as from a server that is not there) until up().
+    """
+
+    def __init__(self, target_port: int) -> None:
+        self.target_port = target_port
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.refusing = False
+        self.sockets: set[socket.socket] = set()
+        self.lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def url_for(self, url: str) -> str:
+        return url.replace(f":{self.target_port}/", f":{self.port}/")
+
+    def drop(self) -> None:
+        with self.lock:
+            for sock in self.sockets:
+                _close(sock)
+            self.sockets.clear()
+
+    def down(self) -> None:
+        self.refusing = True
+        self.drop()
+
+    def up(self) -> None:
+        self.refusing = False
+
+    def close(self) -> None:
+        self.down()
+        _close(self.listener)
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            if self.refusing:
+                _close(client)
+                continue
+            upstream = socket.create_connection(("127.0.0.1", self.target_port))
+            with self.lock:
+                self.sockets |= {client, upstream}
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=_pump, args=(source, sink), daemon=True).start()
+
+
+def _pump(source: socket.socket, sink: socket.socket) -> None:
+    try:
+        while data := source.recv(65536):
+            sink.sendall(data)
+    except OSError:
+        pass
+    _close(source)
+    _close(sink)
+
+
+def _close(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+    sock.close()

@@ -113,6 +113,6 @@ def correct_chinese(apps, schema_editor=None) -> int:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("assessments", "0010_typed_citations")]
+    dependencies = [("assessments", "0011_outbox")]
 
     operations = [migrations.RunPython(correct_chinese, migrations.RunPython.noop)]

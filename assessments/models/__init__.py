@@ -19,6 +19,7 @@ from assessments.models.editions import (
     Tier,
 )
 from assessments.models.jobs import EditionJob, JobChunk
+from assessments.models.outbox import OutboxMessage
 
 __all__ = [
     "Answer",
@@ -33,6 +34,7 @@ __all__ = [
     "EditionPart",
     "JobChunk",
     "Membership",
+    "OutboxMessage",
     "Pillar",
     "PillarResult",
     "PopulationKind",

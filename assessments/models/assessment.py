@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from assessments.generations import FreshQuerySet
+
 # What a list row shows (api.serializers.AssessmentSerializer, downloads.assessments_csv_lines). The
 # category name is read in the request's language, falling back to English: both columns are
 # loaded, or each row would fetch the one left out (assessments/translation.py).
@@ -19,7 +21,7 @@ LIST_COLUMNS = (
 )
 
 
-class AssessmentQuerySet(models.QuerySet["Assessment"]):
+class AssessmentQuerySet(FreshQuerySet["Assessment"]):
     def visible_to(self, user) -> AssessmentQuerySet:
         """The one access rule for assessments, shared by web pages, API, exports and webhooks."""
         from assessments.models.brands import Brand
@@ -111,6 +113,8 @@ class Answer(models.Model):
     value = models.JSONField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = FreshQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -146,6 +150,8 @@ class Result(models.Model):
     # 16 kB of JSON per result that nothing read, and 40% of a rescoring (bench/notes/rescoring.md).
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = FreshQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         constraints = [
@@ -168,6 +174,8 @@ class PillarResult(models.Model):
     weight = models.FloatField()
     score = models.FloatField(null=True)
     benchmark = models.FloatField(null=True)
+
+    objects = FreshQuerySet.as_manager()
 
     class Meta:
         ordering = ["result", "position"]
@@ -201,6 +209,8 @@ class Recommendation(models.Model):
     basis = models.CharField(max_length=20)
     # A copy of the citations, so the report shows the evidence it was ranked on.
     evidence = models.JSONField(default=list)
+
+    objects = FreshQuerySet.as_manager()
 
     class Meta:
         ordering = ["result", "rank"]

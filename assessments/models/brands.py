@@ -3,8 +3,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from assessments.generations import FreshQuerySet
 
-class BrandQuerySet(models.QuerySet["Brand"]):
+
+class BrandQuerySet(FreshQuerySet["Brand"]):
     def visible_to(self, user) -> BrandQuerySet:
         """The one access rule for brands: admins see all, others the brands they belong to."""
         if not user.is_authenticated:
@@ -46,6 +48,8 @@ class Membership(models.Model):
     )
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=12, choices=Role.choices)
+
+    objects = FreshQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from assessments.core import edition_checks as checks
 from assessments.core.evidence import PopulationKind as Kind
+from assessments.generations import FreshManager, FreshQuerySet
 
 READ_ONLY_MESSAGE = (
     "Edition {label!r} is published and read-only. Create a draft from it, change the draft and "
@@ -106,7 +107,7 @@ class Category(models.Model):
     is_fallback = models.BooleanField(default=False)
     position = models.PositiveSmallIntegerField(default=0)
 
-    objects: ClassVar[models.Manager[Category]] = models.Manager()
+    objects = FreshQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]
@@ -121,7 +122,7 @@ class Category(models.Model):
         return self.name
 
 
-class EditionQuerySet(models.QuerySet["Edition"]):
+class EditionQuerySet(FreshQuerySet["Edition"]):
     def current(self) -> Edition:
         return self.get(is_current=True)
 
@@ -197,7 +198,7 @@ class Edition(models.Model):
 
 
 class Pillar(EditionPart):
-    objects: ClassVar[models.Manager[Pillar]] = models.Manager()
+    objects: ClassVar[FreshManager[Pillar]] = FreshManager()
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="pillars")
     key = models.SlugField()
@@ -224,7 +225,7 @@ class Pillar(EditionPart):
 
 
 class Practice(EditionPart):
-    objects: ClassVar[models.Manager[Practice]] = models.Manager()
+    objects: ClassVar[FreshManager[Practice]] = FreshManager()
     # Filled by a Prefetch(to_attr=...) in Edition.objects.with_benchmark() and in the
     # questionnaire's step_questions(): only the figures scoring uses.
     benchmark_citations: list[Citation]
@@ -271,7 +272,7 @@ class PopulationKind(models.TextChoices):
 class Citation(EditionPart):
     """A sourced statement about a practice: a benchmark figure, a Western contrast, or support."""
 
-    objects: ClassVar[models.Manager[Citation]] = models.Manager()
+    objects: ClassVar[FreshManager[Citation]] = FreshManager()
 
     class Use(models.TextChoices):
         BENCHMARK = "benchmark", "Benchmark (used in scoring)"
@@ -350,7 +351,7 @@ class Citation(EditionPart):
 
 
 class Question(EditionPart):
-    objects: ClassVar[models.Manager[Question]] = models.Manager()
+    objects: ClassVar[FreshManager[Question]] = FreshManager()
 
     class Type(models.TextChoices):
         YES_NO = "yes_no", "Yes / no"
@@ -383,7 +384,7 @@ class Question(EditionPart):
 class Choice(EditionPart):
     """An allowed answer and the adoption level (0 to 1) it stands for."""
 
-    objects: ClassVar[models.Manager[Choice]] = models.Manager()
+    objects: ClassVar[FreshManager[Choice]] = FreshManager()
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
     value = models.SlugField(max_length=40)
@@ -415,7 +416,7 @@ class Choice(EditionPart):
 class Tier(EditionPart):
     """A named band of the readiness index; the highest min_index at or below the index wins."""
 
-    objects: ClassVar[models.Manager[Tier]] = models.Manager()
+    objects: ClassVar[FreshManager[Tier]] = FreshManager()
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="tiers")
     key = models.SlugField()
@@ -444,7 +445,7 @@ class Tier(EditionPart):
 class ContextFigure(EditionPart):
     """A sourced figure shown in reports for context; it never enters a score."""
 
-    objects: ClassVar[models.Manager[ContextFigure]] = models.Manager()
+    objects: ClassVar[FreshManager[ContextFigure]] = FreshManager()
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="context_figures")
     statement = models.TextField()

@@ -23,7 +23,7 @@ Status = Assessment.Status
 # What scoring a batch costs, whatever its size (the first test of them lists them). On
 # PostgreSQL the result rows are written with COPY, which Django's query capture does not see,
 # after a query that reserves their ids; elsewhere they are three INSERTs.
-QUERIES = 9 if connection.vendor == "postgresql" else 11
+QUERIES = 10 if connection.vendor == "postgresql" else 12
 
 
 def test_a_saved_step_keeps_its_answers_and_bumps_the_version(edition):
@@ -235,50 +235,6 @@ def test_scoring_announces_the_scored_assessment_once_after_commit(
     assert heard == [{"signal": assessments_scored, "results": {draft.pk: draft.result_id}}]
 
 
-def test_a_submission_with_the_broker_down_is_saved_and_left_for_the_reconciler(
-    spec, monkeypatch, caplog, django_capture_on_commit_callbacks
-):
-    from kombu.exceptions import OperationalError
-
-    def broker_down(*args, **kwargs):
-        raise OperationalError("Error 111 connecting to 127.0.0.1:6399. Connection refused.")
-
-    monkeypatch.setattr(score_assessment_task, "delay", broker_down)
-    draft = AssessmentFactory()
-    services.assessment_save_answers(
-        assessment=draft, answers=answers_at(spec, 0.5), expected_version=0
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        services.assessment_submit(assessment=draft, user=draft.created_by)
-    draft.refresh_from_db()
-    assert draft.status == Status.SUBMITTED
-    assert "the reconciler will retry" in caplog.text
-
-
-def test_the_reconciler_requeues_only_assessments_waiting_too_long(
-    spec, django_capture_on_commit_callbacks, settings
-):
-    # One at a time: a batch would also score the recent one, which is not what is checked here.
-    settings.SCORING_BATCH_SIZE = 1
-    waiting = []
-    for _ in range(3):
-        draft = AssessmentFactory()
-        services.assessment_save_answers(
-            assessment=draft, answers=answers_at(spec, 0.5), expected_version=0
-        )
-        waiting.append(draft)
-    long_ago = timezone.now() - timedelta(minutes=10)
-    Assessment.objects.filter(pk=waiting[0].pk).update(status=Status.SUBMITTED, updated_at=long_ago)
-    Assessment.objects.filter(pk=waiting[1].pk).update(status=Status.SCORING, updated_at=long_ago)
-    Assessment.objects.filter(pk=waiting[2].pk).update(status=Status.SUBMITTED)  # just now
-
-    assert services.assessments_requeue_stuck(older_than=timedelta(minutes=5)) == 2
-    statuses = dict(Assessment.objects.values_list("pk", "status"))
-    assert statuses[waiting[0].pk] == statuses[waiting[1].pk] == Status.SCORED
-    assert statuses[waiting[2].pk] == Status.SUBMITTED
-    assert Result.objects.count() == 2
-
-
 def _submitted(spec) -> Assessment:
     draft = AssessmentFactory()
     services.assessment_save_answers(
@@ -293,8 +249,9 @@ def test_scoring_with_a_warm_worker_costs_a_fixed_number_of_queries_and_one_tran
 ):
     # Still waiting?; lock and read the current edition; claim others; results already stored;
     # categories; answers; the result, pillar and recommendation rows; the status and result
-    # pointers; then the webhook receiver's endpoint query after commit. The other 2 are the
-    # transaction, a savepoint inside the test's (BEGIN/COMMIT in a worker).
+    # pointers; their outbox rows deleted; the webhook receiver's endpoint query, in the same
+    # transaction. The other 2 are the transaction, a savepoint inside the test's (BEGIN/COMMIT
+    # in a worker).
     draft = _submitted(spec)
     with django_assert_num_queries(QUERIES + 2), django_capture_on_commit_callbacks(execute=True):
         result_id = services.assessment_score(assessment_id=draft.pk)
