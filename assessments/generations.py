@@ -34,8 +34,9 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from readiness import best_effort
 
 KEY = "readiness:generation"
-# Written often and shown by no report or list: progress counters of edition jobs, the outbox.
-UNWATCHED = {"EditionJob", "JobChunk", "OutboxMessage"}
+# No cached answer (the assessment list and report, api/cache.py) shows these: work in progress,
+# the outbox, a user's language, a brand's tracked actions (shown by pages the cache never holds).
+UNWATCHED = {"EditionJob", "JobChunk", "OutboxMessage", "Profile", "TrackedAction"}
 # User columns no answer shows and no access rule reads: a login must not empty the cache.
 UNSHOWN_USER_FIELDS = frozenset({"last_login", "password"})
 # Inside a queryset's delete(): one bump for the whole delete, not one per row's signal.

@@ -9,7 +9,7 @@ from unittest import mock
 import pytest
 import requests
 
-from api import destinations, receivers, webhooks
+from api import destinations, webhooks
 from api.models import WebhookDelivery, WebhookEndpoint
 from api.tasks import deliver_webhook_task
 from api.tests.errors import fields
@@ -200,7 +200,7 @@ def test_announcing_the_same_result_twice_makes_one_delivery(
 def pending(own_brand, consultant, make_scored, http):
     """A delivery waiting to be sent: its task was not enqueued, the test runs it."""
     endpoint_for(consultant)
-    with mock.patch.object(receivers, "deliver_webhook_task"):
+    with mock.patch.object(webhooks, "_enqueue"):
         make_scored(own_brand)
     return WebhookDelivery.objects.get()
 
