@@ -300,6 +300,7 @@ def _update_draft(assessment: Assessment, data: dict, user) -> None:
             assessment=assessment,
             answers=data.get("answers", {}),
             expected_version=data.get("version"),
+            user=user,
         )
         if data["submit"]:
             services.assessment_submit(assessment=assessment, user=user)

@@ -55,10 +55,15 @@ class AssessmentNotEditable(Exception):
 
 
 class StaleDraft(Exception):
-    """Somebody saved the draft after this request read it."""
+    """Somebody saved the draft after this request read it.
 
-    def __init__(self, current_version: int) -> None:
+    saved_by is who saved last (None if unknown): a page tells "you, in another tab" from a
+    colleague by comparing it with the user who tried to save.
+    """
+
+    def __init__(self, current_version: int, saved_by=None) -> None:
         self.current_version = current_version
+        self.saved_by = saved_by
         super().__init__(
             gettext(
                 "Someone else saved this assessment after you opened it. Your answers on this "
@@ -70,7 +75,11 @@ class StaleDraft(Exception):
 def assessment_start(*, brand: Brand, category: Category, user) -> Assessment:
     """A new draft on the current edition's questionnaire."""
     return Assessment.objects.create(
-        brand=brand, category=category, edition=Edition.objects.current(), created_by=user
+        brand=brand,
+        category=category,
+        edition=Edition.objects.current(),
+        created_by=user,
+        updated_by=user,
     )
 
 
@@ -85,6 +94,7 @@ def assessment_save_answers(
     answers: Mapping[str, object],
     expected_version: int | None,
     resume_step: str = "",
+    user=None,
 ) -> Assessment:
     """Save some answers of a draft. Invalid answers raise AnswerErrors before anything is written.
 
@@ -92,27 +102,31 @@ def assessment_save_answers(
     """
     cleaned = validate_answers(edition_spec(assessment.edition_id), answers, complete=False)
     with transaction.atomic():
-        _bump_version(assessment, expected_version, resume_step)
+        _bump_version(assessment, expected_version, resume_step, user)
         _upsert_answers(assessment, cleaned)
     return assessment
 
 
-def _bump_version(assessment: Assessment, expected_version: int | None, resume_step: str) -> None:
+def _bump_version(
+    assessment: Assessment, expected_version: int | None, resume_step: str, user
+) -> None:
     rows = Assessment.objects.filter(pk=assessment.pk, status=Status.DRAFT)
     if expected_version is not None:
         rows = rows.filter(version=expected_version)
     changes: dict[str, object] = {"version": F("version") + 1, "updated_at": timezone.now()}
+    if user is not None:
+        changes["updated_by"] = user
     if resume_step:
         changes["resume_step"] = resume_step
     if rows.update(**changes) == 1:
         # QuerySet.update() sends no signal: bump the generation of cached API bodies here.
         generations.bump()
-        assessment.refresh_from_db(fields=["version", "resume_step", "updated_at"])
+        assessment.refresh_from_db(fields=["version", "resume_step", "updated_at", "updated_by"])
         return
     assessment.refresh_from_db()
     if not assessment.is_editable:
         raise AssessmentNotEditable(assessment)
-    raise StaleDraft(assessment.version)
+    raise StaleDraft(assessment.version, saved_by=assessment.updated_by)
 
 
 def _upsert_answers(assessment: Assessment, cleaned: Mapping[str, object]) -> None:

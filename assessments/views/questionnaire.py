@@ -31,6 +31,7 @@ from assessments.core.texts import Text
 from assessments.editions import edition_spec
 from assessments.forms import NA, StepForm, step_questions
 from assessments.models import Assessment
+from assessments.views import drafts
 from assessments.views.access import managed_assessment
 
 TAMPERED = _(
@@ -76,9 +77,11 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("assessment-step", pk=pk, step=resume)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        # A save that arrives after the session ended: kept, and restored after login.
+        return drafts.keep_for_login(request, pk=pk, step=step)
     assessment = managed_assessment(request, pk)
     if not assessment.is_editable:
         messages.info(request, str(services.AssessmentNotEditable(assessment)))
@@ -89,7 +92,12 @@ def step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     questions = step_questions(assessment.edition_id, step)
     kwargs = {"questions": questions, "spec": spec, "category": assessment.category.slug}
     if request.method == "POST":
-        return _save_step(request, assessment, spec, step, StepForm(request.POST, **kwargs))
+        form = StepForm(request.POST, **kwargs)
+        return _save_step(request, assessment, spec, step, form, request.POST.get("action", ""))
+    kept = drafts.take_kept(request, pk=pk, step=step)
+    if kept is not None:
+        messages.info(request, drafts.RESTORED)
+        return _save_step(request, assessment, spec, step, StepForm(kept, **kwargs), "stay")
     saved = services.assessment_answers(assessment)
     initial = _initial(spec, step, saved) | {"version": assessment.version}
     form = StepForm(initial=initial, **kwargs)
@@ -97,32 +105,42 @@ def step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 
 
 def _save_step(
-    request: HttpRequest, assessment: Assessment, spec: EditionSpec, step: str, form: StepForm
+    request: HttpRequest,
+    assessment: Assessment,
+    spec: EditionSpec,
+    step: str,
+    form: StepForm,
+    action: str,
 ) -> HttpResponse:
     saved = services.assessment_answers(assessment)
+    autosave = action == drafts.AUTOSAVE
     if form.unexpected_keys() or (not form.is_valid() and "version" in form.errors):
         form.add_error(None, TAMPERED)
-        return _render_step(request, assessment, spec, step, form, saved, status=400)
+        return _refused(request, assessment, spec, step, form, saved, autosave)
     if not form.is_valid():
-        return _render_step(request, assessment, spec, step, form, saved, status=400)
-    action = request.POST.get("action", "next")
-    target = _target(spec, step, action)
+        return _refused(request, assessment, spec, step, form, saved, autosave)
+    target = _target(spec, step, action, request.GET.get("from", ""))
     try:
         services.assessment_save_answers(
             assessment=assessment,
             answers=form.answers(),
             expected_version=form.cleaned_data["version"],
-            resume_step=target if target != "review" else step,
+            resume_step=step if target in ("review", step) or autosave else target,
+            user=request.user,
         )
     except AnswerErrors as problems:
         for key, message in problems.errors.items():
             form.add_error(key if key in form.fields else None, message.split(": ", 1)[-1])
-        return _render_step(request, assessment, spec, step, form, saved, status=400)
+        return _refused(request, assessment, spec, step, form, saved, autosave)
     except services.StaleDraft as conflict:
+        if autosave:
+            return drafts.autosave_conflict(request, conflict)
         return _conflict(request, assessment, spec, step, form, conflict)
     except services.AssessmentNotEditable as refused:
         messages.error(request, str(refused))
         return redirect("assessment-status", pk=assessment.pk)
+    if autosave:
+        return drafts.autosaved(assessment)
     if action == "later":
         messages.success(request, _("Saved. You can pick up where you left off at any time."))
         return redirect("dashboard")
@@ -131,39 +149,50 @@ def _save_step(
     return redirect("assessment-step", pk=assessment.pk, step=target)
 
 
-def _target(spec: EditionSpec, step: str, action: str) -> str:
+def _refused(request, assessment, spec, step, form, saved, autosave: bool) -> HttpResponse:
+    if autosave:
+        return drafts.autosave_refused(form)
+    return _render_step(request, assessment, spec, step, form, saved, status=400)
+
+
+def _target(spec: EditionSpec, step: str, action: str, came_from: str = "") -> str:
     """Where a step's button leads after saving; also where the manager resumes next time.
-    An unknown action counts as the default button, "Save and continue"."""
+    An unknown action counts as the default button, "Save and continue"; a step opened from
+    the review page ("Change") goes back to it."""
     where = progress(spec, step, ())
     if action == "back":
         return where.previous_step or step
-    if action == "later":
+    if action in ("later", "stay"):
         return step
+    if came_from == "review":
+        return "review"
     if action == "review":
         return "review"
     return where.next_step or "review"
 
 
 def _conflict(request, assessment, spec, step, form, conflict) -> HttpResponse:
-    """Keep what the user typed in the fields, show the latest saved answers beside them, and
-    take the new version so that saving again is a deliberate overwrite."""
+    """Keep what the user typed in the fields, show the saved answers that differ beside them,
+    and take the new version so that saving again is a deliberate overwrite."""
     data = form.data.copy()
     data["version"] = str(conflict.current_version)
     retry = StepForm(data, questions=form.questions, spec=spec, category=form.category)
     retry.is_valid()
     saved = services.assessment_answers(assessment)
+    typed = form.answers()
     latest = {
         q.key: _answer_text(spec, q, saved.get(q.key), q.key in saved)
         for q in questions_of(spec, step)
+        if drafts.differs(q.key, typed, saved)
     }
+    who = drafts.who_saved(conflict.saved_by, request.user)
     return _render_step(
-        request, assessment, spec, step, retry, saved, status=409, conflict=str(conflict),
-        latest=latest,
+        request, assessment, spec, step, retry, saved, status=409, conflict=who, latest=latest,
     )  # fmt: skip
 
 
 def _render_step(
-    request, assessment, spec, step, form, saved, *, status=200, conflict="", latest=None
+    request, assessment, spec, step, form, saved, *, status=200, conflict=None, latest=None
 ) -> HttpResponse:
     names = {p.key: spec.texts.pillar(p.key, p.name) for p in spec.pillars}
     context = {
@@ -178,7 +207,9 @@ def _render_step(
             (key, names[key], done, asked) for key, done, asked in pillar_counts(spec, saved)
         ],
         "conflict": conflict,
+        "differences": len(latest or {}),
         "error_count": len(form.errors),
+        "came_from": request.GET.get("from", ""),
     }
     return render(request, "assessments/step.html", context, status=status)
 
