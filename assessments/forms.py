@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from assessments.core.answers import InvalidAnswer, normalize_answer
+from assessments.core.answers import InvalidAnswer, normalize_answer, typed_percent
 from assessments.core.presentation import benchmark_citation
 from assessments.core.specs import EditionSpec, QuestionType
 from assessments.localized import marked, row_text
@@ -136,6 +136,8 @@ class StepForm(forms.Form):
             return normalize_answer(self.spec.question(q.key), list(value or []))
         if value in (None, ""):
             raise _Blank
+        if q.type == QuestionType.PERCENT:
+            value = typed_percent(value)
         return normalize_answer(self.spec.question(q.key), value)
 
     def items(self, saved: dict[str, str] | None = None) -> list[QuestionItem]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from typing import cast
 
@@ -35,6 +36,24 @@ NA_NOT_ALLOWED = gettext_noop("this question cannot be answered 'not applicable'
 PERCENT_PROMPT = gettext_noop("enter a percentage from 0 to 100")
 # Plain decimal notation only: float() alone would also take "nan", "inf", "1_0" and "1e2".
 _DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+
+
+# What people type in a percentage field besides the number: a percent sign, a decimal comma
+# ("40,5", as in most of Europe), spaces, and full-width digits from a Chinese input method.
+_TYPED_PERCENT_SIGNS = ("%", "\uff05")
+
+
+def typed_percent(text: str) -> str:
+    """The number in a typed percentage ("50%", "40,5", "\uff15\uff10\uff05" -> "50", "40.5", "50").
+
+    Anything else is returned as typed (stripped), for the usual validation to refuse.
+    """
+    value = unicodedata.normalize("NFKC", text).strip()
+    for sign in _TYPED_PERCENT_SIGNS:
+        value = value.removesuffix(sign).rstrip()
+    if value.count(",") == 1 and "." not in value:
+        value = value.replace(",", ".")
+    return value
 
 
 class AnswerErrors(ValueError):

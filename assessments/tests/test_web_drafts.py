@@ -109,3 +109,19 @@ def test_change_from_the_review_saves_back_to_the_review(web, draft, spec):
     assert response.url == f"/assessments/{draft.pk}/review/"
     review = web.get(f"/assessments/{draft.pk}/review/").content.decode()
     assert f'href="/assessments/{draft.pk}/steps/messaging/?from=review"' in review
+
+
+@pytest.mark.parametrize(
+    "typed, saved", [("50%", 50.0), ("40,5", 40.5), ("\uff16\uff10\uff05", 60.0)]
+)
+def test_a_percentage_is_taken_as_people_type_it(web, draft, spec, typed, saved):
+    response = web.post(step_url(draft), messaging_post(spec, 0, **{"msg-response-share": typed}))
+    assert response.status_code == 302
+    assert services.assessment_answers(draft)["msg-response-share"] == saved
+
+
+def test_tick_all_that_apply_is_said_once_per_question(web, draft):
+    html = web.get(step_url(draft, "payments")).content.decode()
+    question = html.split('id="q-pay-methods"')[1].split("</fieldset>")[0]
+    assert question.count("Tick all that apply") == 1
+    assert "Leave all unticked if none apply." in question
