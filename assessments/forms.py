@@ -41,6 +41,12 @@ class StartForm(forms.Form):
         label=_("Category"),
         help_text=_("Your brand is compared with the China benchmark for this category."),
     )
+    name = forms.CharField(
+        label=_("Name (optional)"),
+        required=False,
+        max_length=80,
+        help_text=_("Tells this assessment apart from the brand's others, e.g. “Before 11.11”."),
+    )
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)

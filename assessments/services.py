@@ -72,9 +72,10 @@ class StaleDraft(Exception):
         )
 
 
-def assessment_start(*, brand: Brand, category: Category, user) -> Assessment:
+def assessment_start(*, brand: Brand, category: Category, user, name: str = "") -> Assessment:
     """A new draft on the current edition's questionnaire."""
     return Assessment.objects.create(
+        name=name.strip(),
         brand=brand,
         category=category,
         edition=Edition.objects.current(),
@@ -150,6 +151,19 @@ def _upsert_answers(assessment: Assessment, cleaned: Mapping[str, object]) -> No
 
 def _jsonable(value: object) -> object:
     return list(value) if isinstance(value, tuple) else value
+
+
+def assessment_delete_draft(*, assessment: Assessment) -> None:
+    """Delete a draft and its answers; a submitted assessment is kept (AssessmentNotEditable).
+
+    A conditional DELETE: a draft submitted meanwhile by a colleague is not deleted.
+    """
+    with transaction.atomic():
+        deleted, _ = Assessment.objects.filter(pk=assessment.pk, status=Status.DRAFT).delete()
+        if not deleted:
+            assessment.refresh_from_db()
+            raise AssessmentNotEditable(assessment)
+        generations.bump()
 
 
 def assessment_submit(*, assessment: Assessment, user) -> Assessment:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("assessments/new/", views.assessment_start, name="assessment-start"),
     path("assessments/<int:pk>/", views.assessment_detail, name="assessment-detail"),
     path("assessments/<int:pk>/steps/<slug:step>/", views.step, name="assessment-step"),
+    path("assessments/<int:pk>/delete/", views.assessment_delete, name="assessment-delete"),
     path("assessments/<int:pk>/review/", views.review, name="assessment-review"),
     path("assessments/<int:pk>/submit/", views.submit, name="assessment-submit"),
     path("assessments/<int:pk>/status/", views.status, name="assessment-status"),

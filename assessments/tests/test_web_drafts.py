@@ -125,3 +125,42 @@ def test_tick_all_that_apply_is_said_once_per_question(web, draft):
     question = html.split('id="q-pay-methods"')[1].split("</fieldset>")[0]
     assert question.count("Tick all that apply") == 1
     assert "Leave all unticked if none apply." in question
+
+
+def test_a_draft_has_an_optional_name_and_shows_who_edited_it_last_and_where(
+    web, brand, beauty, spec, manager
+):
+    web.post(
+        "/assessments/new/", {"brand": brand.pk, "category": beauty.pk, "name": " Before 11.11 "}
+    )
+    draft = Assessment.objects.get(brand=brand)
+    assert draft.name == "Before 11.11"
+    web.post(step_url(draft, "messaging"), messaging_post(spec, 0, action="next"))
+    html = web.get("/").content.decode()
+    assert "Before 11.11" in html
+    assert f"by {manager.get_username()} · continues at Payments" in html
+
+
+def test_a_manager_deletes_a_draft_after_confirming(web, draft):
+    confirm = web.get(f"/assessments/{draft.pk}/delete/")
+    assert "This cannot be undone" in confirm.content.decode()
+    assert Assessment.objects.filter(pk=draft.pk).exists()  # a GET deletes nothing
+    response = web.post(f"/assessments/{draft.pk}/delete/", follow=True)
+    assert "The draft was deleted." in response.content.decode()
+    assert not Assessment.objects.filter(pk=draft.pk).exists()
+
+
+def test_a_submitted_assessment_cannot_be_deleted(web, scored_assessment, manager, brand):
+    scored_assessment.brand = brand
+    scored_assessment.save(update_fields=["brand"])
+    response = web.post(f"/assessments/{scored_assessment.pk}/delete/", follow=True)
+    assert "A submitted assessment cannot be deleted." in response.content.decode()
+    assert Assessment.objects.filter(pk=scored_assessment.pk).exists()
+
+
+def test_only_the_brands_managers_delete_its_drafts(client, draft, brand):
+    from assessments.tests.factories import consultant_for
+
+    client.force_login(consultant_for(brand))
+    assert client.post(f"/assessments/{draft.pk}/delete/").status_code == 403
+    assert Assessment.objects.filter(pk=draft.pk).exists()

@@ -124,7 +124,7 @@ def test_the_report_shows_the_change_since_the_previous_assessment(client, brand
     assert "Change since" in html
     assert "Since your previous assessment" in html
     change = report_for(later).pillars[0].change
-    assert f'<td class="num">+{change:.0f}</td>' in html
+    assert f'data-label="Change">+{change:.0f}</td>' in html
 
 
 @pytest.mark.parametrize("maturity", [0.1, 0.9])

@@ -3,11 +3,12 @@
 Views only translate HTTP to service calls and back; the rules live in services and models.
 """
 
-from assessments.views.dashboard import assessment_start, dashboard
+from assessments.views.dashboard import assessment_delete, assessment_start, dashboard
 from assessments.views.questionnaire import assessment_detail, review, step, submit
 from assessments.views.results import report, report_csv, report_pdf, status, status_json
 
 __all__ = [
+    "assessment_delete",
     "assessment_detail",
     "assessment_start",
     "dashboard",
