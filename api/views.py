@@ -7,6 +7,8 @@ webhooks can never disagree about who sees what: anything else is a 404.
 
 from __future__ import annotations
 
+from itertools import chain
+
 from django.contrib.auth import authenticate
 from django.db import transaction
 from django.http import StreamingHttpResponse
@@ -201,8 +203,11 @@ class AssessmentViewSet(
         if request.accepted_renderer.format != "csv":
             return super().list(request, *args, **kwargs)
         rows = self.filter_queryset(self.get_queryset()).iterator(chunk_size=EXPORT_CHUNK_ROWS)
+        lines = exports.assessments_csv_lines(rows)
+        if _for_excel(request):
+            lines = chain([exports.EXCEL_BOM], lines)
         response = StreamingHttpResponse(
-            (line.encode() for line in exports.assessments_csv_lines(rows)),
+            (line.encode() for line in lines),
             content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = 'attachment; filename="assessments.csv"'
@@ -284,12 +289,20 @@ class AssessmentViewSet(
         report = report_for(assessment)
         fmt = request.accepted_renderer.format
         if fmt in ("csv", "pdf"):
-            content = exports.report_csv(report) if fmt == "csv" else exports.report_pdf(report)
+            if fmt == "csv":
+                content = exports.report_csv(report, bom=_for_excel(request))
+            else:
+                content = exports.report_pdf(report)
             name = f"readiness-{assessment.brand.slug}-{assessment.pk}.{fmt}"
             return Response(
                 content, headers={"Content-Disposition": f'attachment; filename="{name}"'}
             )
         return Response(s.ReportSerializer(report).data)
+
+
+def _for_excel(request) -> bool:
+    """?excel=1: a CSV that starts with a byte-order mark, so that Excel reads it as UTF-8."""
+    return request.query_params.get("excel") == "1"
 
 
 def _update_draft(assessment: Assessment, data: dict, user) -> None:

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from django.db.models import Count, Q
 
+from assessments.core.presentation import shown_index
 from assessments.core.prevalence import Basis
 from assessments.core.texts import EditionTexts, Text
 from assessments.editions import edition_spec_of
@@ -54,6 +55,20 @@ class Previous:
 
 
 @dataclass(frozen=True)
+class NextTier:
+    """The tier above the brand's, and how far its threshold is from the shown index."""
+
+    key: str
+    name: Text
+    min_index: float
+    points: float
+
+
+# The executive summary lists this many actions, those with the most expected gain.
+TOP_ACTIONS = 3
+
+
+@dataclass(frozen=True)
 class Report:
     assessment: Assessment
     overall: float | None
@@ -71,6 +86,13 @@ class Report:
     previous: Previous | None
     percentile: float | None
     context: list[ContextFigure]
+    next_tier: NextTier | None = None
+
+    @property
+    def top_actions(self) -> list[RecommendationRow]:
+        """The recommendations with the most expected gain, for the executive summary."""
+        ranked = sorted(self.recommendations, key=lambda r: (-r.expected_gain, r.rank))
+        return ranked[:TOP_ACTIONS]
 
     @property
     def index_change(self) -> float | None:
@@ -87,7 +109,8 @@ def report_for(assessment: Assessment) -> Report:
     previous = _previous(assessment)
     before = {p.key: p.score for p in previous.result.pillars.all()} if previous else {}
     # No query once the edition is cached: published editions are read once per process.
-    texts = edition_spec_of(result.edition).texts
+    spec = edition_spec_of(result.edition)
+    texts = spec.texts
     return Report(
         assessment=assessment,
         overall=result.overall,
@@ -105,7 +128,21 @@ def report_for(assessment: Assessment) -> Report:
         else None,
         percentile=percentile(assessment),
         context=list(ContextFigure.objects.filter(edition_id=result.edition_id)),
+        next_tier=_next_tier(spec.tiers, result.readiness_index, texts),
     )
+
+
+def _next_tier(tiers, index: float | None, texts: EditionTexts) -> NextTier | None:
+    """The lowest tier above the index as shown; None at the top or without an index."""
+    shown = shown_index(index)
+    if shown is None:
+        return None
+    above = [tier for tier in tiers if tier.min_index > shown]
+    if not above:
+        return None
+    tier = min(above, key=lambda t: t.min_index)
+    points = round(tier.min_index - shown, 1)
+    return NextTier(tier.key, texts.tier_name(tier.key, tier.name), tier.min_index, points)
 
 
 def _previous(assessment: Assessment) -> Assessment | None:

@@ -18,4 +18,5 @@ urlpatterns = [
     path("assessments/<int:pk>/report/", views.report, name="assessment-report"),
     path("assessments/<int:pk>/report.pdf", views.report_pdf, name="assessment-report-pdf"),
     path("assessments/<int:pk>/report.csv", views.report_csv, name="assessment-report-csv"),
+    path("assessments/<int:pk>/report.xlsx", views.report_xlsx, name="assessment-report-xlsx"),
 ]

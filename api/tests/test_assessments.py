@@ -270,3 +270,11 @@ def test_a_report_takes_the_same_queries_whatever_its_recommendations(
     # context figures
     assert _report_queries(consultant_client, many.pk) == _report_queries(consultant_client, few.pk)
     assert _report_queries(consultant_client, many.pk) == 6
+
+
+def test_csv_exports_start_with_a_byte_order_mark_for_excel_when_asked(consultant_client, world):
+    report = f"{ASSESSMENTS}{world['own_scored']}/report/?format=csv"
+    assert not consultant_client.get(report).content.startswith(b"\xef\xbb\xbf")
+    assert consultant_client.get(report + "&excel=1").content.startswith(b"\xef\xbb\xbf")
+    listed = consultant_client.get(ASSESSMENTS + "?format=csv&excel=1")
+    assert b"".join(listed.streaming_content).startswith(b"\xef\xbb\xbf")

@@ -120,6 +120,13 @@ def choice_problems(row: ChoiceRow) -> dict[str, str]:
 def tier_problems(row: TierRow) -> dict[str, str]:
     if row.min_index < 0:
         return {"min_index": f"Tier {row.key!r} starts at {row.min_index:g}: an index is >= 0."}
+    if round(row.min_index, 1) != row.min_index:
+        # Reports show the index to one decimal, rounded down: a finer threshold would let
+        # "70.2" stand beside a tier that starts at 70.25.
+        return {
+            "min_index": f"Tier {row.key!r} starts at {row.min_index:g}: use at most one "
+            "decimal, as reports show the index."
+        }
     return {}
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import ROUND_FLOOR, Decimal
 from typing import Protocol
 
 from assessments.core.specs import ChoiceSpec, EditionSpec, QuestionSpec, QuestionType
@@ -36,6 +37,30 @@ BASIS_NOTES = {
     "edition_average": gettext_noop("benchmark estimated from the average of the whole benchmark"),
     "none": gettext_noop("no benchmark figure"),
 }
+
+
+# The one rounding rule for the readiness index, on every page, export and PDF: one decimal,
+# rounded down. The tier comes from the unrounded index and tier thresholds have at most one
+# decimal (edition_checks.tier_problems), so the shown index always lies in the shown tier:
+# 69.96 shows 69.9 beside "Lagging (under 70)", never 70.
+INDEX_STEP = Decimal("0.1")
+
+
+def shown_index(index: float | None) -> float | None:
+    """The readiness index as shown: one decimal, rounded down (69.96 -> 69.9, 70.0 -> 70.0).
+
+    Rounded from the float's shortest decimal form, so that 70.3 stays 70.3 rather than
+    falling to 70.2 through binary representation error.
+    """
+    if index is None:
+        return None
+    return float(Decimal(repr(float(index))).quantize(INDEX_STEP, rounding=ROUND_FLOOR))
+
+
+def index_text(index: float | None) -> str:
+    """The index as text by the rule above ("69.9"); "" when there is none."""
+    shown = shown_index(index)
+    return "" if shown is None else f"{shown:.1f}"
 
 
 class CitationLike(Protocol):

@@ -58,3 +58,9 @@ def bar_width(value: float | None) -> str:
     if value is None:
         return "0"
     return f"{max(0.0, min(float(value), 100.0)):.1f}"
+
+
+@register.filter
+def index(value: float | None) -> str:
+    """The readiness index by the report's one rounding rule (presentation.shown_index)."""
+    return presentation.index_text(value) or "\N{EN DASH}"

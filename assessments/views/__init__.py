@@ -5,7 +5,14 @@ Views only translate HTTP to service calls and back; the rules live in services 
 
 from assessments.views.dashboard import assessment_delete, assessment_start, dashboard
 from assessments.views.questionnaire import assessment_detail, review, step, submit
-from assessments.views.results import report, report_csv, report_pdf, status, status_json
+from assessments.views.results import (
+    report,
+    report_csv,
+    report_pdf,
+    report_xlsx,
+    status,
+    status_json,
+)
 
 __all__ = [
     "assessment_delete",
@@ -15,6 +22,7 @@ __all__ = [
     "report",
     "report_csv",
     "report_pdf",
+    "report_xlsx",
     "review",
     "status",
     "status_json",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -83,7 +85,19 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def report_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    return _download(request, pk, exports.report_csv, "text/csv; charset=utf-8", "csv")
+    # With a byte-order mark: this download is for people, who open it in Excel.
+    return _download(
+        request, pk, partial(exports.report_csv, bom=True), "text/csv; charset=utf-8", "csv"
+    )
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+@require_GET
+def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    return _download(request, pk, exports.report_xlsx, XLSX, "xlsx")
 
 
 def _download(request, pk: int, render_report, content_type: str, extension: str) -> HttpResponse:
