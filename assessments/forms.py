@@ -7,6 +7,7 @@ manager sees every problem beside its field before anything is sent to the servi
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from django import forms
@@ -82,6 +83,9 @@ class QuestionItem:
     is_choice: bool
     anchor: str
     saved: str = ""  # the latest saved answer, shown after an edit conflict
+    hidden: bool = False  # skip logic: not asked with the answers so far
+    shown_if: str = ""  # the key of the question that decides, for the page's script
+    shown_values: str = ""  # its values that ask this one, as JSON
 
 
 class StepForm(forms.Form):
@@ -146,11 +150,13 @@ class StepForm(forms.Form):
             value = typed_percent(value)
         return normalize_answer(self.spec.question(q.key), value)
 
-    def items(self, saved: dict[str, str] | None = None) -> list[QuestionItem]:
+    def items(
+        self, saved: dict[str, str] | None = None, hidden: frozenset[str] = frozenset()
+    ) -> list[QuestionItem]:
         saved = saved or {}
-        return [self._item(q, saved.get(q.key, "")) for q in self.questions]
+        return [self._item(q, saved.get(q.key, ""), q.key in hidden) for q in self.questions]
 
-    def _item(self, q: Question, saved: str) -> QuestionItem:
+    def _item(self, q: Question, saved: str, hidden: bool) -> QuestionItem:
         chosen = benchmark_citation(
             q.practice.benchmark_citations, category=self.category, key=_category_slug
         )
@@ -164,6 +170,9 @@ class StepForm(forms.Form):
             is_choice=is_choice,
             anchor=f"{field.auto_id}_0" if is_choice else field.auto_id,
             saved=saved,
+            hidden=hidden,
+            shown_if=q.shown_if_question,
+            shown_values=json.dumps(list(q.shown_if_values)) if q.shown_if_question else "",
         )
 
     def unexpected_keys(self) -> set[str]:

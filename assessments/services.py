@@ -22,6 +22,7 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 from assessments import generations
 from assessments.core.answers import validate_answers
 from assessments.core.scoring import Scorecard, score
+from assessments.core.skip import has_skip_logic, hidden_questions
 from assessments.core.specs import EditionSpec
 from assessments.editions import edition_spec, edition_spec_for
 from assessments.models import (
@@ -101,11 +102,21 @@ def assessment_save_answers(
 
     With expected_version, a save based on an older read raises StaleDraft and writes nothing.
     """
-    cleaned = validate_answers(edition_spec(assessment.edition_id), answers, complete=False)
+    spec = edition_spec(assessment.edition_id)
+    saved = assessment_answers(assessment) if has_skip_logic(spec) else {}
+    cleaned = validate_answers(spec, answers, complete=False, saved=saved)
     with transaction.atomic():
         _bump_version(assessment, expected_version, resume_step, user)
         _upsert_answers(assessment, cleaned)
+        _clear_hidden(assessment, spec, saved | cleaned)
     return assessment
+
+
+def _clear_hidden(assessment: Assessment, spec: EditionSpec, answers: Mapping[str, object]) -> None:
+    """Delete the saved answers of questions that the new answers no longer ask."""
+    hidden = hidden_questions(spec, answers)
+    if hidden:
+        assessment.answers.filter(question__key__in=hidden).delete()
 
 
 def _bump_version(

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 from typing import Protocol
 
+from assessments.core.skip import hidden_questions
 from assessments.core.specs import ChoiceSpec, EditionSpec, QuestionSpec, QuestionType
 
 
@@ -150,7 +151,8 @@ def progress(edition: EditionSpec, step: str, answered_keys: Iterable[str]) -> P
     """Progress at a step; raises ValueError for a step the questionnaire does not have."""
     order = steps(edition)
     i = order.index(step)
-    asked = {q.key for q in edition.questions}
+    hidden = hidden_questions(edition, answered_keys) if isinstance(answered_keys, Mapping) else ()
+    asked = {q.key for q in edition.questions if q.key not in hidden}
     return Progress(
         step_number=i + 1,
         step_count=len(order),
@@ -166,7 +168,9 @@ def questions_of(edition: EditionSpec, step: str) -> list[QuestionSpec]:
 
 
 def unanswered(edition: EditionSpec, answers: Mapping[str, object]) -> list[QuestionSpec]:
-    return [q for q in edition.questions if q.key not in answers]
+    """The questions still to answer; those that skip logic hides are not asked."""
+    hidden = hidden_questions(edition, answers)
+    return [q for q in edition.questions if q.key not in answers and q.key not in hidden]
 
 
 def signed(value: float | None, digits: int = 0) -> str:
@@ -182,7 +186,8 @@ def pillar_counts(
 ) -> Sequence[tuple[str, int, int]]:
     """(pillar key, answered, asked) for every step, for the step list beside the form."""
     out = []
+    hidden = hidden_questions(edition, answers)
     for key in steps(edition):
-        asked = questions_of(edition, key)
+        asked = [q for q in questions_of(edition, key) if q.key not in hidden]
         out.append((key, sum(q.key in answers for q in asked), len(asked)))
     return out

@@ -26,6 +26,7 @@ from assessments.core.presentation import (
     steps,
     unanswered,
 )
+from assessments.core.skip import hidden_questions
 from assessments.core.specs import EditionSpec, QuestionSpec, QuestionType
 from assessments.core.texts import Text
 from assessments.editions import edition_spec
@@ -120,10 +121,14 @@ def _save_step(
     if not form.is_valid():
         return _refused(request, assessment, spec, step, form, saved, autosave)
     target = _target(spec, step, action, request.GET.get("from", ""))
+    answers = form.answers()
+    # Answers to questions that these answers hide are dropped (skip logic), not refused: the
+    # page hid them, and a page without script still posts them.
+    hidden = hidden_questions(spec, {**saved, **answers})
     try:
         services.assessment_save_answers(
             assessment=assessment,
-            answers=form.answers(),
+            answers={key: value for key, value in answers.items() if key not in hidden},
             expected_version=form.cleaned_data["version"],
             resume_step=step if target in ("review", step) or autosave else target,
             user=request.user,
@@ -201,7 +206,7 @@ def _render_step(
         "pillar": names[step],
         "pillar_row": form.questions[0].practice.pillar if form.questions else None,
         "form": form,
-        "items": form.items(latest),
+        "items": form.items(latest, hidden_questions(spec, saved)),
         "progress": progress(spec, step, saved),
         "steps": [
             (key, names[key], done, asked) for key, done, asked in pillar_counts(spec, saved)
@@ -242,6 +247,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 def _render_review(request, assessment, *, errors=None, status=200) -> HttpResponse:
     spec = edition_spec(assessment.edition_id)
     saved = services.assessment_answers(assessment)
+    hidden = hidden_questions(spec, saved)
     order = steps(spec)
     pillars = [
         (
@@ -253,6 +259,7 @@ def _render_review(request, assessment, *, errors=None, status=200) -> HttpRespo
                     q.key in saved,
                 )
                 for q in questions_of(spec, pillar.key)
+                if q.key not in hidden
             ],
         )
         for pillar in spec.pillars
@@ -262,7 +269,7 @@ def _render_review(request, assessment, *, errors=None, status=200) -> HttpRespo
         "assessment": assessment,
         "pillars": pillars,
         "missing": [_shown(spec, q) for q in unanswered(spec, saved)],
-        "total": len(spec.questions),
+        "total": len(spec.questions) - len(hidden),
         "errors": errors or {},
     }
     return render(request, "assessments/review.html", context, status=status)
