@@ -33,6 +33,7 @@ pytestmark = [
 ]
 
 VIEWPORTS = {"phone": (390, 844), "desktop": (1280, 800)}
+NARROWEST = 360
 # The smallest size a label of the radar chart may be drawn at, in CSS pixels.
 MIN_LABEL_PX = 12
 WORDS = {
@@ -59,7 +60,13 @@ def skip_logic():
 def check_page(page, name: str) -> None:
     """No sideways scrolling, no serious accessibility problem, a screenshot; radar labels
     readable wherever the chart shows."""
-    width = page.viewport_size["width"]
+    width, height = page.viewport_size["width"], page.viewport_size["height"]
+    # On the phone, the narrowest phones too (360 px wide), then back.
+    for narrow in [NARROWEST] if width < NARROWEST + 100 else []:
+        page.set_viewport_size({"width": narrow, "height": height})
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll <= narrow, f"{name}: the page is {scroll} px wide in a {narrow} px viewport"
+        page.set_viewport_size({"width": width, "height": height})
     scroll = page.evaluate("document.documentElement.scrollWidth")
     assert scroll <= width, f"{name}: the page is {scroll} px wide in a {width} px viewport"
     result = AXE.run(page)
@@ -80,9 +87,9 @@ def check_page(page, name: str) -> None:
     )
     assert smallest is None or smallest >= MIN_LABEL_PX, f"{name}: radar labels {smallest} px"
     language = page.locator("html").get_attribute("lang")
-    w, h = page.viewport_size["width"], page.viewport_size["height"]
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{w}x{h}-{language}-{name}.png"), full_page=True)
+    shot = ARTIFACTS / f"{width}x{height}-{language}-{name}.png"
+    page.screenshot(path=str(shot), full_page=True)
 
 
 def answer_step(page) -> None:
