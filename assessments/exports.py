@@ -116,22 +116,8 @@ def report_xlsx(report: Report) -> bytes:
     book = Workbook()
     summary = book.active
     summary.title = _("Summary")
-    a = report.assessment
-    next_tier = report.next_tier
-    rows = [
-        (_("brand"), a.brand.name),
-        (_("category"), a.category.name),
-        (_("edition"), report.edition_label),
-        (_("readiness index"), shown_index(report.readiness_index)),
-        (_("tier"), shown(report.tier_name)),
-        (_("overall score"), report.overall),
-        (_("benchmark"), report.benchmark_overall),
-        (_("change"), report.index_change),
-        (_("next tier"), shown(next_tier.name) if next_tier else ""),
-        (_("points to the next tier"), next_tier.points if next_tier else None),
-    ]
     bold = Font(bold=True)
-    _sheet_rows(summary, [_("item"), _("value")], rows, bold)
+    _sheet_rows(summary, [_("item"), _("value")], _summary_cells(report), bold)
     pillars = book.create_sheet(_("Pillars"))
     _sheet_rows(
         pillars,
@@ -156,6 +142,22 @@ def report_xlsx(report: Report) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _summary_cells(report: Report) -> list[tuple]:
+    a, next_tier = report.assessment, report.next_tier
+    return [
+        (_("brand"), a.brand.name),
+        (_("category"), a.category.name),
+        (_("edition"), report.edition_label),
+        (_("readiness index"), shown_index(report.readiness_index)),
+        (_("tier"), shown(report.tier_name)),
+        (_("overall score"), report.overall),
+        (_("benchmark"), report.benchmark_overall),
+        (_("change"), report.index_change),
+        (_("next tier"), shown(next_tier.name) if next_tier else ""),
+        (_("points to the next tier"), next_tier.points if next_tier else None),
+    ]
 
 
 def _recommendation_cells(r) -> tuple:
