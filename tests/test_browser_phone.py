@@ -69,6 +69,11 @@ def check_page(page, name: str) -> None:
         page.set_viewport_size({"width": width, "height": height})
     scroll = page.evaluate("document.documentElement.scrollWidth")
     assert scroll <= width, f"{name}: the page is {scroll} px wide in a {width} px viewport"
+    # The step picker shows the current step whole, not cut off at the edge.
+    current = page.locator(".steps [aria-current=step]")
+    if current.count():
+        box = current.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, f"{name}: step chip {box}"
     result = AXE.run(page)
     serious = [
         (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])

@@ -51,6 +51,8 @@ def test_a_save_after_the_session_ended_is_kept_and_saved_after_login(client, dr
     assert response.status_code == 302
     assert response.url.startswith("/login/?next=")
     assert services.assessment_answers(draft) == {}
+    login = client.get(response.url).content.decode()
+    assert "You were logged out. Log in again: the answers you typed are kept." in login
     # Logging in keeps the anonymous session's data (Django cycles the key, keeps the content).
     client.force_login(manager)
     page = client.get(step_url(draft), follow=True)

@@ -7,6 +7,7 @@ action=autosave and reads JSON back. A save posted after the session ended is ke
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.utils import timezone
@@ -32,6 +33,7 @@ def keep_for_login(request: HttpRequest, *, pk: int, step: str) -> HttpResponse:
             body = {"saved": False, "logged_out": True, "message": str(LOGGED_OUT)}
             body["login_url"] = redirect_to_login(request.path)["Location"]
             return JsonResponse(body, status=401)
+        messages.info(request, LOGGED_OUT)
     return redirect_to_login(request.path)
 
 

@@ -29,3 +29,14 @@
     apply();
   });
 })();
+
+// The phone's step picker is one row of chips that scrolls sideways: bring the current step
+// into sight rather than leaving it cut off at the edge.
+(function () {
+  "use strict";
+  var current = document.querySelector(".steps [aria-current=step]");
+  var strip = current && current.closest(".steps");
+  if (!strip || strip.scrollWidth <= strip.clientWidth) return;
+  var chip = current.closest("li");
+  strip.scrollLeft = chip.offsetLeft - (strip.clientWidth - chip.offsetWidth) / 2;
+})();
