@@ -92,8 +92,18 @@ def _pdf_pages(response) -> list[str]:
 
 
 @pytestmark_db
+@pytest.mark.parametrize("maturity", [0.1, 0.35, 0.8])
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
-def test_the_pdf_shows_index_and_tier_on_page_one_and_no_near_empty_page(web, scored, language):
+def test_the_pdf_shows_index_and_tier_on_page_one_and_no_near_empty_page(
+    web, spec, beauty, brand, manager, django_capture_on_commit_callbacks, language, maturity
+):
+    scored = scored_assessment(
+        brand=brand,
+        category=beauty,
+        maturity=maturity,
+        capture=django_capture_on_commit_callbacks,
+        user=manager,
+    )
     report = report_for(scored)
     web.cookies["django_language"] = language
     pages = _pdf_pages(web.get(f"/assessments/{scored.pk}/report.pdf"))
@@ -133,3 +143,35 @@ def test_the_xlsx_holds_the_same_figures_as_the_json_report(web, scored):
         (r["rank"], r["bucket"], pytest.approx(r["expected_gain"])) for r in data["recommendations"]
     ]
     assert book["Context"].max_row == len(data["context"]) + 1
+
+
+def _boxes(box):
+    yield box
+    for child in getattr(box, "children", None) or []:
+        yield from _boxes(child)
+
+
+@pytestmark_db
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_pdf_headline_number_is_drawn_inside_its_box(scored, language):
+    """Laid out by WeasyPrint itself: the index's text stays within the coloured box (white on
+    white beyond it, the number was invisible)."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+    from weasyprint import HTML
+
+    with translation.override(language):
+        html = render_to_string("assessments/report_pdf.html", {"report": report_for(scored)})
+    first_page = HTML(string=html).render().pages[0]._page_box
+    found = {}
+    for box in _boxes(first_page):
+        element = getattr(box, "element", None)
+        classes = (element.get("class") or "").split() if element is not None else []
+        if "index-box" in classes and type(box).__name__ == "BlockBox":
+            found["box"] = (box.border_box_x(), box.border_box_x() + box.border_width())
+        if "index" in classes and type(box).__name__ == "TextBox":
+            found.setdefault("text", []).append((box.position_x, box.position_x + box.width))
+    left, right = found["box"]
+    assert found["text"], "the index is on page 1"
+    for start, end in found["text"]:
+        assert left <= start and end <= right, (found, language)
