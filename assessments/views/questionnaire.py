@@ -121,14 +121,10 @@ def _save_step(
     if not form.is_valid():
         return _refused(request, assessment, spec, step, form, saved, autosave)
     target = _target(spec, step, action, request.GET.get("from", ""))
-    answers = form.answers()
-    # Answers to questions that these answers hide are dropped (skip logic), not refused: the
-    # page hid them, and a page without script still posts them.
-    hidden = hidden_questions(spec, {**saved, **answers})
     try:
         services.assessment_save_answers(
             assessment=assessment,
-            answers={key: value for key, value in answers.items() if key not in hidden},
+            answers=_shown_answers(spec, form, saved),
             expected_version=form.cleaned_data["version"],
             resume_step=step if target in ("review", step) or autosave else target,
             user=request.user,
@@ -146,6 +142,18 @@ def _save_step(
         return redirect("assessment-status", pk=assessment.pk)
     if autosave:
         return drafts.autosaved(assessment)
+    return _after_save(request, assessment, action, target)
+
+
+def _shown_answers(spec: EditionSpec, form: StepForm, saved: dict) -> dict[str, object]:
+    """The form's answers less those to questions they hide (skip logic): dropped, not
+    refused, since the page hid them and a page without script still posts them."""
+    answers = form.answers()
+    hidden = hidden_questions(spec, {**saved, **answers})
+    return {key: value for key, value in answers.items() if key not in hidden}
+
+
+def _after_save(request, assessment, action: str, target: str) -> HttpResponse:
     if action == "later":
         messages.success(request, _("Saved. You can pick up where you left off at any time."))
         return redirect("dashboard")
