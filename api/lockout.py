@@ -1,4 +1,8 @@
-"""What a locked-out login gets back: django-axes calls this (settings.AXES_LOCKOUT_CALLABLE)."""
+"""What a locked-out login gets back: django-axes calls this (settings.AXES_LOCKOUT_CALLABLE).
+
+An API client gets JSON; a person at the login form gets a page in the site's layout that says
+for how long logins are locked and leads back to the login page.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,13 @@ from datetime import timedelta
 from axes.helpers import get_cool_off
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from rest_framework.exceptions import APIException
 
+from api.error_views import error_page
 from api.errors import error_response
 
 
@@ -54,13 +60,29 @@ def lockout_response(
     """A JSON message for API clients, a plain page for the web login; both say for how long."""
     status = settings.AXES_HTTP_RESPONSE_CODE
     context = lockout_context(request)
+    retry_after = context["minutes"] * 60 if context["minutes"] else None
     if not request.path.startswith("/api/"):
-        response = HttpResponse(context["message"], status=status, content_type="text/plain")
-        if context["minutes"]:
-            response["Retry-After"] = str(context["minutes"] * 60)
-        return response
+        return _lockout_page(request, status, context["message"], retry_after)
     locked = APIException(context["message"], code="locked_out")
     locked.status_code = status
-    # Retry-After: the seconds until the lockout ends.
-    locked.wait = context["minutes"] * 60 if context["minutes"] else None  # type: ignore[attr-defined]
+    locked.wait = retry_after  # type: ignore[attr-defined]  # Retry-After: seconds until it ends
     return error_response(locked)
+
+
+def _lockout_page(
+    request: HttpRequest, status: int, message: str, retry_after: int | None
+) -> HttpResponse:
+    """The branded page: what happened, for how long, and the way back to the login."""
+    response = error_page(
+        request,
+        code=status,
+        heading=_("Too many failed logins"),
+        explanation=_(
+            "Logins are locked after repeated wrong passwords, to keep the account safe."
+        ),
+        detail=message,
+        back=(reverse("login"), _("Back to the login page")),
+    )
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response

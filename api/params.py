@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from rest_framework.exceptions import ValidationError
 
-# Read by DRF on every view: ?format=csv picks a renderer (settings.URL_FORMAT_OVERRIDE).
-ALWAYS = frozenset({"format"})
+# Read on every view: ?format=csv picks a renderer (settings.URL_FORMAT_OVERRIDE), and with it
+# ?excel=1 starts the CSV with a byte-order mark (api/views.py).
+ALWAYS = frozenset({"format", "excel"})
 # May be given several times (or as a comma list): every value counts.
 REPEATABLE = frozenset({"ordering"})
 

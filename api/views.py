@@ -7,6 +7,8 @@ webhooks can never disagree about who sees what: anything else is a 404.
 
 from __future__ import annotations
 
+from itertools import chain
+
 from django.contrib.auth import authenticate
 from django.db import transaction
 from django.http import StreamingHttpResponse
@@ -217,8 +219,11 @@ class AssessmentViewSet(
             return super().list(request, *args, **kwargs)
         # Read EXPORT_CHUNK_ROWS rows at a time: neither memory nor the first byte waits for all.
         rows = self.filter_queryset(self.get_queryset()).iterator(chunk_size=EXPORT_CHUNK_ROWS)
+        lines = downloads.assessments_csv_lines(rows)
+        if _for_excel(request):
+            lines = chain([downloads.EXCEL_BOM], lines)
         response = StreamingHttpResponse(
-            (line.encode() for line in downloads.assessments_csv_lines(rows)),
+            (line.encode() for line in lines),
             content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = 'attachment; filename="assessments.csv"'
@@ -319,7 +324,10 @@ class AssessmentViewSet(
         report = report_for(assessment)
         fmt = request.accepted_renderer.format
         if fmt in ("csv", "pdf"):
-            content = downloads.report_csv(report) if fmt == "csv" else downloads.report_pdf(report)
+            if fmt == "csv":
+                content = downloads.report_csv(report, bom=_for_excel(request))
+            else:
+                content = downloads.report_pdf(report)
             name = f"readiness-{assessment.brand.slug}-{assessment.pk}.{fmt}"
             return Response(
                 content, headers={"Content-Disposition": f'attachment; filename="{name}"'}
@@ -365,6 +373,11 @@ def _expected_version(request, data: dict) -> int | None:
     return int(value)
 
 
+def _for_excel(request) -> bool:
+    """?excel=1: a CSV that starts with a byte-order mark, so that Excel reads it as UTF-8."""
+    return request.query_params.get("excel") == "1"
+
+
 def _update_draft(assessment: Assessment, data: dict, user) -> None:
     # One transaction: a submit refused for missing answers also undoes the answers just sent.
     with transaction.atomic():
@@ -373,6 +386,7 @@ def _update_draft(assessment: Assessment, data: dict, user) -> None:
             assessment=assessment,
             answers=data.get("answers", {}),
             expected_version=data.get("version"),
+            user=user,
         )
         if data["submit"]:
             services.assessment_submit(assessment=assessment, user=user)

@@ -1,7 +1,9 @@
-"""A report as CSV and as PDF: the same content as the report page, in the active language.
+"""A report as CSV, XLSX and PDF: the same content as the report page, in the active language.
 
 CSV headers and labels are translated like the page; the values a program reads (numbers, ids,
-slugs, statuses, timestamps) are the same in every language.
+slugs, statuses, timestamps) are the same in every language. The readiness index follows the
+report's one rounding rule (presentation.shown_index) everywhere, so it never disagrees with
+the tier beside it.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assessments.evidence_words import citation_line, share_words
-from assessments.localized import shown
+from assessments.core.presentation import index_text, shown_index
+from assessments.evidence_words import citation_line, context_line, share_words
+from assessments.localized import row_text, shown
 from assessments.models import Assessment
 from assessments.plans import assessment_plan
 from assessments.report_data import Report
@@ -27,9 +30,19 @@ def _number(value: float | None, digits: int = 1) -> str:
     return "" if value is None else f"{value:.{digits}f}"
 
 
-def report_csv(report: Report) -> str:
-    """One CSV with a summary, the pillar table and the ranked recommendations."""
+# Excel reads a CSV as the system's legacy code page unless it starts with a byte-order mark:
+# Chinese names (and "Lumière") turn to mojibake without it.
+EXCEL_BOM = "\ufeff"
+
+
+def report_csv(report: Report, *, bom: bool = False) -> str:
+    """One CSV with a summary, the pillar table and the ranked recommendations.
+
+    bom=True starts it with a UTF-8 byte-order mark, for Excel (the web download does).
+    """
     out = io.StringIO()
+    if bom:
+        out.write(EXCEL_BOM)
     w = csv.writer(out)
     a = report.assessment
     w.writerow([str(column) for column in REPORT_COLUMNS])
@@ -39,7 +52,7 @@ def report_csv(report: Report) -> str:
         [
             summary,
             _("readiness index"),
-            _number(report.readiness_index),
+            index_text(report.readiness_index),
             "100",
             "",
             _number(report.index_change),
@@ -91,6 +104,78 @@ def report_csv(report: Report) -> str:
             ]
         )
     return out.getvalue()
+
+
+def report_xlsx(report: Report) -> bytes:
+    """The report as an Excel workbook (openpyxl): one sheet per section of the report page.
+
+    Figures are numbers, not text, so that a spreadsheet can sum and chart them.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    summary = book.worksheets[0]
+    summary.title = _("Summary")
+    bold = Font(bold=True)
+    _sheet_rows(summary, [_("item"), _("value")], _summary_cells(report), bold)
+    pillars = book.create_sheet(_("Pillars"))
+    _sheet_rows(
+        pillars,
+        [_("pillar"), _("value"), _("benchmark"), _("gap"), _("change")],
+        [(shown(p.name), p.score, p.benchmark, p.gap, p.change) for p in report.pillars],
+        bold,
+    )
+    recs = book.create_sheet(_("Recommendations"))
+    _sheet_rows(
+        recs,
+        ["#", _("priority"), _("recommendation"), _("expected gain"), _("benchmark"), _("detail")],
+        [_recommendation_cells(r) for r in report.recommendations],
+        bold,
+    )
+    context = book.create_sheet(_("Context"))
+    _sheet_rows(
+        context,
+        [_("detail"), _("source"), _("year")],
+        [(shown(row_text(c, "statement")), context_line(c), c.year) for c in report.context],
+        bold,
+    )
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _summary_cells(report: Report) -> list[tuple]:
+    a, next_tier = report.assessment, report.next_tier
+    return [
+        (_("brand"), a.brand.name),
+        (_("category"), a.category.name),
+        (_("edition"), report.edition_label),
+        (_("readiness index"), shown_index(report.readiness_index)),
+        (_("tier"), shown(report.tier_name)),
+        (_("overall score"), report.overall),
+        (_("benchmark"), report.benchmark_overall),
+        (_("change"), report.index_change),
+        (_("next tier"), shown(next_tier.name) if next_tier else ""),
+        (_("points to the next tier"), next_tier.points if next_tier else None),
+    ]
+
+
+def _recommendation_cells(r) -> tuple:
+    share = None if r.share is None else 100 * r.share
+    lines = [citation_line(e) for e in r.evidence]
+    evidence = " | ".join([share_words(r), *lines] if r.share is not None else lines)
+    return (r.rank, r.bucket, shown(r.title), r.expected_gain, share, evidence)
+
+
+def _sheet_rows(sheet, header: list[str], rows: Iterable[tuple], bold) -> None:
+    sheet.append([str(h) for h in header])
+    for cell in sheet[1]:
+        cell.font = bold
+    for row in rows:
+        sheet.append(list(row))
+    sheet.column_dimensions["A"].width = 44
+    sheet.freeze_panes = "A2"
 
 
 def report_pdf(report: Report) -> bytes:
@@ -151,7 +236,7 @@ def _assessment_row(a: Assessment) -> list[object]:
         _timestamp(a.scored_at),
         a.edition.label,
         _number(result.overall if result else None),
-        _number(result.readiness_index if result else None),
+        index_text(result.readiness_index if result else None),
         result.tier_name if result else "",
     ]
 

@@ -16,6 +16,7 @@ from assessments.core.specs import (
     PracticeSpec,
     QuestionSpec,
     QuestionType,
+    ShownIf,
     TierSpec,
 )
 from assessments.core.texts import EditionTexts, Text, TextPath, text
@@ -156,4 +157,7 @@ def _question_spec(question: Question) -> QuestionSpec:
             ChoiceSpec(value=c.value, label=c.label, level=float(c.level))
             for c in question.choices.all()
         ),
+        shown_if=ShownIf(question.shown_if_question, tuple(question.shown_if_values))
+        if question.shown_if_question
+        else None,
     )

@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 
 from assessments.core import evidence as ev
 from assessments.core.evidence import Evidence, Wording
-from assessments.localized import shown
+from assessments.localized import row_text, shown
 
 
 def percent(share: float | None) -> str:
@@ -81,6 +81,14 @@ def publisher_and_title(publisher: str, title: str) -> str:
 
 def named_source(name: str, year: int) -> str:
     return _("%(source)s (%(age)s)") % {"source": name, "age": age_words(year)}
+
+
+def context_line(figure) -> str:
+    """A context figure's publisher, title and age (a ContextFigure row), for pages and files."""
+    name = publisher_and_title(
+        shown(row_text(figure, "publisher")), shown(row_text(figure, "title"))
+    )
+    return named_source(name, figure.year)
 
 
 def kind_words(item: Evidence) -> str:

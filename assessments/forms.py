@@ -7,6 +7,7 @@ manager sees every problem beside its field before anything is sent to the servi
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -18,7 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from assessments import formats
-from assessments.core.answers import InvalidAnswer, normalize_answer
+from assessments.core.answers import InvalidAnswer, normalize_answer, typed_percent
 from assessments.core.evidence import PopulationKind
 from assessments.core.presentation import benchmark_citation
 from assessments.core.specs import EditionSpec, QuestionType
@@ -44,6 +45,12 @@ class StartForm(forms.Form):
         empty_label=None,
         label=_("Category"),
         help_text=_("Your brand is compared with the China benchmark for this category."),
+    )
+    name = forms.CharField(
+        label=_("Name (optional)"),
+        required=False,
+        max_length=80,
+        help_text=_("Tells this assessment apart from the brand's others, e.g. “Before 11.11”."),
     )
 
     def __init__(self, *args, user, **kwargs) -> None:
@@ -82,6 +89,9 @@ class QuestionItem:
     is_choice: bool
     anchor: str
     saved: str = ""  # the latest saved answer, shown after an edit conflict
+    hidden: bool = False  # skip logic: not asked with the answers so far
+    shown_if: str = ""  # the key of the question that decides, for the page's script
+    shown_values: str = ""  # its values that ask this one, as JSON
 
 
 class StepForm(forms.Form):
@@ -143,19 +153,24 @@ class StepForm(forms.Form):
             return normalize_answer(self.spec.question(q.key), list(value or []))
         if value in (None, ""):
             raise _Blank
+        if q.type == QuestionType.PERCENT:
+            value = typed_percent(value)
         return normalize_answer(self.spec.question(q.key), value)
 
-    def items(self, saved: dict[str, str] | None = None) -> list[QuestionItem]:
+    def items(
+        self, saved: dict[str, str] | None = None, hidden: frozenset[str] = frozenset()
+    ) -> list[QuestionItem]:
         saved = saved or {}
         # A practice's citation is shown once, under its first question, not under each one.
         cited: set[int] = set()
         items = []
         for q in self.questions:
-            items.append(self._item(q, saved.get(q.key, ""), cite=q.practice_id not in cited))
+            cite = q.practice_id not in cited
+            items.append(self._item(q, saved.get(q.key, ""), q.key in hidden, cite=cite))
             cited.add(q.practice_id)
         return items
 
-    def _item(self, q: Question, saved: str, cite: bool = True) -> QuestionItem:
+    def _item(self, q: Question, saved: str, hidden: bool, cite: bool = True) -> QuestionItem:
         chosen = benchmark_citation(
             q.practice.benchmark_citations if cite else [],
             category=self.category,
@@ -171,6 +186,9 @@ class StepForm(forms.Form):
             is_choice=is_choice,
             anchor=f"{field.auto_id}_0" if is_choice else field.auto_id,
             saved=saved,
+            hidden=hidden,
+            shown_if=q.shown_if_question,
+            shown_values=json.dumps(list(q.shown_if_values)) if q.shown_if_question else "",
         )
 
     def unexpected_keys(self) -> set[str]:

@@ -130,7 +130,9 @@ def edition_rows(edition_id: int) -> checks.EditionRows:
         ),
         citations=_citation_rows(edition_id),
         questions=_rows(
-            checks.QuestionRow, Question.objects.filter(**on), "key", "practice__key", "type"
+            checks.QuestionRow,
+            Question.objects.filter(**on),
+            *("key", "practice__key", "type", "shown_if_question", "shown_if_values"),
         ),
         choices=_rows(
             checks.ChoiceRow,

@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 
 from assessments.core import evidence as ev
 from assessments.core.evidence import Evidence, Wording
+from assessments.core.presentation import shown_index
 from assessments.core.prevalence import Basis
 from assessments.core.texts import EditionTexts, Text
 from assessments.edition_specs import edition_spec_of
@@ -92,6 +93,20 @@ class Previous:
 
 
 @dataclass(frozen=True)
+class NextTier:
+    """The tier above the brand's, and how far its threshold is from the shown index."""
+
+    key: str
+    name: Text
+    min_index: float
+    points: float
+
+
+# The executive summary lists this many actions, those with the most expected gain.
+TOP_ACTIONS = 3
+
+
+@dataclass(frozen=True)
 class Report:
     assessment: Assessment
     overall: float | None
@@ -112,6 +127,13 @@ class Report:
     previous: Previous | None
     percentile: float | None
     context: list[ContextFigure]
+    next_tier: NextTier | None = None
+
+    @property
+    def top_actions(self) -> list[RecommendationRow]:
+        """The recommendations with the most expected gain, for the executive summary."""
+        ranked = sorted(self.recommendations, key=lambda r: (-r.expected_gain, r.rank))
+        return ranked[:TOP_ACTIONS]
 
     @property
     def edition_changed(self) -> bool:
@@ -155,6 +177,7 @@ def report_for(assessment: Assessment) -> Report:
         previous=_previous_row(previous, result.edition_id) if previous else None,
         percentile=percentile(assessment),
         context=list(ContextFigure.objects.filter(edition_id=result.edition_id)),
+        next_tier=_next_tier(spec.tiers, result.readiness_index, texts),
     )
 
 
@@ -177,6 +200,19 @@ def _previous_row(previous: Assessment, edition_id: int) -> Previous | None:
         edition_label=result.edition.label,
         same_edition=result.edition_id == edition_id,
     )
+
+
+def _next_tier(tiers, index: float | None, texts: EditionTexts) -> NextTier | None:
+    """The lowest tier above the index as shown; None at the top or without an index."""
+    shown = shown_index(index)
+    if shown is None:
+        return None
+    above = [tier for tier in tiers if tier.min_index > shown]
+    if not above:
+        return None
+    tier = min(above, key=lambda t: t.min_index)
+    points = round(tier.min_index - shown, 1)
+    return NextTier(tier.key, texts.tier_name(tier.key, tier.name), tier.min_index, points)
 
 
 def _previous(assessment: Assessment) -> Assessment | None:

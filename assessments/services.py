@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 
 from assessments.core.answers import answer_json, validate_answers
 from assessments.core.scoring import Scorecard, score
+from assessments.core.skip import has_skip_logic, hidden_questions
 from assessments.core.specs import EditionSpec
 from assessments.edition_specs import edition_spec, edition_spec_for
 from assessments.models import (
@@ -55,10 +56,15 @@ class AssessmentNotEditable(Exception):
 
 
 class StaleDraft(Exception):
-    """Somebody saved the draft after this request read it."""
+    """Somebody saved the draft after this request read it.
 
-    def __init__(self, current_version: int) -> None:
+    saved_by is who saved last (None if unknown): a page tells "you, in another tab" from a
+    colleague by comparing it with the user who tried to save.
+    """
+
+    def __init__(self, current_version: int, saved_by=None) -> None:
         self.current_version = current_version
+        self.saved_by = saved_by
         super().__init__(
             gettext(
                 "Someone else saved this assessment after you opened it. Your answers on this "
@@ -67,10 +73,15 @@ class StaleDraft(Exception):
         )
 
 
-def assessment_start(*, brand: Brand, category: Category, user) -> Assessment:
+def assessment_start(*, brand: Brand, category: Category, user, name: str = "") -> Assessment:
     """A new draft on the current edition's questionnaire."""
     return Assessment.objects.create(
-        brand=brand, category=category, edition=Edition.objects.current(), created_by=user
+        name=name.strip(),
+        brand=brand,
+        category=category,
+        edition=Edition.objects.current(),
+        created_by=user,
+        updated_by=user,
     )
 
 
@@ -85,32 +96,47 @@ def assessment_save_answers(
     answers: Mapping[str, object],
     expected_version: int | None,
     resume_step: str = "",
+    user=None,
 ) -> Assessment:
     """Save some answers of a draft. Invalid answers raise AnswerErrors before anything is written.
 
     With expected_version, a save based on an older read raises StaleDraft and writes nothing.
     """
-    cleaned = validate_answers(edition_spec(assessment.edition_id), answers, complete=False)
+    spec = edition_spec(assessment.edition_id)
+    saved = assessment_answers(assessment) if has_skip_logic(spec) else {}
+    cleaned = validate_answers(spec, answers, complete=False, saved=saved)
     with transaction.atomic():
-        _bump_version(assessment, expected_version, resume_step)
+        _bump_version(assessment, expected_version, resume_step, user)
         _upsert_answers(assessment, cleaned)
+        _clear_hidden(assessment, spec, saved | cleaned)
     return assessment
 
 
-def _bump_version(assessment: Assessment, expected_version: int | None, resume_step: str) -> None:
+def _clear_hidden(assessment: Assessment, spec: EditionSpec, answers: Mapping[str, object]) -> None:
+    """Delete the saved answers of questions that the new answers no longer ask."""
+    hidden = hidden_questions(spec, answers)
+    if hidden:
+        assessment.answers.filter(question__key__in=hidden).delete()
+
+
+def _bump_version(
+    assessment: Assessment, expected_version: int | None, resume_step: str, user
+) -> None:
     rows = Assessment.objects.filter(pk=assessment.pk, status=Status.DRAFT)
     if expected_version is not None:
         rows = rows.filter(version=expected_version)
     changes: dict[str, object] = {"version": F("version") + 1, "updated_at": timezone.now()}
+    if user is not None:
+        changes["updated_by"] = user
     if resume_step:
         changes["resume_step"] = resume_step
     if rows.update(**changes) == 1:
-        assessment.refresh_from_db(fields=["version", "resume_step", "updated_at"])
+        assessment.refresh_from_db(fields=["version", "resume_step", "updated_at", "updated_by"])
         return
     assessment.refresh_from_db()
     if not assessment.is_editable:
         raise AssessmentNotEditable(assessment)
-    raise StaleDraft(assessment.version)
+    raise StaleDraft(assessment.version, saved_by=assessment.updated_by)
 
 
 def _upsert_answers(assessment: Assessment, cleaned: Mapping[str, object]) -> None:
@@ -130,6 +156,18 @@ def _upsert_answers(assessment: Assessment, cleaned: Mapping[str, object]) -> No
         unique_fields=["assessment", "question"],
         update_fields=["value", "updated_at"],
     )
+
+
+def assessment_delete_draft(*, assessment: Assessment) -> None:
+    """Delete a draft and its answers; a submitted assessment is kept (AssessmentNotEditable).
+
+    A conditional DELETE: a draft submitted meanwhile by a colleague is not deleted.
+    """
+    with transaction.atomic():
+        deleted, _ = Assessment.objects.filter(pk=assessment.pk, status=Status.DRAFT).delete()
+        if not deleted:
+            assessment.refresh_from_db()
+            raise AssessmentNotEditable(assessment)
 
 
 def assessment_submit(*, assessment: Assessment, user) -> Assessment:

@@ -311,3 +311,41 @@ def test_an_unreadable_if_match_is_a_400_naming_it(consultant_client, world, spe
     response = consultant_client.patch(url, answers, format="json", HTTP_IF_MATCH="*")
     assert response.status_code == 400
     assert response.json()["errors"][0]["attr"] == "If-Match"
+
+
+def test_csv_exports_start_with_a_byte_order_mark_for_excel_when_asked(consultant_client, world):
+    report = f"{ASSESSMENTS}{world['own_scored']}/report/?format=csv"
+    assert not consultant_client.get(report).content.startswith(b"\xef\xbb\xbf")
+    assert consultant_client.get(report + "&excel=1").content.startswith(b"\xef\xbb\xbf")
+    listed = consultant_client.get(ASSESSMENTS + "?format=csv&excel=1")
+    assert b"".join(listed.streaming_content).startswith(b"\xef\xbb\xbf")
+
+
+def test_an_answer_to_a_question_skip_logic_hides_is_a_400_naming_both(consultant_client, spec):
+    from assessments import edition_specs as editions
+    from assessments.models import Question
+
+    Question.objects.filter(key="msg-post-frequency").update(
+        shown_if_question="msg-account", shown_if_values=["dormant", "active"]
+    )
+    editions._published_edition_spec.cache_clear()
+    try:
+        answers = {"msg-account": "none", "msg-post-frequency": "weekly"}
+        body = {"brand": "own-brand", "category": "beauty", "answers": answers}
+        response = consultant_client.post(ASSESSMENTS, body, format="json")
+        assert response.status_code == 400
+        message = str(response.json())
+        assert "msg-post-frequency" in message and "msg-account" in message
+        # Saved answers count too: an account saved as "none" hides the question on a PATCH.
+        body["answers"] = {"msg-account": "none"}
+        created = consultant_client.post(ASSESSMENTS, body, format="json").json()
+        url = f"{ASSESSMENTS}{created['id']}/"
+        patch = consultant_client.patch(
+            url,
+            {"answers": {"msg-post-frequency": "weekly"}, "version": created["version"]},
+            format="json",
+        )
+        assert patch.status_code == 400
+        assert "msg-account" in str(patch.json())
+    finally:
+        editions._published_edition_spec.cache_clear()

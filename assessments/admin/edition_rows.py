@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db import models
 from modeltranslation.admin import (
@@ -119,9 +120,56 @@ class ChoiceInline(EditionPartInline, TranslationTabularInline):
     fields = ["value", "label", "level", "position"]
 
 
+class ChoiceValuesField(forms.CharField):
+    """Skip logic's choice values typed as "dormant, active", stored as a JSON list."""
+
+    def prepare_value(self, value):
+        return ", ".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value) -> list[str]:  # type: ignore[override]  # a list, stored as JSON
+        text = super().to_python(value) or ""
+        return [part.strip() for part in text.split(",") if part.strip()]
+
+
+class QuestionForm(forms.ModelForm):
+    shown_if_values = ChoiceValuesField(
+        required=False,
+        label="is answered with",
+        help_text="Choice values of that question, separated by commas (e.g. dormant, active).",
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        key, values = cleaned.get("shown_if_question"), cleaned.get("shown_if_values")
+        if key and key == cleaned.get("key"):
+            self.add_error("shown_if_question", "A question cannot decide whether it is asked.")
+        if key and not values:
+            self.add_error("shown_if_values", "Say which answers of that question ask this one.")
+        if values and not key:
+            self.add_error("shown_if_question", "Say which question these answers belong to.")
+        return cleaned
+
+
 @admin.register(Question)
 class QuestionAdmin(EditionPartAdmin):
-    list_display = ["key", "text", "practice", "edition", "type", "allows_na"]
+    """A question, its choices, and its skip logic; the edition check (publish) refuses skip
+    logic that loops or points at a question the edition does not have."""
+
+    form = QuestionForm
+    fieldsets = [
+        (None, {"fields": ["edition", "practice", "key", "text", "help_text", "type"]}),
+        (None, {"fields": ["allows_na", "position"]}),
+        (
+            "Skip logic",
+            {
+                "fields": [("shown_if_question", "shown_if_values")],
+                "description": "Ask this question only when another question (of any pillar) "
+                "is answered with one of these values. Hidden, it counts as not applicable "
+                "in scoring and its answer is cleared.",
+            },
+        ),
+    ]
+    list_display = ["key", "text", "practice", "edition", "type", "allows_na", "shown_if_question"]
     list_filter = ["edition", "type", "allows_na"]
     list_select_related = ["practice", "edition"]
     search_fields = ["key", "text"]

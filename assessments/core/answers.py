@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from typing import cast
 
+from assessments.core.skip import hidden_questions, skip_problems
 from assessments.core.specs import (
     MAX_LEVEL,
     NO,
@@ -35,6 +37,24 @@ NA_NOT_ALLOWED = gettext_noop("this question cannot be answered 'not applicable'
 PERCENT_PROMPT = gettext_noop("enter a percentage from 0 to 100")
 # Plain decimal notation only: float() alone would also take "nan", "inf", "1_0" and "1e2".
 _DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+
+
+# What people type in a percentage field besides the number: a percent sign, a decimal comma
+# ("40,5", as in most of Europe), spaces, and full-width digits from a Chinese input method.
+_TYPED_PERCENT_SIGNS = ("%", "\uff05")
+
+
+def typed_percent(text: str) -> str:
+    """The number in a typed percentage ("50%", "40,5", "\uff15\uff10\uff05" -> "50", "40.5", "50").
+
+    Anything else is returned as typed (stripped), for the usual validation to refuse.
+    """
+    value = unicodedata.normalize("NFKC", text).strip()
+    for sign in _TYPED_PERCENT_SIGNS:
+        value = value.removesuffix(sign).rstrip()
+    if value.count(",") == 1 and "." not in value:
+        value = value.replace(",", ".")
+    return value
 
 
 class AnswerErrors(ValueError):
@@ -68,28 +88,44 @@ class InvalidAnswer(ValueError):
 
 
 def validate_answers(
-    edition: EditionSpec, raw: Mapping[str, object], *, complete: bool
+    edition: EditionSpec,
+    raw: Mapping[str, object],
+    *,
+    complete: bool,
+    saved: Mapping[str, object] | None = None,
 ) -> dict[str, object]:
     """Return the normalized answers, or raise AnswerErrors listing every problem.
 
-    With ``complete`` every question of the edition must be answered (N/A counts
-    as an answer where allowed); without it, only the answers given are checked.
+    With ``complete`` every question of the edition that the answers ask (skip logic) must be
+    answered (N/A counts as an answer where allowed); without it, only the answers given are
+    checked. ``saved`` are the answers already stored beside these, which skip logic reads too:
+    an answer to a question they do not ask is refused, naming the question that decides.
     Keys of the result follow questionnaire order.
     """
     values: dict[str, object] = {}
     problems: dict[str, InvalidAnswer] = {}
+    missing = []
     for question in edition.questions:
         if question.key not in raw:
-            if complete:
-                problems[question.key] = InvalidAnswer(NOT_ANSWERED)
+            missing.append(question.key)
             continue
         try:
             values[question.key] = normalize_answer(question, raw[question.key])
         except InvalidAnswer as problem:
             problems[question.key] = problem
+    merged = {**(saved or {}), **values}
+    for key, (template, params) in skip_problems(edition, merged, values).items():
+        problems[key] = InvalidAnswer(template, **params)
+    if complete:
+        hidden = hidden_questions(edition, merged)
+        for key in missing:
+            if key not in hidden and key not in (saved or {}):
+                problems[key] = InvalidAnswer(NOT_ANSWERED)
     for key in sorted(str(key) for key in raw if not edition.has_question(key)):
         problems[key] = InvalidAnswer(NO_SUCH_QUESTION)
     if problems:
+        ordered = {q.key: problems[q.key] for q in edition.questions if q.key in problems}
+        problems = ordered | problems
         raise AnswerErrors(
             {key: f"{key}: {problem}" for key, problem in problems.items()},
             {key: (problem.template, problem.params) for key, problem in problems.items()},

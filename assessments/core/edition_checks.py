@@ -54,6 +54,8 @@ class QuestionRow:
     key: str
     practice: str
     type: str
+    shown_if_question: str = ""
+    shown_if_values: tuple[str, ...] | list[str] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +153,13 @@ def choice_problems(row: ChoiceRow) -> dict[str, str]:
 def tier_problems(row: TierRow) -> dict[str, str]:
     if row.min_index < 0:
         return {"min_index": f"Tier {row.key!r} starts at {row.min_index:g}: an index is >= 0."}
+    if round(row.min_index, 1) != row.min_index:
+        # Reports show the index to one decimal, rounded down: a finer threshold would let
+        # "70.2" stand beside a tier that starts at 70.25.
+        return {
+            "min_index": f"Tier {row.key!r} starts at {row.min_index:g}: use at most one "
+            "decimal, as reports show the index."
+        }
     return {}
 
 
@@ -173,6 +182,7 @@ def _source_problems(
 def edition_problems(rows: EditionRows) -> list[str]:
     """Every reason the edition cannot be published yet, in the order an admin would fix them."""
     problems = [*_key_problems(rows), *_weight_problems(rows), *_question_problems(rows)]
+    problems += _skip_logic_problems(rows)
     problems += _row_problems(rows)
     problems += _tier_floor_problems(rows.tiers)
     return problems
@@ -242,6 +252,49 @@ def _question_problems(rows: EditionRows) -> list[str]:
             problems.append(f"Question {question.key!r} has no choices: add its answer levels.")
         elif question.type == YES_NO_TYPE and values != YES_NO_VALUES:
             problems.append(f"Question {question.key!r} is yes/no: its choices must be yes and no.")
+    return problems
+
+
+def _skip_logic_problems(rows: EditionRows) -> list[str]:
+    """Skip logic must point at a question of the edition, by a value it offers, without loops."""
+    questions = {q.key: q for q in rows.questions}
+    problems = []
+    for q in rows.questions:
+        if not q.shown_if_question:
+            continue
+        target = questions.get(q.shown_if_question)
+        if target is None:
+            problems.append(
+                f"Question {q.key!r} is shown only if question {q.shown_if_question!r}, which "
+                "this edition does not have (in any pillar): fix the key or clear it."
+            )
+            continue
+        offered = {c.value for c in rows.choices if c.question == target.key}
+        wrong = [v for v in q.shown_if_values if v not in offered]
+        if not q.shown_if_values or wrong:
+            problems.append(
+                f"Question {q.key!r} is shown only if {target.key!r} is answered with "
+                f"{', '.join(map(repr, wrong)) or 'no value'}: use values among "
+                f"{', '.join(sorted(offered)) or 'its choices'}."
+            )
+    return problems + _skip_cycles(questions)
+
+
+def _skip_cycles(questions: dict[str, QuestionRow]) -> list[str]:
+    problems, reported = [], set()
+    for start in questions:
+        path, key = [], start
+        while key in questions and questions[key].shown_if_question and key not in path:
+            path.append(key)
+            key = questions[key].shown_if_question
+        if key in path and key not in reported:
+            loop = path[path.index(key) :]
+            reported.update(loop)
+            problems.append(
+                "Skip logic goes round in a circle ("
+                + " -> ".join([*loop, key])
+                + "): no question of it could ever be asked. Break the circle."
+            )
     return problems
 
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import ROUND_FLOOR, Decimal
 from typing import Protocol, TypeVar
 
 from assessments.core.formats import ENGLISH, Style
+from assessments.core.skip import hidden_questions
 from assessments.core.specs import ChoiceSpec, EditionSpec, QuestionSpec, QuestionType
 
 
@@ -37,6 +39,30 @@ BASIS_NOTES = {
     "edition_average": gettext_noop("benchmark estimated from the average of the whole benchmark"),
     "none": gettext_noop("no benchmark figure"),
 }
+
+
+# The one rounding rule for the readiness index, on every page, export and PDF: one decimal,
+# rounded down. The tier comes from the unrounded index and tier thresholds have at most one
+# decimal (edition_checks.tier_problems), so the shown index always lies in the shown tier:
+# 69.96 shows 69.9 beside "Lagging (under 70)", never 70.
+INDEX_STEP = Decimal("0.1")
+
+
+def shown_index(index: float | None) -> float | None:
+    """The readiness index as shown: one decimal, rounded down (69.96 -> 69.9, 70.0 -> 70.0).
+
+    Rounded from the float's shortest decimal form, so that 70.3 stays 70.3 rather than
+    falling to 70.2 through binary representation error.
+    """
+    if index is None:
+        return None
+    return float(Decimal(repr(float(index))).quantize(INDEX_STEP, rounding=ROUND_FLOOR))
+
+
+def index_text(index: float | None) -> str:
+    """The index as text by the rule above ("69.9"); "" when there is none."""
+    shown = shown_index(index)
+    return "" if shown is None else f"{shown:.1f}"
 
 
 class CitationLike(Protocol):
@@ -143,7 +169,8 @@ def progress(edition: EditionSpec, step: str, answered_keys: Iterable[str]) -> P
     """Progress at a step; raises ValueError for a step the questionnaire does not have."""
     order = steps(edition)
     i = order.index(step)
-    asked = {q.key for q in edition.questions}
+    hidden = hidden_questions(edition, answered_keys) if isinstance(answered_keys, Mapping) else ()
+    asked = {q.key for q in edition.questions if q.key not in hidden}
     return Progress(
         step_number=i + 1,
         step_count=len(order),
@@ -159,7 +186,9 @@ def questions_of(edition: EditionSpec, step: str) -> list[QuestionSpec]:
 
 
 def unanswered(edition: EditionSpec, answers: Mapping[str, object]) -> list[QuestionSpec]:
-    return [q for q in edition.questions if q.key not in answers]
+    """The questions still to answer; those that skip logic hides are not asked."""
+    hidden = hidden_questions(edition, answers)
+    return [q for q in edition.questions if q.key not in answers and q.key not in hidden]
 
 
 def signed(value: float | None, digits: int = 0) -> str:
@@ -175,7 +204,8 @@ def pillar_counts(
 ) -> Sequence[tuple[str, int, int]]:
     """(pillar key, answered, asked) for every step, for the step list beside the form."""
     out = []
+    hidden = hidden_questions(edition, answers)
     for key in steps(edition):
-        asked = questions_of(edition, key)
+        asked = [q for q in questions_of(edition, key) if q.key not in hidden]
         out.append((key, sum(q.key in answers for q in asked), len(asked)))
     return out

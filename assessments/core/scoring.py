@@ -16,7 +16,8 @@ The maths, in the order it is computed (nothing is rounded; rounding is display)
 
 Answers must already be validated (multiple choices may come back from JSON as
 lists); a missing key is treated like N/A so an edition with new questions can
-rescore old answers, and unknown keys are ignored.
+rescore old answers, and unknown keys are ignored. A question that skip logic hides
+(core/skip.py) counts as N/A, whatever answer was stored for it.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from typing import Any
 from assessments.core.answers import InvalidAnswer, answer_json, answer_level
 from assessments.core.evidence import citation_json
 from assessments.core.prevalence import ResolvedPrevalence, resolve_prevalence
+from assessments.core.skip import applicable
 from assessments.core.specs import (
     EditionSpec,
     PillarSpec,
@@ -158,6 +160,8 @@ def score(
     """
     if prevalence is None:
         prevalence = resolve_prevalence(edition, category)
+    # A question that skip logic hides counts as not applicable, whatever was stored for it.
+    answers = applicable(edition, answers)
     pillars = tuple(
         _score_pillar(pillar, edition.practices_in(pillar.key), edition, answers, prevalence)
         for pillar in edition.pillars

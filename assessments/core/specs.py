@@ -82,6 +82,15 @@ class ChoiceSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class ShownIf:
+    """Skip logic: a question is asked only when another question's answer is one of ``values``
+    (for a multiple-choice question: when any of them is ticked)."""
+
+    question: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class QuestionSpec:
     """A questionnaire question; ``choices`` is empty for PERCENT questions."""
 
@@ -92,6 +101,7 @@ class QuestionSpec:
     type: QuestionType
     allows_na: bool
     choices: tuple[ChoiceSpec, ...] = ()
+    shown_if: ShownIf | None = None
     _choices_by_value: dict[str, ChoiceSpec] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0013_edition_2026"),
+        ("assessments", "0014_drafts_and_skip_logic"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

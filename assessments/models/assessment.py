@@ -65,8 +65,14 @@ class Assessment(models.Model):
     # The edition whose questionnaire the brand answers; a result may use a later edition.
     edition = models.ForeignKey("assessments.Edition", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # An optional name that tells drafts apart on the dashboard ("Before the 11.11 campaign").
+    name = models.CharField(_("name"), max_length=80, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Who saved the draft last: the dashboard shows it, and an edit conflict names them.
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -368,6 +368,22 @@ class Question(EditionPart):
     type = models.CharField(max_length=10, choices=Type.choices)
     allows_na = models.BooleanField(default=False, verbose_name="allows N/A")
     position = models.PositiveSmallIntegerField(default=0)
+    # Skip logic (assessments/core/skip.py): asked only when the question with this key, in
+    # any pillar of the edition, is answered with one of shown_if_values.
+    shown_if_question = models.SlugField(
+        max_length=60,
+        blank=True,
+        verbose_name="shown only if question",
+        help_text="Key of the question whose answer decides whether this one is asked "
+        "(e.g. msg-account). Empty: always asked.",
+    )
+    shown_if_values = models.JSONField(
+        default=list,
+        blank=True,
+        verbose_name="is answered with",
+        help_text="The choice values of that question that ask this one, e.g. "
+        '["dormant", "active"]. A hidden question counts as not applicable.',
+    )
 
     history = HistoricalRecords()
 

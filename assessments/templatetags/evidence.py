@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from assessments import evidence_words as words
 from assessments.core.evidence import Evidence
-from assessments.localized import marked, row_text, shown
+from assessments.localized import marked
 
 register = template.Library()
 
@@ -36,10 +36,7 @@ def figure_age(year: int) -> str:
 @register.filter
 def context_source(figure) -> str:
     """A context figure's publisher, title and age (a ContextFigure row)."""
-    name = words.publisher_and_title(
-        shown(row_text(figure, "publisher")), shown(row_text(figure, "title"))
-    )
-    return words.named_source(name, figure.year)
+    return words.context_line(figure)
 
 
 @register.simple_tag

@@ -44,3 +44,23 @@ def signed(value: float | None) -> str:
 def basis_note(basis: str) -> str:
     note = presentation.BASIS_NOTES.get(basis, "")
     return gettext(note) if note else ""
+
+
+@register.filter
+def ranked_by_score(pillars: list) -> list:
+    """Pillars from the highest score to the lowest (unscored last), for the phone's bar view."""
+    return sorted(pillars, key=lambda p: (p.score is None, -(p.score or 0)))
+
+
+@register.filter
+def bar_width(value: float | None) -> str:
+    """A score as the width of its bar, in percent of the 0-100 scale ("0" when missing)."""
+    if value is None:
+        return "0"
+    return f"{max(0.0, min(float(value), 100.0)):.1f}"
+
+
+@register.filter
+def index(value: float | None) -> str:
+    """The readiness index by the report's one rounding rule (presentation.shown_index)."""
+    return presentation.index_text(value) or "\N{EN DASH}"

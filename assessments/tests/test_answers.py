@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assessments.core.answers import AnswerErrors, answer_level, validate_answers
+from assessments.core.answers import AnswerErrors, answer_level, typed_percent, validate_answers
 from assessments.core.specs import EditionSpec
 from assessments.tests.edition_builders import (
     EXAMPLE_ANSWERS,
@@ -196,3 +196,20 @@ def test_any_input_is_either_accepted_or_rejected_with_answer_errors(raw: dict) 
         assert all(message.startswith(f"{key}: ") for key, message in errors.items())
     else:
         assert cleaned.keys() == raw.keys()
+
+
+@pytest.mark.parametrize(
+    "typed, number",
+    [
+        ("50%", "50"),
+        ("50 %", "50"),
+        ("40,5", "40.5"),
+        ("\uff15\uff10", "50"),  # full-width digits from a Chinese input method
+        ("\uff14\uff10\uff0e\uff15\uff05", "40.5"),
+        (" 7 ", "7"),
+        ("1,000.5", "1,000.5"),  # left as typed, for the usual check to refuse
+        ("abc", "abc"),
+    ],
+)
+def test_a_typed_percentage_is_read_as_people_write_it(typed: str, number: str) -> None:
+    assert typed_percent(typed) == number

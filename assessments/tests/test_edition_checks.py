@@ -127,3 +127,8 @@ def test_row_checks_key_their_message_by_field():
     assert set(checks.citation_problems(replace(GOOD_CITATION, percent=-1.0))) == {"percent"}
     assert checks.weight_problems(0.0, "x") == {}
     assert set(checks.tier_problems(TierRow("t", -5.0))) == {"min_index"}
+
+
+def test_a_tier_threshold_has_at_most_one_decimal_as_reports_show_the_index():
+    assert checks.tier_problems(TierRow("t", 70.5)) == {}
+    assert "at most one decimal" in checks.tier_problems(TierRow("t", 70.25))["min_index"]

@@ -135,13 +135,13 @@ def _fonts(reader: PdfReader) -> set[str]:
 
 def test_the_csv_headers_and_labels_follow_the_language(client, web, manager, scored):
     url = f"/assessments/{scored.pk}/report.csv"
-    rows = list(csv.reader(io.StringIO(web.get(url).content.decode())))
+    rows = list(csv.reader(io.StringIO(web.get(url).content.decode("utf-8-sig"))))
     assert rows[0] == ["部分", "项目", "数值", "基准", "差距", "变化", "详情"]
     assert ["概要", "成熟度指数"] == rows[2][:2]
     assert any(row[:2] == ["维度", "即时通讯（私域）"] for row in rows)
     client.cookies.clear()
     client.force_login(manager)
-    english = list(csv.reader(io.StringIO(client.get(url).content.decode())))
+    english = list(csv.reader(io.StringIO(client.get(url).content.decode("utf-8-sig"))))
     assert english[0] == ["section", "item", "value", "benchmark", "gap", "change", "detail"]
 
 

@@ -6,6 +6,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
+from assessments.core.presentation import index_text
 from assessments.downloads import report_csv, report_pdf
 from assessments.models import Assessment
 from assessments.report_data import MIN_PEER_BRANDS, report_for
@@ -66,7 +67,8 @@ def test_the_csv_holds_the_index_the_pillars_and_the_recommendations(scored_asse
     report = report_for(Assessment.objects.with_report().get(pk=scored_assessment.pk))
     rows = list(csv.reader(io.StringIO(report_csv(report))))
     index_row = next(r for r in rows if r[1] == "readiness index")
-    assert float(index_row[2]) == pytest.approx(report.readiness_index, abs=0.05)
+    # The report's one rounding rule: one decimal, rounded down (never above the tier's range).
+    assert index_row[2] == index_text(report.readiness_index)
     assert [r[1] for r in rows if r[0] == "pillar"] == [p.name for p in report.pillars]
     first = next(r for r in rows if r[0].startswith("recommendation"))
     assert first[1] == report.recommendations[0].title

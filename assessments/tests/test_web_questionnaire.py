@@ -152,7 +152,7 @@ def test_a_save_from_an_older_page_is_a_conflict_that_shows_both_answers(web, dr
     html = response.content.decode()
     assert response.status_code == 409
     assert "Someone else saved this assessment" in html
-    assert "Saved last by someone else: <strong>10%</strong>" in html
+    assert "Saved last: <strong>10%</strong>" in html
     assert 'value="80"' in html  # what this user typed is still in the field
     assert 'name="version" value="1"' in html  # saving again is a deliberate overwrite
     assert services.assessment_answers(draft) == {"msg-response-share": 10}

@@ -17,7 +17,7 @@ from assessments.core.presentation import steps
 from assessments.edition_specs import edition_spec, edition_spec_of
 from assessments.forms import StartForm
 from assessments.models import Assessment, Brand, Membership, Question
-from assessments.views.access import signed_in_user
+from assessments.views.access import managed_assessment, signed_in_user
 
 
 @login_required
@@ -35,6 +35,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
     by_brand = defaultdict(list)
     for assessment in _assessments(user):
+        if assessment.is_editable:
+            # The step last saved, by name, from the (cached) edition.
+            spec = edition_spec_of(assessment.edition)
+            last = assessment.resume_step
+            pillar = next((p for p in spec.pillars if p.key == last), None)
+            assessment.last_step = spec.texts.pillar(last, pillar.name) if pillar else None
         if assessment.result is not None:
             # The tier in both languages from the (cached) edition; the stored copy is English.
             texts = edition_spec_of(assessment.edition).texts
@@ -57,10 +63,29 @@ def _assessments(user):
     )
     return (
         Assessment.objects.visible_to(user)
-        .select_related("category", "edition", "result")
+        .select_related("category", "edition", "result", "updated_by")
         .annotate(answered=Count("answers"), asked=Subquery(asked, output_field=IntegerField()))
         .order_by("-created_at", "-id")
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete a draft after a confirmation page; only the brand's managers, only drafts."""
+    assessment = managed_assessment(request, pk)
+    if not assessment.is_editable:
+        messages.error(request, _("A submitted assessment cannot be deleted."))
+        return redirect("dashboard")
+    if request.method == "POST":
+        try:
+            services.assessment_delete_draft(assessment=assessment)
+        except services.AssessmentNotEditable:
+            messages.error(request, _("A submitted assessment cannot be deleted."))
+        else:
+            messages.success(request, _("The draft was deleted."))
+        return redirect("dashboard")
+    return render(request, "assessments/delete.html", {"assessment": assessment})
 
 
 @login_required
@@ -75,6 +100,7 @@ def assessment_start(request: HttpRequest) -> HttpResponse:
             brand=form.cleaned_data["brand"],
             category=form.cleaned_data["category"],
             user=request.user,
+            name=form.cleaned_data["name"],
         )
         first = steps(edition_spec(assessment.edition_id))[0]
         return redirect("assessment-step", pk=assessment.pk, step=first)

@@ -27,11 +27,13 @@ from assessments.core.presentation import (
     steps,
     unanswered,
 )
+from assessments.core.skip import hidden_questions
 from assessments.core.specs import EditionSpec, QuestionSpec, QuestionType
 from assessments.core.texts import Text
 from assessments.edition_specs import edition_spec
 from assessments.forms import NA, StepForm, step_questions
 from assessments.models import Assessment
+from assessments.views import drafts
 from assessments.views.access import managed_assessment
 
 TAMPERED = _(
@@ -78,9 +80,11 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("assessment-step", pk=pk, step=resume)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        # A save that arrives after the session ended: kept, and restored after login.
+        return drafts.keep_for_login(request, pk=pk, step=step)
     assessment = managed_assessment(request, pk)
     if not assessment.is_editable:
         messages.info(request, str(services.AssessmentNotEditable(assessment)))
@@ -91,7 +95,12 @@ def step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     questions = step_questions(assessment.edition_id, step)
     step_form = partial(StepForm, questions=questions, spec=spec, category=assessment.category.slug)
     if request.method == "POST":
-        return _save_step(request, assessment, spec, step, step_form(request.POST))
+        form = step_form(request.POST)
+        return _save_step(request, assessment, spec, step, form, request.POST.get("action", ""))
+    kept = drafts.take_kept(request, pk=pk, step=step)
+    if kept is not None:
+        messages.info(request, drafts.RESTORED)
+        return _save_step(request, assessment, spec, step, step_form(kept), "stay")
     saved = services.assessment_answers(assessment)
     initial = _initial(spec, step, saved) | {"version": assessment.version}
     form = step_form(initial=initial)
@@ -99,32 +108,54 @@ def step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 
 
 def _save_step(
-    request: HttpRequest, assessment: Assessment, spec: EditionSpec, step: str, form: StepForm
+    request: HttpRequest,
+    assessment: Assessment,
+    spec: EditionSpec,
+    step: str,
+    form: StepForm,
+    action: str,
 ) -> HttpResponse:
     saved = services.assessment_answers(assessment)
+    autosave = action == drafts.AUTOSAVE
     if form.unexpected_keys() or (not form.is_valid() and "version" in form.errors):
         form.add_error(None, TAMPERED)
-        return _render_step(request, assessment, spec, step, form, saved, status=400)
+        return _refused(request, assessment, spec, step, form, saved, autosave)
     if not form.is_valid():
-        return _render_step(request, assessment, spec, step, form, saved, status=400)
-    action = request.POST.get("action", "next")
-    target = _target(spec, step, action)
+        return _refused(request, assessment, spec, step, form, saved, autosave)
+    target = _target(spec, step, action, request.GET.get("from", ""))
     try:
         services.assessment_save_answers(
             assessment=assessment,
-            answers=form.answers(),
+            answers=_shown_answers(spec, form, saved),
             expected_version=form.cleaned_data["version"],
-            resume_step=target if target != "review" else step,
+            resume_step=step if target in ("review", step) or autosave else target,
+            user=request.user,
         )
     except AnswerErrors as problems:
         for key, message in problems.errors.items():
             form.add_error(key if key in form.fields else None, message.split(": ", 1)[-1])
-        return _render_step(request, assessment, spec, step, form, saved, status=400)
+        return _refused(request, assessment, spec, step, form, saved, autosave)
     except services.StaleDraft as conflict:
+        if autosave:
+            return drafts.autosave_conflict(request, conflict)
         return _conflict(request, assessment, spec, step, form, conflict)
     except services.AssessmentNotEditable as refused:
         messages.error(request, str(refused))
         return redirect("assessment-status", pk=assessment.pk)
+    if autosave:
+        return drafts.autosaved(assessment)
+    return _after_save(request, assessment, action, target)
+
+
+def _shown_answers(spec: EditionSpec, form: StepForm, saved: dict) -> dict[str, object]:
+    """The form's answers less those to questions they hide (skip logic): dropped, not
+    refused, since the page hid them and a page without script still posts them."""
+    answers = form.answers()
+    hidden = hidden_questions(spec, {**saved, **answers})
+    return {key: value for key, value in answers.items() if key not in hidden}
+
+
+def _after_save(request, assessment, action: str, target: str) -> HttpResponse:
     if action == "later":
         messages.success(request, _("Saved. You can pick up where you left off at any time."))
         return redirect("dashboard")
@@ -133,39 +164,50 @@ def _save_step(
     return redirect("assessment-step", pk=assessment.pk, step=target)
 
 
-def _target(spec: EditionSpec, step: str, action: str) -> str:
+def _refused(request, assessment, spec, step, form, saved, autosave: bool) -> HttpResponse:
+    if autosave:
+        return drafts.autosave_refused(form)
+    return _render_step(request, assessment, spec, step, form, saved, status=400)
+
+
+def _target(spec: EditionSpec, step: str, action: str, came_from: str = "") -> str:
     """Where a step's button leads after saving; also where the manager resumes next time.
-    An unknown action counts as the default button, "Save and continue"."""
+    An unknown action counts as the default button, "Save and continue"; a step opened from
+    the review page ("Change") goes back to it."""
     where = progress(spec, step, ())
     if action == "back":
         return where.previous_step or step
-    if action == "later":
+    if action in ("later", "stay"):
         return step
+    if came_from == "review":
+        return "review"
     if action == "review":
         return "review"
     return where.next_step or "review"
 
 
 def _conflict(request, assessment, spec, step, form, conflict) -> HttpResponse:
-    """Keep what the user typed in the fields, show the latest saved answers beside them, and
-    take the new version so that saving again is a deliberate overwrite."""
+    """Keep what the user typed in the fields, show the saved answers that differ beside them,
+    and take the new version so that saving again is a deliberate overwrite."""
     data = form.data.copy()
     data["version"] = str(conflict.current_version)
     retry = StepForm(data, questions=form.questions, spec=spec, category=form.category)
     retry.is_valid()
     saved = services.assessment_answers(assessment)
+    typed = form.answers()
     latest = {
         q.key: _answer_text(spec, q, saved.get(q.key), q.key in saved)
         for q in questions_of(spec, step)
+        if drafts.differs(q.key, typed, saved)
     }
+    who = drafts.who_saved(conflict.saved_by, request.user)
     return _render_step(
-        request, assessment, spec, step, retry, saved, status=409, conflict=str(conflict),
-        latest=latest,
+        request, assessment, spec, step, retry, saved, status=409, conflict=who, latest=latest,
     )  # fmt: skip
 
 
 def _render_step(
-    request, assessment, spec, step, form, saved, *, status=200, conflict="", latest=None
+    request, assessment, spec, step, form, saved, *, status=200, conflict=None, latest=None
 ) -> HttpResponse:
     names = {p.key: spec.texts.pillar(p.key, p.name) for p in spec.pillars}
     context = {
@@ -174,13 +216,15 @@ def _render_step(
         "pillar": names[step],
         "pillar_row": form.questions[0].practice.pillar if form.questions else None,
         "form": form,
-        "items": form.items(latest),
+        "items": form.items(latest, hidden_questions(spec, saved)),
         "progress": progress(spec, step, saved),
         "steps": [
             (key, names[key], done, asked) for key, done, asked in pillar_counts(spec, saved)
         ],
         "conflict": conflict,
+        "differences": len(latest or {}),
         "error_count": len(form.errors),
+        "came_from": request.GET.get("from", ""),
     }
     return render(request, "assessments/step.html", context, status=status)
 
@@ -213,6 +257,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 def _render_review(request, assessment, *, errors=None, status=200) -> HttpResponse:
     spec = edition_spec(assessment.edition_id)
     saved = services.assessment_answers(assessment)
+    hidden = hidden_questions(spec, saved)
     order = steps(spec)
     pillars = [
         (
@@ -224,6 +269,7 @@ def _render_review(request, assessment, *, errors=None, status=200) -> HttpRespo
                     q.key in saved,
                 )
                 for q in questions_of(spec, pillar.key)
+                if q.key not in hidden
             ],
         )
         for pillar in spec.pillars
@@ -233,7 +279,7 @@ def _render_review(request, assessment, *, errors=None, status=200) -> HttpRespo
         "assessment": assessment,
         "pillars": pillars,
         "missing": [_shown(spec, q) for q in unanswered(spec, saved)],
-        "total": len(spec.questions),
+        "total": len(spec.questions) - len(hidden),
         "errors": errors or {},
     }
     return render(request, "assessments/review.html", context, status=status)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.decorators import login_required
@@ -112,7 +113,19 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @private_no_store
 def report_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    return _download(request, pk, downloads.report_csv, "text/csv; charset=utf-8", "csv")
+    # With a byte-order mark: this download is for people, who open it in Excel.
+    return _download(
+        request, pk, partial(downloads.report_csv, bom=True), "text/csv; charset=utf-8", "csv"
+    )
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+@require_GET
+def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    return _download(request, pk, downloads.report_xlsx, XLSX, "xlsx")
 
 
 def _download(request, pk: int, render_report, content_type: str, extension: str) -> HttpResponse:
