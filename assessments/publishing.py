@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
+from modeltranslation.utils import build_localized_fieldname
 from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
 
 from assessments import generations, scorecard_store
@@ -60,12 +61,18 @@ def edition_copy(*, edition: Edition, user=None, label: str = "") -> Edition:
             label=label or _draft_label(edition),
             status=Edition.Status.DRAFT,
             based_on=edition,
-            notes=edition.notes,
+            **_every_language(edition, "notes"),
         )
         draft._history_user = user
         draft.save()
         _copy_children(edition, draft, user)
     return draft
+
+
+def _every_language(row: models.Model, name: str) -> dict[str, object]:
+    """A translated field's value in each language (notes_en, notes_zh_hans, ...)."""
+    names = [build_localized_fieldname(name, code) for code, _ in settings.LANGUAGES]
+    return {field: getattr(row, field) for field in names}
 
 
 def _draft_label(edition: Edition) -> str:
@@ -175,13 +182,19 @@ def _float(value: object) -> object:
 
 def edition_validate(*, edition_id: int) -> list[str]:
     """Every reason the edition cannot be published, each saying what to fix; [] when it can."""
-    problems = checks.edition_problems(edition_rows(edition_id))
+    return [problem.message for problem in edition_problem_rows(edition_id=edition_id)]
+
+
+def edition_problem_rows(*, edition_id: int) -> list[checks.Problem]:
+    """edition_validate() with the row each problem is about (the admin shows it on that row)."""
+    problems = checks.edition_problem_rows(edition_rows(edition_id))
     if not problems:
         try:
             # The scoring specs check their own invariants: the last word on what scores.
             edition_spec(edition_id)
         except ValueError as exc:
-            problems.append(f"The scoring engine refuses this edition: {exc}.")
+            message = f"The scoring engine refuses this edition: {exc}."
+            problems.append(checks.Problem("edition", "", message))
     return problems
 
 

@@ -86,11 +86,6 @@ class PracticeAdmin(EditionPartAdmin):
     search_fields = ["key", "title", "recommendation"]
     inlines = [CitationInline, QuestionInline]
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "pillar":
-            kwargs["queryset"] = Pillar.objects.select_related("edition")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
 
 @admin.register(Citation)
 class CitationAdmin(EditionPartAdmin):
@@ -98,7 +93,6 @@ class CitationAdmin(EditionPartAdmin):
     list_filter = ["use", "category", "year", "practice__edition"]
     list_select_related = ["practice", "category"]
     search_fields = ["statement", "source", "population", "practice__key"]
-    raw_id_fields = ["practice"]
     formfield_overrides = URL_FIELDS
 
 
@@ -113,7 +107,6 @@ class QuestionAdmin(EditionPartAdmin):
     list_filter = ["edition", "type", "allows_na"]
     list_select_related = ["practice", "edition"]
     search_fields = ["key", "text"]
-    raw_id_fields = ["practice"]
     inlines = [ChoiceInline]
 
 

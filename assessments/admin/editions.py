@@ -21,6 +21,7 @@ from modeltranslation.admin import (
 from simple_history.admin import SimpleHistoryAdmin
 
 from assessments import publishing
+from assessments.admin.integrity import report_edition_problems
 from assessments.admin.parts import (
     EditionPartInline,
     PublishedReadOnly,
@@ -71,8 +72,17 @@ class EditionAdmin(SearchInEveryLanguage, PublishedReadOnly, SimpleHistoryAdmin,
         edition = self.get_object(request, object_id)
         if request.method == "GET" and in_published_edition(edition):
             messages.info(request, EDITION_READ_ONLY_HINT)
-        context = {**(extra_context or {}), "edition": edition, "jobs": _recent_jobs(edition)}
+        context = {
+            **(extra_context or {}),
+            "edition": edition,
+            "jobs": _recent_jobs(edition),
+            "problems": _draft_problems(edition),
+        }
         return super().change_view(request, object_id, form_url, context)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        report_edition_problems(request, form.instance.pk)
 
     @admin.action(description="Create a draft from this edition")
     def create_draft(self, request: HttpRequest, queryset) -> None:
@@ -205,6 +215,12 @@ class EditionJobAdmin(admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # The progress page says more than the raw row.
         return _to_job(int(object_id))
+
+
+def _draft_problems(edition: Edition | None) -> list[str]:
+    if edition is None or not edition.is_draft:
+        return []
+    return publishing.edition_validate(edition_id=edition.pk)
 
 
 def _recent_jobs(edition: Edition | None):

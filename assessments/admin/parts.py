@@ -12,6 +12,7 @@ from modeltranslation.admin import TranslationAdmin
 from modeltranslation.utils import build_localized_fieldname
 from simple_history.admin import SimpleHistoryAdmin
 
+from assessments.admin.integrity import DraftProblems, EditionScopedChoices
 from assessments.models import Edition, EditionPart
 from assessments.translation import TRANSLATED_FIELDS
 
@@ -93,9 +94,17 @@ class PublishedReadOnly(_Admin):
 
 
 class EditionPartAdmin(
-    SearchInEveryLanguage, PublishedReadOnly, SimpleHistoryAdmin, TranslationAdmin
+    EditionScopedChoices,
+    DraftProblems,
+    SearchInEveryLanguage,
+    PublishedReadOnly,
+    SimpleHistoryAdmin,
+    TranslationAdmin,
 ):
     """Rows of published editions are read-only; the History button shows who changed what.
+
+    A row's parents are its own edition's (integrity.py), and saving a draft's row reports the
+    draft's remaining problems.
 
     Translated texts (assessments/translation.py) show as two fields, English (required) first,
     then Chinese (optional: pages show the English, marked, while it is blank).

@@ -78,8 +78,9 @@ def test_change_forms_render_in_a_bounded_number_of_queries(
         ("citation", Citation.objects.filter(practice__edition=draft).first().pk),
         ("assessment", scored_assessment.pk),
     ]
+    # A draft row's page also runs the edition-wide checks: a fixed eight queries more.
     for model, pk in pages:
-        with django_assert_max_num_queries(30):
+        with django_assert_max_num_queries(40):
             response = staff.get(reverse(f"admin:assessments_{model}_change", args=[pk]))
         assert response.status_code == 200, (model, pk)
 
