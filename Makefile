@@ -22,7 +22,7 @@ system-packages:
 
 run: $(VENV)/.run-installed system-packages
 	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
-	DEBUG=$${DEBUG:-true} $(PY) manage.py load_demo
+	DEBUG=$${DEBUG:-true} HOST=$(HOST) PORT=$(PORT) $(PY) manage.py load_demo
 	DEBUG=$${DEBUG:-true} HOST=$(HOST) PORT=$(PORT) PY=$(PY) ./bin/serve
 
 test: $(VENV)/.dev-installed system-packages

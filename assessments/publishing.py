@@ -7,8 +7,10 @@ over many assessments runs as an EditionJob cut into fixed-size chunks (models/j
 from __future__ import annotations
 
 import logging
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -75,9 +77,24 @@ def _every_language(row: models.Model, name: str) -> dict[str, object]:
     return {field: getattr(row, field) for field in names}
 
 
+# The label edition_copy() makes up; it never goes live (see _check_label).
+GENERATED_LABEL = re.compile(r"^Draft of (?P<base>.*) \(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\)$")
+
+
 def _draft_label(edition: Edition) -> str:
+    """'Draft of <base label> (<time>)', naming the published base even for a draft's draft."""
+    base = edition.label
+    while (generated := GENERATED_LABEL.match(base)) is not None:
+        base = generated["base"]
     stamp = timezone.now().strftime("%Y-%m-%d %H:%M:%S")
-    return f"Draft of {edition.label[:60]} ({stamp})"
+    label = f"Draft of {base[:60]} ({stamp})"
+    # Two copies in the same second: the second one waits for the next free second's name.
+    seconds = 0
+    while Edition.objects.filter(label=label).exists():
+        seconds += 1
+        later = timezone.now() + timedelta(seconds=seconds)
+        label = f"Draft of {base[:60]} ({later.strftime('%Y-%m-%d %H:%M:%S')})"
+    return label
 
 
 def _copy_children(edition: Edition, draft: Edition, user) -> None:
@@ -202,9 +219,18 @@ def edition_problem_rows(*, edition_id: int) -> list[checks.Problem]:
 
 
 def edition_publish(
-    *, edition_id: int, user=None, expected_current_id: int | None = None
+    *,
+    edition_id: int,
+    user=None,
+    expected_current_id: int | None = None,
+    label: str | None = None,
+    release_notes: dict[str, str] | None = None,
 ) -> Edition:
     """Make a valid draft the current edition, in one transaction.
+
+    label and release_notes (language code -> text, English required) are what users read
+    about the edition; given, they are stored with the publication. A generated label never
+    goes live.
 
     The draft and the current edition are locked in id order (no deadlock between two admins);
     with expected_current_id, publishing is refused when another edition became current since
@@ -218,6 +244,7 @@ def edition_publish(
             .order_by("pk")
         }
         draft = locked.get(edition_id) or Edition.objects.get(pk=edition_id)
+        _release(draft, label, release_notes)
         _check_publishable(draft, expected_current_id)
         now = timezone.now()
         Edition.objects.filter(is_current=True).update(is_current=False)
@@ -236,6 +263,34 @@ def edition_publish(
     return draft
 
 
+def _release(draft: Edition, label: str | None, notes: dict[str, str] | None) -> None:
+    """Store the label and release note the publisher gave (refused: nothing is stored)."""
+    changes: dict[str, str] = {}
+    if label is not None:
+        label = label.strip()
+        if Edition.objects.filter(label=label).exclude(pk=draft.pk).exists():
+            raise EditionRefused(f"Another edition is labelled {label!r}: choose another label.")
+        changes["label"] = label
+    if notes is not None:
+        if not notes.get("en", "").strip():
+            raise EditionRefused(
+                "Write a release note (in English at least): users read it with the edition."
+            )
+        for code, text in notes.items():
+            changes[build_localized_fieldname("release_note", code)] = text.strip()
+    if changes and draft.is_draft:
+        Edition.objects.filter(pk=draft.pk, status=Edition.Status.DRAFT).update(**changes)
+        draft.refresh_from_db()
+
+
+def _check_label(draft: Edition) -> None:
+    if not draft.label.strip() or GENERATED_LABEL.match(draft.label):
+        raise EditionRefused(
+            f"Give the edition a label of its own before publishing: {draft.label!r} is the "
+            "label a copy gets, and users read the label in their reports."
+        )
+
+
 def _check_publishable(draft: Edition, expected_current_id: int | None) -> None:
     if not draft.is_draft:
         raise EditionRefused(
@@ -249,6 +304,7 @@ def _check_publishable(draft: Edition, expected_current_id: int | None) -> None:
             "Check the draft and its impact preview against the new current edition, then "
             "publish again."
         )
+    _check_label(draft)
     problems = edition_validate(edition_id=draft.pk)
     if problems:
         raise EditionInvalid(problems)

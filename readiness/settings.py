@@ -142,6 +142,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
+# Where `load_demo` tells a person to log in: the address bin/serve listens on (HOST, PORT).
+DEMO_SITE_URL = env_str(
+    "DEMO_SITE_URL", f"http://{env_str('HOST', '127.0.0.1')}:{env_int('PORT', 8000)}"
+).rstrip("/")
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"

@@ -12,6 +12,7 @@ from modeltranslation.admin import (
     TranslationTabularInline,
 )
 
+from assessments.admin.edition_filter import edition_filter
 from assessments.admin.parts import (
     EditionPartAdmin,
     EditionPartInline,
@@ -28,6 +29,8 @@ from assessments.models import (
     Question,
     Tier,
 )
+
+ON_EDITION = edition_filter("edition")
 
 
 @admin.register(Category)
@@ -49,7 +52,7 @@ class PracticeInline(EditionPartInline, TranslationTabularInline):
 class PillarAdmin(EditionPartAdmin):
     list_display = ["name", "key", "edition", "weight", "position"]
     list_editable = ["weight"]
-    list_filter = ["edition"]
+    list_filter = [ON_EDITION]
     list_select_related = ["edition"]
     search_fields = ["key", "name"]
     inlines = [PracticeInline]
@@ -81,7 +84,7 @@ class QuestionInline(EditionPartInline, TranslationTabularInline):
 class PracticeAdmin(EditionPartAdmin):
     list_display = ["title", "key", "pillar", "edition", "weight", "effort"]
     list_editable = ["weight"]
-    list_filter = ["edition", "effort", "pillar__key"]
+    list_filter = [ON_EDITION, "effort", "pillar__key"]
     list_select_related = ["edition", "pillar"]
     search_fields = ["key", "title", "recommendation"]
     inlines = [CitationInline, QuestionInline]
@@ -90,7 +93,7 @@ class PracticeAdmin(EditionPartAdmin):
 @admin.register(Citation)
 class CitationAdmin(EditionPartAdmin):
     list_display = ["__str__", "practice", "category", "use", "percent", "population", "year"]
-    list_filter = ["use", "category", "year", "practice__edition"]
+    list_filter = [edition_filter("practice__edition"), "use", "category", "year"]
     list_select_related = ["practice", "category"]
     search_fields = ["statement", "source", "population", "practice__key"]
     formfield_overrides = URL_FIELDS
@@ -104,7 +107,7 @@ class ChoiceInline(EditionPartInline, TranslationTabularInline):
 @admin.register(Question)
 class QuestionAdmin(EditionPartAdmin):
     list_display = ["key", "text", "practice", "edition", "type", "allows_na"]
-    list_filter = ["edition", "type", "allows_na"]
+    list_filter = [ON_EDITION, "type", "allows_na"]
     list_select_related = ["practice", "edition"]
     search_fields = ["key", "text"]
     inlines = [ChoiceInline]
@@ -127,7 +130,7 @@ class ChoiceAdmin(EditionPartAdmin):
 class TierAdmin(EditionPartAdmin):
     list_display = ["name", "key", "edition", "min_index"]
     list_editable = ["min_index"]
-    list_filter = ["edition"]
+    list_filter = [ON_EDITION]
     list_select_related = ["edition"]
     search_fields = ["key", "name"]
 
@@ -135,6 +138,6 @@ class TierAdmin(EditionPartAdmin):
 @admin.register(ContextFigure)
 class ContextFigureAdmin(EditionPartAdmin):
     list_display = ["__str__", "edition", "source", "year", "position"]
-    list_filter = ["edition", "year"]
+    list_filter = [ON_EDITION, "year"]
     list_select_related = ["edition"]
     search_fields = ["statement", "source", "population"]

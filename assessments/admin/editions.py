@@ -6,12 +6,14 @@ outcome into messages and redirects.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from modeltranslation.admin import (
     TranslationAdmin,
@@ -54,6 +56,37 @@ class TierInline(EditionPartInline, TranslationTabularInline):
 class ContextFigureInline(EditionPartInline, TranslationStackedInline):
     model = ContextFigure
     fields = ["statement", ("population", "source", "year"), "note", "position"]
+
+
+class PublishForm(forms.Form):
+    """What users will read about the edition: asked for at every publication."""
+
+    label = forms.CharField(
+        max_length=100,
+        label=_("Label"),
+        help_text=_("The edition's name in reports, e.g. \u201c2018 China benchmark\u201d."),
+    )
+    release_note_en = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), label=_("Release note (English)")
+    )
+    release_note_zh_hans = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label=_("Release note (Chinese)"),
+    )
+
+    @staticmethod
+    def initial_for(edition: Edition) -> dict[str, str]:
+        generated = publishing.GENERATED_LABEL.match(edition.label)
+        return {
+            "label": "" if generated else edition.label,
+            "release_note_en": edition.release_note_en or "",
+            "release_note_zh_hans": edition.release_note_zh_hans or "",
+        }
+
+    def release_notes(self) -> dict[str, str]:
+        data = self.cleaned_data
+        return {"en": data["release_note_en"], "zh-hans": data["release_note_zh_hans"]}
 
 
 @admin.register(Edition)
@@ -133,8 +166,9 @@ class EditionAdmin(SearchInEveryLanguage, PublishedReadOnly, SimpleHistoryAdmin,
 
     def publish_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         edition = self._edition(request, pk)
-        if request.method == "POST":
-            return self._publish(request, edition)
+        form = PublishForm(request.POST or None, initial=PublishForm.initial_for(edition))
+        if request.method == "POST" and form.is_valid():
+            return self._publish(request, edition, form)
         current = Edition.objects.filter(is_current=True).first()
         preview = edition.jobs.filter(kind=EditionJob.Kind.PREVIEW).first()
         context = {
@@ -146,16 +180,19 @@ class EditionAdmin(SearchInEveryLanguage, PublishedReadOnly, SimpleHistoryAdmin,
             "problems": publishing.edition_validate(edition_id=pk) if edition.is_draft else [],
             "preview": preview,
             "summary": publishing.preview_summary(preview) if preview else None,
+            "form": form,
         }
         return TemplateResponse(request, "admin/assessments/edition/publish.html", context)
 
-    def _publish(self, request: HttpRequest, edition: Edition) -> HttpResponse:
+    def _publish(self, request: HttpRequest, edition: Edition, form: PublishForm) -> HttpResponse:
         expected = request.POST.get("expected_current_id")
         try:
             published = publishing.edition_publish(
                 edition_id=edition.pk,
                 user=request.user,
                 expected_current_id=int(expected) if expected else None,
+                label=form.cleaned_data["label"],
+                release_notes=form.release_notes(),
             )
         except publishing.EditionRefused as refused:
             _report_refusal(request, refused)

@@ -115,6 +115,15 @@ class EditionPartAdmin(
     def get_changelist_form(self, request, **kwargs):
         return super().get_changelist_form(request, form=DraftRowForm, **kwargs)
 
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        # A page of published rows only has nothing to save: no inputs, no Save button.
+        if changelist.list_editable and all(
+            not row.edition.is_draft for row in changelist.result_list
+        ):
+            changelist.list_editable = ()
+        return changelist
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
         if request.method == "GET" and in_published_edition(obj):

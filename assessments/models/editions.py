@@ -156,6 +156,10 @@ class Edition(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     notes = models.TextField(blank=True)
+    # Asked for at publish (publishing.edition_publish): what changed, in users' words.
+    release_note = models.TextField(
+        blank=True, help_text="What changed in this edition, for the brands that read it."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
 
