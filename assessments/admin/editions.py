@@ -9,7 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -23,6 +23,7 @@ from modeltranslation.admin import (
 from simple_history.admin import SimpleHistoryAdmin
 
 from assessments import publishing
+from assessments.admin import edition_sheets
 from assessments.admin.integrity import report_edition_problems
 from assessments.admin.parts import (
     EditionPartInline,
@@ -132,6 +133,12 @@ class EditionAdmin(SearchInEveryLanguage, PublishedReadOnly, SimpleHistoryAdmin,
             path("<int:pk>/preview/", view(self.preview_view), name="assessments_edition_preview"),
             path("<int:pk>/publish/", view(self.publish_view), name="assessments_edition_publish"),
             path("<int:pk>/rescore/", view(self.rescore_view), name="assessments_edition_rescore"),
+            path(
+                "<int:pk>/spreadsheet.<str:fmt>",
+                view(self.export_view),
+                name="assessments_edition_export",
+            ),
+            path("<int:pk>/import/", view(self.import_view), name="assessments_edition_import"),
             path("jobs/<int:job_id>/", view(self.job_view), name="assessments_edition_job"),
             *super().get_urls(),
         ]
@@ -150,6 +157,20 @@ class EditionAdmin(SearchInEveryLanguage, PublishedReadOnly, SimpleHistoryAdmin,
             request, f"Created the draft \u201c{draft}\u201d: change it, then publish."
         )
         return _to_change(draft.pk)
+
+    def export_view(self, request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+        if fmt not in edition_sheets.CONTENT_TYPES:
+            raise Http404("Export as .xlsx or .csv.")
+        return edition_sheets.export_response(self._edition(request, pk), fmt)
+
+    def import_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        edition = self._edition(request, pk)
+        if not edition.is_draft or not self.has_change_permission(request, edition):
+            raise PermissionDenied
+        return edition_sheets.import_page(request, edition, self._page(request, _("Import")))
+
+    def _page(self, request: HttpRequest, title: str) -> dict:
+        return {**self.admin_site.each_context(request), "opts": self.opts, "title": title}
 
     def preview_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         return require_POST(self._preview)(request, pk)

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from assessments import edition_import, publishing, spreadsheets
 from assessments.models import Citation, Edition, Pillar, Practice
+from assessments.tests.factories import AdminFactory
 
 pytestmark = pytest.mark.django_db
 COLUMNS = list(spreadsheets.HEADER)
@@ -188,3 +193,75 @@ def test_the_commands_draft_export_dry_run_and_import(edition, tmp_path, capsys)
         call_command("edition_import", draft.pk, str(path))
     with pytest.raises(CommandError, match="already labelled"):
         call_command("edition_draft", edition.pk, "--label", "Scripted draft")
+
+
+# --- the admin pages ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def staff(client):
+    client.force_login(AdminFactory(username="root"))
+    return client
+
+
+def _upload(table, name="figures.csv"):
+    content = spreadsheets.csv_bytes(table)
+    if name.endswith(".xlsx"):
+        content = spreadsheets.xlsx_bytes(table)
+    return SimpleUploadedFile(name, content)
+
+
+def _shown(response) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def test_the_edition_page_downloads_its_spreadsheet(staff, edition):
+    page = staff.get(reverse("admin:assessments_edition_change", args=[edition.pk])).content
+    url = reverse("admin:assessments_edition_export", args=[edition.pk, "xlsx"])
+    assert url in page.decode()
+    response = staff.get(url)
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    rows = spreadsheets.read(response.content, "x.xlsx")
+    assert rows == spreadsheets.read(
+        spreadsheets.xlsx_bytes(spreadsheets.edition_table(edition.pk)), "y.xlsx"
+    )
+
+
+@pytest.mark.parametrize("name", ["figures.csv", "figures.xlsx"])
+def test_an_admin_checks_then_imports_a_spreadsheet(staff, draft, name):
+    url = reverse("admin:assessments_edition_import", args=[draft.pk])
+    assert staff.get(url).status_code == 200
+    table = spreadsheets.edition_table(draft.pk)
+    _set(table, "pillar", "payments", "weight", 2)
+    checked = staff.post(url, {"file": _upload(table, name), "check": "Check"})
+    assert any("Dry run: 1 change(s), nothing written" in m for m in _shown(checked))
+    assert "Pillar payments" in checked.content.decode()
+    assert Pillar.objects.get(edition=draft, key="payments").weight == 1
+    imported = staff.post(url, {"file": _upload(table, name), "import": "Import"})
+    assert any("Imported 1 change(s)" in m for m in _shown(imported))
+    assert Pillar.objects.get(edition=draft, key="payments").weight == 2
+
+
+def test_an_admin_sees_each_refused_row_and_the_draft_stays_as_it_was(staff, draft):
+    table = spreadsheets.edition_table(draft.pk)
+    _set(table, "pillar", "payments", "weight", 2)
+    bad = _set(table, "citation", "live-streaming", "category", "toys", ref=1)
+    url = reverse("admin:assessments_edition_import", args=[draft.pk])
+    before = _snapshot(draft)
+    response = staff.post(url, {"file": _upload(table), "import": "Import"})
+    assert any("Nothing imported: 1 row(s) refused" in m for m in _shown(response))
+    assert response.context["report"].refusals[0].row == table.index(bad) + 1
+    assert "There is no category &#x27;toys&#x27;" in response.content.decode()
+    assert _snapshot(draft) == before
+
+
+def test_a_published_edition_has_no_import_page(staff, edition):
+    url = reverse("admin:assessments_edition_import", args=[edition.pk])
+    assert staff.get(url).status_code == 403
+
+
+def test_the_example_file_in_the_repository_matches_the_first_edition(draft):
+    path = Path(spreadsheets.__file__).parent / "seed" / "benchmark_spreadsheet_example.csv"
+    rows = spreadsheets.read(path.read_bytes(), path.name)
+    report = edition_import.edition_import(draft=draft, rows=rows, dry_run=True)
+    assert report.refusals == [] and report.changes == []
