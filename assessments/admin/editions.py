@@ -23,7 +23,7 @@ from modeltranslation.admin import (
 from simple_history.admin import SimpleHistoryAdmin
 
 from assessments import publishing
-from assessments.admin import edition_sheets
+from assessments.admin import edition_sheets, workspace
 from assessments.admin.integrity import report_edition_problems
 from assessments.admin.parts import (
     EditionPartInline,
@@ -139,6 +139,11 @@ class EditionAdmin(SearchInEveryLanguage, PublishedReadOnly, SimpleHistoryAdmin,
                 name="assessments_edition_export",
             ),
             path("<int:pk>/import/", view(self.import_view), name="assessments_edition_import"),
+            path(
+                "<int:pk>/workspace/",
+                view(self.workspace_view),
+                name="assessments_edition_workspace",
+            ),
             path("jobs/<int:job_id>/", view(self.job_view), name="assessments_edition_job"),
             *super().get_urls(),
         ]
@@ -168,6 +173,15 @@ class EditionAdmin(SearchInEveryLanguage, PublishedReadOnly, SimpleHistoryAdmin,
         if not edition.is_draft or not self.has_change_permission(request, edition):
             raise PermissionDenied
         return edition_sheets.import_page(request, edition, self._page(request, _("Import")))
+
+    def workspace_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        edition = self._edition(request, pk)
+        context = {
+            **self._page(request, _("Workspace of %(edition)s") % {"edition": edition}),
+            "edition": edition,
+            **workspace.workspace(edition),
+        }
+        return TemplateResponse(request, "admin/assessments/edition/workspace.html", context)
 
     def _page(self, request: HttpRequest, title: str) -> dict:
         return {**self.admin_site.each_context(request), "opts": self.opts, "title": title}
