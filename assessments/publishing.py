@@ -21,9 +21,16 @@ from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
 from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
 
-from assessments import generations, scorecard_store
+from assessments import edition_diff, generations, scorecard_store
 from assessments.core import edition_checks as checks
-from assessments.core.impact import ImpactSummary, ImpactTally, Standing, merged, standing_of
+from assessments.core.impact import (
+    ImpactSummary,
+    ImpactTally,
+    Mover,
+    Standing,
+    merged,
+    standing_of,
+)
 from assessments.edition_specs import edition_spec
 from assessments.models import (
     Assessment,
@@ -225,12 +232,14 @@ def edition_publish(
     expected_current_id: int | None = None,
     label: str | None = None,
     release_notes: dict[str, str] | None = None,
+    fresh_preview: bool = False,
 ) -> Edition:
     """Make a valid draft the current edition, in one transaction.
 
     label and release_notes (language code -> text, English required) are what users read
     about the edition; given, they are stored with the publication. A generated label never
-    goes live.
+    goes live. With fresh_preview (the admin's publish page), publishing is refused unless the
+    latest impact preview started after the draft's last change.
 
     The draft and the current edition are locked in id order (no deadlock between two admins);
     with expected_current_id, publishing is refused when another edition became current since
@@ -246,6 +255,8 @@ def edition_publish(
         draft = locked.get(edition_id) or Edition.objects.get(pk=edition_id)
         _release(draft, label, release_notes)
         _check_publishable(draft, expected_current_id)
+        if fresh_preview:
+            _check_preview(draft)
         now = timezone.now()
         Edition.objects.filter(is_current=True).update(is_current=False)
         moved = Edition.objects.filter(pk=edition_id, status=Edition.Status.DRAFT).update(
@@ -281,6 +292,20 @@ def _release(draft: Edition, label: str | None, notes: dict[str, str] | None) ->
     if changes and draft.is_draft:
         Edition.objects.filter(pk=draft.pk, status=Edition.Status.DRAFT).update(**changes)
         draft.refresh_from_db()
+
+
+def _check_preview(draft: Edition) -> None:
+    preview = edition_diff.latest_preview(draft)
+    if preview is None or preview.is_running:
+        raise EditionRefused(
+            "Preview the impact first (\u201cCheck and preview impact\u201d) and let it finish: "
+            "publish what you have seen."
+        )
+    if edition_diff.preview_is_stale(draft, preview):
+        raise EditionRefused(
+            "The impact preview is older than the draft's last change: run "
+            "\u201cCheck and preview impact\u201d again, then publish."
+        )
 
 
 def _check_label(draft: Edition) -> None:
@@ -396,10 +421,14 @@ def preview_chunk(*, job_id: int, number: int) -> bool:
     draft = edition_spec(chunk.job.edition_id)
     before = _standings_before(chunk.assessment_ids)
     tally = ImpactTally()
+    brands = []
     for pk, card in scorecard_store.scorecards_for_ids(chunk.assessment_ids, draft):
         brand, standing = before[pk]
-        tally.add(pk, brand, standing, standing_of(card))
-    return _finish_chunk(chunk, tally=tally.to_json())
+        after = standing_of(card)
+        tally.add(pk, brand, standing, after)
+        brands.append([pk, brand, standing.index, after.index, standing.tier_name, after.tier_name])
+    # Every brand's before and after, for the preview's paginated list (preview_brands).
+    return _finish_chunk(chunk, tally={**tally.to_json(), BRANDS_KEY: brands})
 
 
 def _standings_before(assessment_ids: list[int]) -> dict[int, tuple[str, Standing]]:
@@ -423,6 +452,24 @@ def _standings_before(assessment_ids: list[int]) -> dict[int, tuple[str, Standin
         pk: (brand, Standing(index, tier or "", pillars.get(result_id, {})))
         for pk, brand, result_id, index, tier in rows
     }
+
+
+BRANDS_KEY = "brands"
+
+
+def preview_brands(job: EditionJob, *, offset: int, limit: int) -> list[Mover]:
+    """Brands offset..offset+limit of the preview, in assessment order, reading only their chunks.
+
+    Chunk n holds assessments n*chunk_size.. of the job (_job_start), so a page is one or two
+    chunks whatever the size of the preview.
+    """
+    first, last = offset // job.chunk_size, (offset + limit - 1) // job.chunk_size
+    chunks = job.chunks.filter(done=True, number__gte=first, number__lte=last).order_by("number")
+    rows = [
+        row for tally in chunks.values_list("tally", flat=True) for row in tally.get(BRANDS_KEY, [])
+    ]
+    start = offset - first * job.chunk_size
+    return [Mover(*row) for row in rows[start : start + limit]]
 
 
 def preview_summary(job: EditionJob) -> ImpactSummary:

@@ -24,6 +24,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from assessments import publishing
 from assessments.admin import edition_sheets, workspace
+from assessments.admin import preview as preview_pages
 from assessments.admin.integrity import report_edition_problems
 from assessments.admin.parts import (
     EditionPartInline,
@@ -204,18 +205,13 @@ class EditionAdmin(SearchInEveryLanguage, PublishedReadOnly, SimpleHistoryAdmin,
         form = PublishForm(request.POST or None, initial=PublishForm.initial_for(edition))
         if request.method == "POST" and form.is_valid():
             return self._publish(request, edition, form)
-        current = Edition.objects.filter(is_current=True).first()
-        preview = edition.jobs.filter(kind=EditionJob.Kind.PREVIEW).first()
         context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": f"Publish {edition}",
+            **self._page(request, f"Publish {edition}"),
             "edition": edition,
-            "current": current,
+            "current": Edition.objects.filter(is_current=True).first(),
             "problems": publishing.edition_validate(edition_id=pk) if edition.is_draft else [],
-            "preview": preview,
-            "summary": publishing.preview_summary(preview) if preview else None,
             "form": form,
+            **preview_pages.publish_context(request, edition),
         }
         return TemplateResponse(request, "admin/assessments/edition/publish.html", context)
 
@@ -228,6 +224,7 @@ class EditionAdmin(SearchInEveryLanguage, PublishedReadOnly, SimpleHistoryAdmin,
                 expected_current_id=int(expected) if expected else None,
                 label=form.cleaned_data["label"],
                 release_notes=form.release_notes(),
+                fresh_preview=True,
             )
         except publishing.EditionRefused as refused:
             _report_refusal(request, refused)
@@ -259,16 +256,16 @@ class EditionAdmin(SearchInEveryLanguage, PublishedReadOnly, SimpleHistoryAdmin,
             resent = publishing.job_resume(job=job)
             messages.info(request, f"Sent {resent} unfinished chunk(s) again.")
             return _to_job(job.pk)
-        preview = job.kind == EditionJob.Kind.PREVIEW
+        summary = publishing.preview_summary(job) if job.kind == EditionJob.Kind.PREVIEW else None
         context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": str(job),
+            **self._page(request, str(job)),
             "job": job,
             "failed": job.chunks.exclude(error="").values_list("number", "error")[:20],
-            "summary": publishing.preview_summary(job) if preview else None,
+            "summary": summary,
             "refresh": JOB_REFRESH_SECONDS if job.is_running else None,
         }
+        if summary is not None and not job.is_running:
+            context.update(preview_pages.impact_context(request, job.edition, job, summary))
         return TemplateResponse(request, "admin/assessments/edition/job.html", context)
 
 
