@@ -203,14 +203,19 @@ class EditionAdmin(SearchInEveryLanguage, PublishedReadOnly, SimpleHistoryAdmin,
     def publish_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         edition = self._edition(request, pk)
         form = PublishForm(request.POST or None, initial=PublishForm.initial_for(edition))
-        if request.method == "POST" and form.is_valid():
-            return self._publish(request, edition, form)
+        may_publish = request.user.has_perm("assessments.publish_edition")
+        if request.method == "POST":
+            if not may_publish:
+                raise PermissionDenied
+            if form.is_valid():
+                return self._publish(request, edition, form)
         context = {
             **self._page(request, f"Publish {edition}"),
             "edition": edition,
             "current": Edition.objects.filter(is_current=True).first(),
             "problems": publishing.edition_validate(edition_id=pk) if edition.is_draft else [],
             "form": form,
+            "may_publish": may_publish,
             **preview_pages.publish_context(request, edition),
         }
         return TemplateResponse(request, "admin/assessments/edition/publish.html", context)
@@ -241,6 +246,8 @@ class EditionAdmin(SearchInEveryLanguage, PublishedReadOnly, SimpleHistoryAdmin,
         return require_POST(self._rescore)(request, pk)
 
     def _rescore(self, request: HttpRequest, pk: int) -> HttpResponse:
+        if not request.user.has_perm("assessments.publish_edition"):
+            raise PermissionDenied
         try:
             job = publishing.rescore_start(edition=self._edition(request, pk), user=request.user)
         except publishing.EditionRefused as refused:

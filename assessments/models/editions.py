@@ -170,6 +170,8 @@ class Edition(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # Editors change drafts; only a publisher makes one current (accounts.Role).
+        permissions = [("publish_edition", "Can publish an edition and rescore on it")]
         constraints = [
             models.UniqueConstraint(
                 fields=["is_current"], condition=Q(is_current=True), name="one_current_edition"
