@@ -21,7 +21,7 @@ from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
 from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
 
-from assessments import edition_diff, generations, scorecard_store
+from assessments import edition_diff, edition_history, generations, scorecard_store
 from assessments.core import edition_checks as checks
 from assessments.core.impact import (
     ImpactSummary,
@@ -105,8 +105,11 @@ def _draft_label(edition: Edition) -> str:
 
 
 def _copy_children(edition: Edition, draft: Edition, user) -> None:
+    # The change log (edition_history.py) shows the copied rows as one line by this reason.
+    how = (user, edition_history.COPY_REASON.format(label=edition.label))
+
     def copy(rows: models.QuerySet, **links: Callable[[Any], Any]) -> dict[int, Any]:
-        return _copy_rows(rows, user, edition=lambda row: draft, **links)
+        return _copy_rows(rows, how, edition=lambda row: draft, **links)
 
     pillars = copy(Pillar.objects.filter(edition=edition))
     practices = copy(
@@ -114,7 +117,7 @@ def _copy_children(edition: Edition, draft: Edition, user) -> None:
     )
     _copy_rows(
         Citation.objects.filter(practice__edition=edition),
-        user,
+        how,
         practice=lambda row: practices[row.practice_id],
     )
     questions = copy(
@@ -122,7 +125,7 @@ def _copy_children(edition: Edition, draft: Edition, user) -> None:
     )
     _copy_rows(
         Choice.objects.filter(question__edition=edition),
-        user,
+        how,
         question=lambda row: questions[row.question_id],
     )
     copy(Tier.objects.filter(edition=edition))
@@ -130,7 +133,7 @@ def _copy_children(edition: Edition, draft: Edition, user) -> None:
 
 
 def _copy_rows(
-    rows: models.QuerySet, user, **links: Callable[[Any], Any]
+    rows: models.QuerySet, how: tuple[Any, str], **links: Callable[[Any], Any]
 ) -> dict[int, models.Model]:
     """Copy rows with new parents (one bulk insert and its history); old pk -> new row."""
     model = rows.model
@@ -144,7 +147,8 @@ def _copy_rows(
         }
         values.update({name: link(row) for name, link in links.items()})
         copies.append(model(**values))
-    saved = bulk_create_with_history(copies, model, default_user=user)
+    user, reason = how
+    saved = bulk_create_with_history(copies, model, default_user=user, default_change_reason=reason)
     return {row.pk: copy for row, copy in zip(originals, saved, strict=True)}
 
 

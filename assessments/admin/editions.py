@@ -9,6 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -22,7 +23,7 @@ from modeltranslation.admin import (
 )
 from simple_history.admin import SimpleHistoryAdmin
 
-from assessments import publishing
+from assessments import edition_history, publishing
 from assessments.admin import edition_sheets, workspace
 from assessments.admin import preview as preview_pages
 from assessments.admin.integrity import report_edition_problems
@@ -38,6 +39,7 @@ from assessments.models import ContextFigure, Edition, EditionJob, Pillar, Tier
 # A running job's page reloads itself this often (seconds): progress a person can follow
 # without hammering the database.
 JOB_REFRESH_SECONDS = 2
+CHANGES_PER_PAGE = 50
 EDITION_READ_ONLY_HINT = (
     "This edition is published and read-only: results point at it, so it never changes. "
     "Use \u201cCreate a draft from this edition\u201d, change the draft and publish it."
@@ -140,6 +142,7 @@ class EditionAdmin(SearchInEveryLanguage, PublishedReadOnly, SimpleHistoryAdmin,
                 name="assessments_edition_export",
             ),
             path("<int:pk>/import/", view(self.import_view), name="assessments_edition_import"),
+            path("<int:pk>/changes/", view(self.changes_view), name="assessments_edition_changes"),
             path(
                 "<int:pk>/workspace/",
                 view(self.workspace_view),
@@ -183,6 +186,18 @@ class EditionAdmin(SearchInEveryLanguage, PublishedReadOnly, SimpleHistoryAdmin,
             **workspace.workspace(edition),
         }
         return TemplateResponse(request, "admin/assessments/edition/workspace.html", context)
+
+    def changes_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        edition = self._edition(request, pk)
+        practice = request.GET.get("practice", "")
+        entries = edition_history.change_log(edition, practice=practice)
+        context = {
+            **self._page(request, _("Change log of %(edition)s") % {"edition": edition}),
+            "edition": edition,
+            "practice": practice,
+            "entries": Paginator(entries, CHANGES_PER_PAGE).get_page(request.GET.get("page")),
+        }
+        return TemplateResponse(request, "admin/assessments/edition/changes.html", context)
 
     def _page(self, request: HttpRequest, title: str) -> dict:
         return {**self.admin_site.each_context(request), "opts": self.opts, "title": title}
