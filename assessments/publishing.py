@@ -278,6 +278,57 @@ def edition_publish(
     return draft
 
 
+def edition_schedule(
+    *,
+    edition_id: int,
+    at,
+    label: str | None = None,
+    release_notes: dict[str, str] | None = None,
+    fresh_preview: bool = False,
+) -> Edition:
+    """Publish the draft at `at` (Celery beat runs editions_publish_due): checked as a publish
+    is now, so that a scheduled edition does not wait only to be refused."""
+    if at <= timezone.now():
+        raise EditionRefused("Choose a time in the future, or publish now.")
+    with transaction.atomic():
+        draft = Edition.objects.select_for_update().get(pk=edition_id)
+        if not draft.is_draft:
+            raise EditionRefused(f"Edition {draft.label!r} is already published.")
+        _release(draft, label, release_notes)
+        _check_label(draft)
+        if fresh_preview:
+            _check_preview(draft)
+        problems = edition_validate(edition_id=draft.pk)
+        if problems:
+            raise EditionInvalid(problems)
+        Edition.objects.filter(pk=draft.pk).update(publish_at=at)
+    draft.refresh_from_db()
+    return draft
+
+
+def editions_publish_due(*, now=None) -> list[Edition]:
+    """Publish every scheduled draft whose time has come, oldest first, and rescore on it.
+
+    A draft changed after its last preview is refused, as on the publish page: what goes live
+    is what was previewed. A draft refused at its time loses its schedule, so that it is not
+    retried every minute; the log says why.
+    """
+    due = Edition.objects.filter(
+        status=Edition.Status.DRAFT, publish_at__lte=now or timezone.now()
+    ).order_by("publish_at", "pk")
+    published = []
+    for edition_id in due.values_list("pk", flat=True):
+        try:
+            edition = edition_publish(edition_id=edition_id, fresh_preview=True)
+        except EditionRefused as refused:
+            logger.warning("Scheduled edition %s not published: %s", edition_id, refused)
+            Edition.objects.filter(pk=edition_id).update(publish_at=None)
+            continue
+        rescore_start(edition=edition)
+        published.append(edition)
+    return published
+
+
 def _release(draft: Edition, label: str | None, notes: dict[str, str] | None) -> None:
     """Store the label and release note the publisher gave (refused: nothing is stored)."""
     changes: dict[str, str] = {}

@@ -220,7 +220,12 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-stuck-assessments": {
         "task": "assessments.tasks.requeue_stuck_assessments_task",
         "schedule": env_int("RECONCILE_EVERY_SECONDS", 60),
-    }
+    },
+    # A draft scheduled to publish becomes current within this many seconds of its time.
+    "publish-due-editions": {
+        "task": "assessments.tasks.publish_due_editions_task",
+        "schedule": env_int("EDITION_SCHEDULE_EVERY_SECONDS", 60),
+    },
 }
 
 # --- REST API ----------------------------------------------------------------------------------

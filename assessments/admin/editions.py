@@ -79,6 +79,13 @@ class PublishForm(forms.Form):
         label=_("Release note (Chinese)"),
     )
 
+    publish_at = forms.DateTimeField(
+        required=False,
+        label=_("Publish at (optional)"),
+        help_text=_("Leave empty to publish now; with a time, the draft becomes current then."),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
     @staticmethod
     def initial_for(edition: Edition) -> dict[str, str]:
         generated = publishing.GENERATED_LABEL.match(edition.label)
@@ -95,12 +102,29 @@ class PublishForm(forms.Form):
 
 @admin.register(Edition)
 class EditionAdmin(SearchInEveryLanguage, PublishedReadOnly, SimpleHistoryAdmin, TranslationAdmin):
-    list_display = ["label", "status", "is_current", "based_on", "created_at", "published_at"]
+    list_display = [
+        "label",
+        "status",
+        "is_current",
+        "based_on",
+        "created_at",
+        "publish_at",
+        "published_at",
+    ]
     list_filter = ["status", "is_current"]
     list_select_related = ["based_on"]
     search_fields = ["label", "notes"]
-    fields = ["label", "notes", "status", "is_current", "based_on", "published_at"]
-    readonly_fields = ["status", "is_current", "based_on", "published_at"]
+    fields = [
+        "label",
+        "notes",
+        "release_note",
+        "status",
+        "is_current",
+        "based_on",
+        "publish_at",
+        "published_at",
+    ]
+    readonly_fields = ["status", "is_current", "based_on", "publish_at", "published_at"]
     inlines = [PillarInline, TierInline, ContextFigureInline]
     actions = ["create_draft"]
     change_form_template = "admin/assessments/edition/change_form.html"
@@ -236,6 +260,8 @@ class EditionAdmin(SearchInEveryLanguage, PublishedReadOnly, SimpleHistoryAdmin,
         return TemplateResponse(request, "admin/assessments/edition/publish.html", context)
 
     def _publish(self, request: HttpRequest, edition: Edition, form: PublishForm) -> HttpResponse:
+        if form.cleaned_data.get("publish_at"):
+            return self._schedule(request, edition, form)
         expected = request.POST.get("expected_current_id")
         try:
             published = publishing.edition_publish(
@@ -256,6 +282,30 @@ class EditionAdmin(SearchInEveryLanguage, PublishedReadOnly, SimpleHistoryAdmin,
             job = publishing.rescore_start(edition=published, user=request.user)
             return _to_job(job.pk)
         return _to_change(published.pk)
+
+    def _schedule(self, request: HttpRequest, edition: Edition, form: PublishForm) -> HttpResponse:
+        try:
+            scheduled = publishing.edition_schedule(
+                edition_id=edition.pk,
+                at=form.cleaned_data["publish_at"],
+                label=form.cleaned_data["label"],
+                release_notes=form.release_notes(),
+                fresh_preview=True,
+            )
+        except publishing.EditionRefused as refused:
+            _report_refusal(request, refused)
+            return HttpResponseRedirect(
+                reverse("admin:assessments_edition_publish", args=[edition.pk])
+            )
+        messages.success(
+            request,
+            _(
+                "\u201c%(edition)s\u201d is scheduled: it becomes current at %(at)s, "
+                "then rescoring starts."
+            )
+            % {"edition": scheduled, "at": scheduled.publish_at},
+        )
+        return _to_change(scheduled.pk)
 
     def rescore_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         return require_POST(self._rescore)(request, pk)

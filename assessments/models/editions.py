@@ -162,6 +162,10 @@ class Edition(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # A scheduled draft: Celery beat publishes it at this time (publishing.editions_publish_due).
+    publish_at = models.DateTimeField(
+        null=True, blank=True, help_text="When this draft becomes the current edition."
+    )
 
     objects: ClassVar[EditionManager[Edition]] = EditionManager()
     history = HistoricalRecords()
