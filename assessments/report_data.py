@@ -75,6 +75,8 @@ class Report:
     previous: Previous | None
     percentile: float | None
     context: list[ContextFigure]
+    # What changed in the edition, in the reader's language (English where no Chinese).
+    edition_release_note: str = ""
 
     @property
     def index_change(self) -> float | None:
@@ -111,6 +113,7 @@ def report_for(assessment: Assessment) -> Report:
         else None,
         percentile=percentile(assessment),
         context=list(ContextFigure.objects.filter(edition_id=result.edition_id)),
+        edition_release_note=result.edition.release_note or "",
     )
 
 

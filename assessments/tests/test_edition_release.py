@@ -10,10 +10,11 @@ from django.contrib.messages import get_messages
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from api.tests.conftest import token_client
 from assessments import publishing
 from assessments.demo import load_demo
 from assessments.models import Edition, Pillar
-from assessments.tests.factories import AdminFactory
+from assessments.tests.factories import AdminFactory, BrandFactory, manager_of, scored_assessment
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +85,7 @@ def test_the_publish_page_asks_for_a_label_and_a_release_note(staff, edition):
     assert refused.status_code == 200 and "release_note_en" in refused.context["form"].errors
     draft.refresh_from_db()
     assert draft.is_draft
+    publishing.edition_preview(edition=draft)  # the page publishes what was previewed
     done = staff.post(
         url,
         {"expected_current_id": edition.pk, "label": "2018", "release_note_en": "New weights."},
@@ -142,3 +144,27 @@ def test_a_published_edition_is_never_relabelled_through_publish(edition):
     with pytest.raises(publishing.EditionRefused, match="already published"):
         publishing.edition_publish(edition_id=edition.pk, label="Renamed")
     assert Edition.objects.get(pk=edition.pk).label == "2017 China benchmark"
+
+
+def test_users_read_the_release_note_in_the_report_and_the_api(
+    client, edition, beauty, django_capture_on_commit_callbacks
+):
+    draft = publishing.edition_copy(edition=edition)
+    notes = {"en": "Live streaming weighs more.", "zh-hans": "直播的权重提高了。"}
+    publishing.edition_publish(edition_id=draft.pk, label="2018", release_notes=notes)
+    brand = BrandFactory(default_category=beauty)
+    manager = manager_of(brand)
+    a = scored_assessment(
+        brand=brand,
+        category=beauty,
+        maturity=0.5,
+        capture=django_capture_on_commit_callbacks,
+        user=manager,
+    )
+    client.force_login(manager)
+    url = f"/assessments/{a.pk}/report/"
+    assert "Live streaming weighs more." in client.get(url).content.decode()
+    chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "直播的权重提高了。" in chinese
+    api = token_client(manager).get(f"/api/v1/assessments/{a.pk}/report/").json()
+    assert api["edition"] == {"id": draft.pk, "label": "2018", "release_note": notes["en"]}
