@@ -68,7 +68,7 @@ class PublishForm(forms.Form):
     label = forms.CharField(
         max_length=100,
         label=_("Label"),
-        help_text=_("The edition's name in reports, e.g. \u201c2018 China benchmark\u201d."),
+        help_text=_("The edition's name in reports, e.g. “2018 China benchmark”."),
     )
     release_note_en = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), label=_("Release note (English)")
@@ -299,10 +299,7 @@ class EditionAdmin(SearchInEveryLanguage, PublishedReadOnly, SimpleHistoryAdmin,
             )
         messages.success(
             request,
-            _(
-                "\u201c%(edition)s\u201d is scheduled: it becomes current at %(at)s, "
-                "then rescoring starts."
-            )
+            _("“%(edition)s” is scheduled: it becomes current at %(at)s, then rescoring starts.")
             % {"edition": scheduled, "at": scheduled.publish_at},
         )
         return _to_change(scheduled.pk)

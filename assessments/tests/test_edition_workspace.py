@@ -84,3 +84,9 @@ def test_the_workspace_of_a_published_edition_is_read_only(staff, edition):
 def test_the_edition_page_links_to_its_workspace(staff, draft):
     page = staff.get(reverse("admin:assessments_edition_change", args=[draft.pk])).content
     assert reverse("admin:assessments_edition_workspace", args=[draft.pk]) in page.decode()
+
+
+def test_the_workspace_reads_in_chinese_for_a_chinese_admin(staff, draft):
+    url = reverse("admin:assessments_edition_workspace", args=[draft.pk])
+    content = staff.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "添加举措" in content and "没有待修正之处：草稿可以预览和发布。" in content
