@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
 from django.conf import settings
 from django.db.models import Max
@@ -147,14 +148,17 @@ def last_change(draft: Edition) -> datetime | None:
     """The time of the newest recorded change to any row of the draft (history, deletes too)."""
     stamps = [
         model.history.filter(**{path: draft.pk}).aggregate(at=Max("history_date"))["at"]
-        for model, path in (
-            (Pillar, "edition_id"),
-            (Practice, "edition_id"),
-            (Question, "edition_id"),
-            (Tier, "edition_id"),
-            (ContextFigure, "edition_id"),
-            (Citation, "practice__edition_id"),
-            (Choice, "question__edition_id"),
+        for model, path in cast(
+            tuple[tuple[Any, str], ...],
+            (
+                (Pillar, "edition_id"),
+                (Practice, "edition_id"),
+                (Question, "edition_id"),
+                (Tier, "edition_id"),
+                (ContextFigure, "edition_id"),
+                (Citation, "practice__edition_id"),
+                (Choice, "question__edition_id"),
+            ),
         )
     ]
     return max((s for s in stamps if s is not None), default=None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from assessments.models import (
     Choice,
@@ -25,7 +26,7 @@ from assessments.models import (
 COPY_REASON = "Copied from {label}"
 TYPES = {"+": "added", "~": "changed", "-": "deleted"}
 # kind -> (model, path to the edition's id, path to the practice key, or "" when none)
-LOGGED = {
+LOGGED: dict[str, tuple[Any, str, str]] = {
     "pillar": (Pillar, "edition_id", ""),
     "practice": (Practice, "edition_id", "key"),
     "citation": (Citation, "practice__edition_id", "practice__key"),

@@ -11,6 +11,7 @@ citation of the draft that no row refers to is removed (and listed so).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -52,8 +53,8 @@ class ImportReport:
     refusals: list[Refusal] = field(default_factory=list)
     applied: bool = False
     # The rows to write, kept for apply(): saved, created and deleted model instances.
-    _saves: list[models.Model] = field(default_factory=list, repr=False)
-    _deletes: list[models.Model] = field(default_factory=list, repr=False)
+    _saves: list[Any] = field(default_factory=list, repr=False)
+    _deletes: list[Any] = field(default_factory=list, repr=False)
 
 
 class ImportRefused(Exception):
@@ -164,7 +165,7 @@ def _assign(
     is_new = target.pk is None
     changed = []
     for name, text in values.items():
-        model_field = target._meta.get_field(name)
+        model_field = cast(models.Field, target._meta.get_field(name))
         try:
             value = model_field.to_python(text) if text != "" else _blank(model_field)
         except ValidationError as exc:

@@ -521,7 +521,9 @@ def preview_brands(job: EditionJob, *, offset: int, limit: int) -> list[Mover]:
     first, last = offset // job.chunk_size, (offset + limit - 1) // job.chunk_size
     chunks = job.chunks.filter(done=True, number__gte=first, number__lte=last).order_by("number")
     rows = [
-        row for tally in chunks.values_list("tally", flat=True) for row in tally.get(BRANDS_KEY, [])
+        row
+        for tally in chunks.values_list("tally", flat=True)
+        for row in (tally or {}).get(BRANDS_KEY, [])
     ]
     start = offset - first * job.chunk_size
     return [Mover(*row) for row in rows[start : start + limit]]

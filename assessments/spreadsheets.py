@@ -136,7 +136,7 @@ def write(table: list[list[object]], path: Path | str) -> None:
 
 def xlsx_bytes(table: list[list[object]]) -> bytes:
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]
     sheet.title = XLSX_SHEET
     for row in table:
         sheet.append(row)

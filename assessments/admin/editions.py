@@ -7,6 +7,7 @@ outcome into messages and redirects.
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -21,6 +22,7 @@ from modeltranslation.admin import (
     TranslationStackedInline,
     TranslationTabularInline,
 )
+from modeltranslation.utils import build_localized_fieldname
 from simple_history.admin import SimpleHistoryAdmin
 
 from assessments import edition_history, publishing
@@ -91,8 +93,13 @@ class PublishForm(forms.Form):
         generated = publishing.GENERATED_LABEL.match(edition.label)
         return {
             "label": "" if generated else edition.label,
-            "release_note_en": edition.release_note_en or "",
-            "release_note_zh_hans": edition.release_note_zh_hans or "",
+            **{
+                build_localized_fieldname("release_note", code): getattr(
+                    edition, build_localized_fieldname("release_note", code)
+                )
+                or ""
+                for code, _name in settings.LANGUAGES
+            },
         }
 
     def release_notes(self) -> dict[str, str]:
@@ -200,7 +207,7 @@ class EditionAdmin(SearchInEveryLanguage, PublishedReadOnly, SimpleHistoryAdmin,
         edition = self._edition(request, pk)
         if not edition.is_draft or not self.has_change_permission(request, edition):
             raise PermissionDenied
-        return edition_sheets.import_page(request, edition, self._page(request, _("Import")))
+        return edition_sheets.import_page(request, edition, self._page(request, str(_("Import"))))
 
     def workspace_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         edition = self._edition(request, pk)

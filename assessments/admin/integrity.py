@@ -58,8 +58,8 @@ def problems_of(row: EditionPart, problems: list[Problem]) -> list[str]:
 
 
 def _scope(request: HttpRequest) -> int | None:
-    value = getattr(request, "_edition_scope", None) or request.GET.get("edition")
-    return int(value) if str(value or "").isdigit() else None
+    text = str(getattr(request, "_edition_scope", None) or request.GET.get("edition") or "")
+    return int(text) if text.isdigit() else None
 
 
 def _with_edition(row) -> str:

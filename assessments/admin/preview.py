@@ -7,13 +7,15 @@ preview still describes the draft.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from itertools import groupby
+from typing import cast
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 
 from assessments import edition_diff, publishing
-from assessments.core.impact import ImpactSummary
+from assessments.core.impact import ImpactSummary, Mover
 from assessments.models import Edition, EditionJob, Pillar
 
 BRANDS_PER_PAGE = 50
@@ -37,7 +39,9 @@ def impact_context(
     request: HttpRequest, edition: Edition, job: EditionJob, summary: ImpactSummary
 ) -> dict[str, object]:
     names = dict(Pillar.objects.filter(edition=edition).values_list("key", "name"))
-    pages = Paginator(_Brands(job, summary.assessments), BRANDS_PER_PAGE)
+    # _Brands has what Paginator uses of a sequence: len() and slices.
+    brands = cast(Sequence[Mover], _Brands(job, summary.assessments))
+    pages: Paginator[Mover] = Paginator(brands, BRANDS_PER_PAGE)
     page = pages.get_page(request.GET.get("page"))
     explained = []
     if edition.is_draft:
