@@ -61,11 +61,12 @@ def test_an_analyst_drafts_edits_imports_previews_and_publishes_an_edition(
     _shot(page, "workspace")
 
     # Edit a practice from the workspace, with a reason; the save reports the draft's state.
-    page.get_by_role("link", name="Live streaming", exact=True).first.click()
+    page.locator("tr.practice:has(code:text-is('live-streaming')) td a").first.click()
     page.locator("input[name=weight]").fill("3")
     page.locator("input[name=change_reason]").fill("Streams drive sales")
     page.get_by_role("button", name="Save", exact=True).click()
-    page.wait_for_url(re.compile(r".*/practice/$|.*/practice/\?.*"))
+    _shot(page, "practice-saved")
+    page.get_by_text(re.compile("was changed successfully")).wait_for()
 
     # A spreadsheet: a pillar weight changed, checked, then imported.
     table = spreadsheets.edition_table(draft.pk)
@@ -75,11 +76,11 @@ def test_an_analyst_drafts_edits_imports_previews_and_publishes_an_edition(
     page.goto(f"{base}/admin/assessments/edition/{draft.pk}/import/")
     page.locator("input[type=file]").set_input_files(str(upload))
     page.get_by_role("button", name="Check (dry run)").click()
-    assert page.get_by_text("nothing written").is_visible()
+    page.get_by_text("nothing written").wait_for()
     _shot(page, "import-check")
     page.locator("input[type=file]").set_input_files(str(upload))
     page.get_by_role("button", name="Import", exact=True).click()
-    assert page.get_by_text("Imported 1 change(s) into the draft.").is_visible()
+    page.get_by_text("Imported 1 change(s) into the draft.").wait_for()
     assert Pillar.objects.get(edition=draft, key="payments").weight == 2
 
     # Preview, then publish with a label and a release note.
@@ -95,6 +96,6 @@ def test_an_analyst_drafts_edits_imports_previews_and_publishes_an_edition(
     page.get_by_label(re.compile("Then rescore")).uncheck()
     _shot(page, "publish")
     page.get_by_role("button", name=re.compile("^Publish ")).click()
-    assert page.get_by_text("is now the current edition").is_visible()
+    page.get_by_text("is now the current edition").wait_for()
     assert Edition.objects.current().label == "2018 China benchmark"
     _shot(page, "published")
