@@ -25,7 +25,7 @@ from modeltranslation.admin import (
 from modeltranslation.utils import build_localized_fieldname
 from simple_history.admin import SimpleHistoryAdmin
 
-from assessments import edition_history, publishing
+from assessments import edition_history, publishing, review
 from assessments.admin import edition_sheets, workspace
 from assessments.admin import preview as preview_pages
 from assessments.admin.integrity import report_edition_problems
@@ -112,6 +112,7 @@ class EditionAdmin(SearchInEveryLanguage, PublishedReadOnly, SimpleHistoryAdmin,
     list_display = [
         "label",
         "status",
+        "review_requested_at",
         "is_current",
         "based_on",
         "created_at",
@@ -128,10 +129,18 @@ class EditionAdmin(SearchInEveryLanguage, PublishedReadOnly, SimpleHistoryAdmin,
         "status",
         "is_current",
         "based_on",
+        "review_requested_at",
         "publish_at",
         "published_at",
     ]
-    readonly_fields = ["status", "is_current", "based_on", "publish_at", "published_at"]
+    readonly_fields = [
+        "status",
+        "is_current",
+        "based_on",
+        "review_requested_at",
+        "publish_at",
+        "published_at",
+    ]
     inlines = [PillarInline, TierInline, ContextFigureInline]
     actions = ["create_draft"]
     change_form_template = "admin/assessments/edition/change_form.html"
@@ -174,6 +183,7 @@ class EditionAdmin(SearchInEveryLanguage, PublishedReadOnly, SimpleHistoryAdmin,
             ),
             path("<int:pk>/import/", view(self.import_view), name="assessments_edition_import"),
             path("<int:pk>/changes/", view(self.changes_view), name="assessments_edition_changes"),
+            path("<int:pk>/review/", view(self.review_view), name="assessments_edition_review"),
             path(
                 "<int:pk>/workspace/",
                 view(self.workspace_view),
@@ -217,6 +227,25 @@ class EditionAdmin(SearchInEveryLanguage, PublishedReadOnly, SimpleHistoryAdmin,
             **workspace.workspace(edition),
         }
         return TemplateResponse(request, "admin/assessments/edition/workspace.html", context)
+
+    def review_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return require_POST(self._review)(request, pk)
+
+    def _review(self, request: HttpRequest, pk: int) -> HttpResponse:
+        edition = self._edition(request, pk)
+        if not self.has_change_permission(request, edition):
+            raise PermissionDenied
+        text = request.POST.get("text", "")
+        try:
+            if "ready" in request.POST:
+                review.edition_request_review(edition=edition, user=request.user, text=text)
+                messages.success(request, _("The draft is ready for review."))
+            else:
+                review.edition_comment(edition=edition, user=request.user, text=text)
+                messages.success(request, _("Comment added."))
+        except publishing.EditionRefused as refused:
+            messages.error(request, str(refused))
+        return HttpResponseRedirect(reverse("admin:assessments_edition_publish", args=[pk]))
 
     def changes_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         edition = self._edition(request, pk)
@@ -262,6 +291,7 @@ class EditionAdmin(SearchInEveryLanguage, PublishedReadOnly, SimpleHistoryAdmin,
             "problems": publishing.edition_validate(edition_id=pk) if edition.is_draft else [],
             "form": form,
             "may_publish": may_publish,
+            "comments": edition.comments.select_related("author"),
             **preview_pages.publish_context(request, edition),
         }
         return TemplateResponse(request, "admin/assessments/edition/publish.html", context)

@@ -16,6 +16,7 @@ from assessments.models.editions import (
     Tier,
 )
 from assessments.models.jobs import EditionJob, JobChunk
+from assessments.models.review import EditionComment
 
 __all__ = [
     "Answer",
@@ -26,6 +27,7 @@ __all__ = [
     "Citation",
     "ContextFigure",
     "Edition",
+    "EditionComment",
     "EditionJob",
     "EditionPart",
     "JobChunk",

@@ -162,6 +162,8 @@ class Edition(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Set when an editor marks the draft ready for review (publishing.edition_request_review).
+    review_requested_at = models.DateTimeField(null=True, blank=True)
     # A scheduled draft: Celery beat publishes it at this time (publishing.editions_publish_due).
     publish_at = models.DateTimeField(
         null=True, blank=True, help_text="When this draft becomes the current edition."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -77,3 +78,29 @@ def test_the_create_user_command_makes_an_editor(capsys):
     assert user.is_staff and not user.is_superuser
     assert user.has_perm("assessments.change_practice")
     assert not user.has_perm("assessments.publish_edition")
+
+
+def test_an_editor_asks_for_review_and_a_publisher_reads_and_answers(client, edition, draft):
+    editor = _login(client, Role.EDITOR)
+    review_url = reverse("admin:assessments_edition_review", args=[draft.pk])
+    publish_url = reverse("admin:assessments_edition_publish", args=[draft.pk])
+    editor.post(review_url, {"text": "Live streaming weights raised.", "ready": "1"})
+    draft.refresh_from_db()
+    assert draft.review_requested_at is not None
+    refused = editor.post(review_url, {"text": "  "}, follow=True)
+    assert any("Write a comment first" in str(m) for m in get_messages(refused.wsgi_request))
+
+    publisher = _login(client, Role.PUBLISHER)
+    publisher.post(review_url, {"text": "Source of the new figure?"})
+    page = publisher.get(publish_url).content.decode()
+    assert "Ready for review since" in page
+    assert page.index("Live streaming weights raised.") < page.index("Source of the new figure?")
+    assert [c.author.username for c in draft.comments.all()] == ["editor", "publisher"]
+
+
+def test_a_published_edition_takes_no_review(client, edition):
+    staff = _login(client, Role.PUBLISHER)
+    url = reverse("admin:assessments_edition_review", args=[edition.pk])
+    staff.post(url, {"text": "Hm", "ready": "1"})
+    edition.refresh_from_db()
+    assert edition.review_requested_at is None and not edition.comments.exists()
