@@ -36,7 +36,7 @@ lock:
 run: $(VENV)/.run-installed
 	./bin/system-packages run
 	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
-	DEBUG=$${DEBUG:-true} $(PY) manage.py load_demo
+	DEBUG=$${DEBUG:-true} HOST=$(HOST) PORT=$(PORT) $(PY) manage.py load_demo
 	DEBUG=$${DEBUG:-true} HOST=$(HOST) PORT=$(PORT) PY=$(PY) ./bin/serve
 
 test: $(VENV)/.dev-installed

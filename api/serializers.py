@@ -372,6 +372,11 @@ class ContextFigureSerializer(serializers.Serializer):
 class ReportEditionSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="edition_id")
     label = serializers.CharField(source="edition_label")  # type: ignore[assignment]  # named like a Field attribute
+    release_note = serializers.CharField(
+        source="edition_release_note",
+        allow_blank=True,
+        help_text="What changed in this edition, in the request's language.",
+    )
 
 
 class ReportSerializer(serializers.Serializer):

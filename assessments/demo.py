@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -48,11 +49,12 @@ def load_demo(*, password: str = DEMO_PASSWORD) -> list[str]:
     with transaction.atomic():
         if not Brand.objects.filter(slug=DEMO_BRANDS[0][0]).exists():
             _create_demo(password)
+    site = settings.DEMO_SITE_URL
     return [
         f"Demo logins (password for all: {password}):",
-        "  manager     brand manager of every demo brand: http://127.0.0.1:8000/",
-        "  consultant  consultant for the demo brands: http://127.0.0.1:8000/api/docs/",
-        "  admin       admin: http://127.0.0.1:8000/admin/",
+        f"  manager     brand manager of every demo brand: {site}/",
+        f"  consultant  consultant for the demo brands: {site}/api/docs/",
+        f"  admin       admin: {site}/admin/",
         "Every page speaks English and 简体中文: pick one in the language menu at the top.",
     ]
 

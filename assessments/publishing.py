@@ -7,8 +7,10 @@ over many assessments runs as an EditionJob cut into fixed-size chunks (models/j
 from __future__ import annotations
 
 import logging
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -16,11 +18,19 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
+from modeltranslation.utils import build_localized_fieldname
 from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
 
-from assessments import scorecard_store
+from assessments import edition_diff, edition_history, scorecard_store
 from assessments.core import edition_checks as checks
-from assessments.core.impact import ImpactSummary, ImpactTally, Standing, merged, standing_of
+from assessments.core.impact import (
+    ImpactSummary,
+    ImpactTally,
+    Mover,
+    Standing,
+    merged,
+    standing_of,
+)
 from assessments.edition_specs import edition_spec
 from assessments.models import (
     Assessment,
@@ -60,7 +70,7 @@ def edition_copy(*, edition: Edition, user=None, label: str = "") -> Edition:
             label=label or _draft_label(edition),
             status=Edition.Status.DRAFT,
             based_on=edition,
-            notes=edition.notes,
+            **_every_language(edition, "notes"),
         )
         draft._history_user = user
         draft.save()
@@ -68,14 +78,38 @@ def edition_copy(*, edition: Edition, user=None, label: str = "") -> Edition:
     return draft
 
 
+def _every_language(row: models.Model, name: str) -> dict[str, object]:
+    """A translated field's value in each language (notes_en, notes_zh_hans, ...)."""
+    names = [build_localized_fieldname(name, code) for code, _ in settings.LANGUAGES]
+    return {field: getattr(row, field) for field in names}
+
+
+# The label edition_copy() makes up; it never goes live (see _check_label).
+GENERATED_LABEL = re.compile(r"^Draft of (?P<base>.*) \(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\)$")
+
+
 def _draft_label(edition: Edition) -> str:
+    """'Draft of <base label> (<time>)', naming the published base even for a draft's draft."""
+    base = edition.label
+    while (generated := GENERATED_LABEL.match(base)) is not None:
+        base = generated["base"]
     stamp = timezone.now().strftime("%Y-%m-%d %H:%M:%S")
-    return f"Draft of {edition.label[:60]} ({stamp})"
+    label = f"Draft of {base[:60]} ({stamp})"
+    # Two copies in the same second: the second one waits for the next free second's name.
+    seconds = 0
+    while Edition.objects.filter(label=label).exists():
+        seconds += 1
+        later = timezone.now() + timedelta(seconds=seconds)
+        label = f"Draft of {base[:60]} ({later.strftime('%Y-%m-%d %H:%M:%S')})"
+    return label
 
 
 def _copy_children(edition: Edition, draft: Edition, user) -> None:
+    # The change log (edition_history.py) shows the copied rows as one line by this reason.
+    how = (user, edition_history.COPY_REASON.format(label=edition.label))
+
     def copy(rows: models.QuerySet, **links: Callable[[Any], Any]) -> dict[int, Any]:
-        return _copy_rows(rows, user, edition=lambda row: draft, **links)
+        return _copy_rows(rows, how, edition=lambda row: draft, **links)
 
     pillars = copy(Pillar.objects.filter(edition=edition))
     practices = copy(
@@ -83,7 +117,7 @@ def _copy_children(edition: Edition, draft: Edition, user) -> None:
     )
     _copy_rows(
         Citation.objects.filter(practice__edition=edition),
-        user,
+        how,
         practice=lambda row: practices[row.practice_id],
     )
     questions = copy(
@@ -91,7 +125,7 @@ def _copy_children(edition: Edition, draft: Edition, user) -> None:
     )
     _copy_rows(
         Choice.objects.filter(question__edition=edition),
-        user,
+        how,
         question=lambda row: questions[row.question_id],
     )
     copy(Tier.objects.filter(edition=edition))
@@ -99,7 +133,7 @@ def _copy_children(edition: Edition, draft: Edition, user) -> None:
 
 
 def _copy_rows(
-    rows: models.QuerySet, user, **links: Callable[[Any], Any]
+    rows: models.QuerySet, how: tuple[Any, str], **links: Callable[[Any], Any]
 ) -> dict[int, models.Model]:
     """Copy rows with new parents (one bulk insert and its history); old pk -> new row."""
     model = rows.model
@@ -113,7 +147,8 @@ def _copy_rows(
         }
         values.update({name: link(row) for name, link in links.items()})
         copies.append(model(**values))
-    saved = bulk_create_with_history(copies, model, default_user=user)
+    user, reason = how
+    saved = bulk_create_with_history(copies, model, default_user=user, default_change_reason=reason)
     return {row.pk: copy for row, copy in zip(originals, saved, strict=True)}
 
 
@@ -202,13 +237,19 @@ def _float(value: object) -> object:
 
 def edition_validate(*, edition_id: int) -> list[str]:
     """Every reason the edition cannot be published, each saying what to fix; [] when it can."""
-    problems = checks.edition_problems(edition_rows(edition_id))
+    return [problem.message for problem in edition_problem_rows(edition_id=edition_id)]
+
+
+def edition_problem_rows(*, edition_id: int) -> list[checks.Problem]:
+    """edition_validate() with the row each problem is about (the admin shows it on that row)."""
+    problems = checks.edition_problem_rows(edition_rows(edition_id))
     if not problems:
         try:
             # The scoring specs check their own invariants: the last word on what scores.
             edition_spec(edition_id)
         except ValueError as exc:
-            problems.append(f"The scoring engine refuses this edition: {exc}.")
+            message = f"The scoring engine refuses this edition: {exc}."
+            problems.append(checks.Problem("edition", "", message))
     return problems
 
 
@@ -221,9 +262,20 @@ def edition_warnings(*, edition_id: int) -> list[str]:
 
 
 def edition_publish(
-    *, edition_id: int, user=None, expected_current_id: int | None = None
+    *,
+    edition_id: int,
+    user=None,
+    expected_current_id: int | None = None,
+    label: str | None = None,
+    release_notes: dict[str, str] | None = None,
+    fresh_preview: bool = False,
 ) -> Edition:
     """Make a valid draft the current edition, in one transaction.
+
+    label and release_notes (language code -> text, English required) are what users read
+    about the edition; given, they are stored with the publication. A generated label never
+    goes live. With fresh_preview (the admin's publish page), publishing is refused unless the
+    latest impact preview started after the draft's last change.
 
     The draft and the current edition are locked in id order (no deadlock between two admins);
     with expected_current_id, publishing is refused when another edition became current since
@@ -237,7 +289,10 @@ def edition_publish(
             .order_by("pk")
         }
         draft = locked.get(edition_id) or Edition.objects.get(pk=edition_id)
+        _release(draft, label, release_notes)
         _check_publishable(draft, expected_current_id)
+        if fresh_preview:
+            _check_preview(draft)
         now = timezone.now()
         Edition.objects.filter(is_current=True).update(is_current=False)
         moved = Edition.objects.filter(pk=edition_id, status=Edition.Status.DRAFT).update(
@@ -253,6 +308,99 @@ def edition_publish(
     return draft
 
 
+def edition_schedule(
+    *,
+    edition_id: int,
+    at,
+    label: str | None = None,
+    release_notes: dict[str, str] | None = None,
+    fresh_preview: bool = False,
+) -> Edition:
+    """Publish the draft at `at` (Celery beat runs editions_publish_due): checked as a publish
+    is now, so that a scheduled edition does not wait only to be refused."""
+    if at <= timezone.now():
+        raise EditionRefused("Choose a time in the future, or publish now.")
+    with transaction.atomic():
+        draft = Edition.objects.select_for_update().get(pk=edition_id)
+        if not draft.is_draft:
+            raise EditionRefused(f"Edition {draft.label!r} is already published.")
+        _release(draft, label, release_notes)
+        _check_label(draft)
+        if fresh_preview:
+            _check_preview(draft)
+        problems = edition_validate(edition_id=draft.pk)
+        if problems:
+            raise EditionInvalid(problems)
+        Edition.objects.filter(pk=draft.pk).update(publish_at=at)
+    draft.refresh_from_db()
+    return draft
+
+
+def editions_publish_due(*, now=None) -> list[Edition]:
+    """Publish every scheduled draft whose time has come, oldest first, and rescore on it.
+
+    A draft changed after its last preview is refused, as on the publish page: what goes live
+    is what was previewed. A draft refused at its time loses its schedule, so that it is not
+    retried every minute; the log says why.
+    """
+    due = Edition.objects.filter(
+        status=Edition.Status.DRAFT, publish_at__lte=now or timezone.now()
+    ).order_by("publish_at", "pk")
+    published = []
+    for edition_id in due.values_list("pk", flat=True):
+        try:
+            edition = edition_publish(edition_id=edition_id, fresh_preview=True)
+        except EditionRefused as refused:
+            logger.warning("Scheduled edition %s not published: %s", edition_id, refused)
+            Edition.objects.filter(pk=edition_id).update(publish_at=None)
+            continue
+        rescore_start(edition=edition)
+        published.append(edition)
+    return published
+
+
+def _release(draft: Edition, label: str | None, notes: dict[str, str] | None) -> None:
+    """Store the label and release note the publisher gave (refused: nothing is stored)."""
+    changes: dict[str, str] = {}
+    if label is not None:
+        label = label.strip()
+        if Edition.objects.filter(label=label).exclude(pk=draft.pk).exists():
+            raise EditionRefused(f"Another edition is labelled {label!r}: choose another label.")
+        changes["label"] = label
+    if notes is not None:
+        if not notes.get("en", "").strip():
+            raise EditionRefused(
+                "Write a release note (in English at least): users read it with the edition."
+            )
+        for code, text in notes.items():
+            changes[build_localized_fieldname("release_note", code)] = text.strip()
+    if changes and draft.is_draft:
+        Edition.objects.filter(pk=draft.pk, status=Edition.Status.DRAFT).update(**changes)
+        draft.refresh_from_db()
+
+
+def _check_preview(draft: Edition) -> None:
+    preview = edition_diff.latest_preview(draft)
+    if preview is None or preview.is_running:
+        raise EditionRefused(
+            "Preview the impact first (\u201cCheck and preview impact\u201d) and let it finish: "
+            "publish what you have seen."
+        )
+    if edition_diff.preview_is_stale(draft, preview):
+        raise EditionRefused(
+            "The impact preview is older than the draft's last change: run "
+            "\u201cCheck and preview impact\u201d again, then publish."
+        )
+
+
+def _check_label(draft: Edition) -> None:
+    if not draft.label.strip() or GENERATED_LABEL.match(draft.label):
+        raise EditionRefused(
+            f"Give the edition a label of its own before publishing: {draft.label!r} is the "
+            "label a copy gets, and users read the label in their reports."
+        )
+
+
 def _check_publishable(draft: Edition, expected_current_id: int | None) -> None:
     if not draft.is_draft:
         raise EditionRefused(
@@ -266,6 +414,7 @@ def _check_publishable(draft: Edition, expected_current_id: int | None) -> None:
             "Check the draft and its impact preview against the new current edition, then "
             "publish again."
         )
+    _check_label(draft)
     problems = edition_validate(edition_id=draft.pk)
     if problems:
         raise EditionInvalid(problems)
@@ -357,10 +506,14 @@ def preview_chunk(*, job_id: int, number: int) -> bool:
     draft = edition_spec(chunk.job.edition_id)
     before = _standings_before(chunk.assessment_ids)
     tally = ImpactTally()
+    brands = []
     for pk, card in scorecard_store.scorecards_for_ids(chunk.assessment_ids, draft):
         brand, standing = before[pk]
-        tally.add(pk, brand, standing, standing_of(card))
-    return _finish_chunk(chunk, tally=tally.to_json())
+        after = standing_of(card)
+        tally.add(pk, brand, standing, after)
+        brands.append([pk, brand, standing.index, after.index, standing.tier_name, after.tier_name])
+    # Every brand's before and after, for the preview's paginated list (preview_brands).
+    return _finish_chunk(chunk, tally={**tally.to_json(), BRANDS_KEY: brands})
 
 
 def _standings_before(assessment_ids: list[int]) -> dict[int, tuple[str, Standing]]:
@@ -384,6 +537,26 @@ def _standings_before(assessment_ids: list[int]) -> dict[int, tuple[str, Standin
         pk: (brand, Standing(index, tier or "", pillars.get(result_id, {})))
         for pk, brand, result_id, index, tier in rows
     }
+
+
+BRANDS_KEY = "brands"
+
+
+def preview_brands(job: EditionJob, *, offset: int, limit: int) -> list[Mover]:
+    """Brands offset..offset+limit of the preview, in assessment order, reading only their chunks.
+
+    Chunk n holds assessments n*chunk_size.. of the job (_job_start), so a page is one or two
+    chunks whatever the size of the preview.
+    """
+    first, last = offset // job.chunk_size, (offset + limit - 1) // job.chunk_size
+    chunks = job.chunks.filter(done=True, number__gte=first, number__lte=last).order_by("number")
+    rows = [
+        row
+        for tally in chunks.values_list("tally", flat=True)
+        for row in (tally or {}).get(BRANDS_KEY, [])
+    ]
+    start = offset - first * job.chunk_size
+    return [Mover(*row) for row in rows[start : start + limit]]
 
 
 def preview_summary(job: EditionJob) -> ImpactSummary:

@@ -140,6 +140,9 @@ class Report:
         """True when the previous result was scored on another edition than this one."""
         return self.previous is not None and not self.previous.same_edition
 
+    # What changed in the edition, in the reader's language (English where no Chinese).
+    edition_release_note: str = ""
+
     @property
     def index_change(self) -> float | None:
         before = self.previous.readiness_index if self.previous else None
@@ -178,6 +181,7 @@ def report_for(assessment: Assessment) -> Report:
         percentile=percentile(assessment),
         context=list(ContextFigure.objects.filter(edition_id=result.edition_id)),
         next_tier=_next_tier(spec.tiers, result.readiness_index, texts),
+        edition_release_note=result.edition.release_note or "",
     )
 
 

@@ -52,6 +52,12 @@ def outbox_dispatch_task() -> int:
     return outbox.outbox_dispatch()
 
 
+@shared_task
+def publish_due_editions_task() -> int:
+    """Periodic (Celery beat): publish the drafts scheduled for now or earlier."""
+    return len(publishing.editions_publish_due())
+
+
 # A chunk of a preview or rescoring scores EDITION_JOB_CHUNK_SIZE assessments (500: about a
 # quarter of a second of scoring and writing); the limits leave room for a slow database.
 @shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=120, time_limit=150)

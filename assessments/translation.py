@@ -28,7 +28,7 @@ from assessments.models import (
 # Model -> its translated fields. The order of this map is the order of migrations and admin.
 TRANSLATED_FIELDS: dict[type, tuple[str, ...]] = {
     Category: ("name",),
-    Edition: ("notes",),
+    Edition: ("notes", "release_note"),
     Pillar: ("name", "description"),
     Practice: ("title", "recommendation"),
     Citation: ("statement", "population", "note", "publisher", "title"),

@@ -191,6 +191,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
+# Where `load_demo` tells a person to log in: the address bin/serve listens on (HOST, PORT).
+DEMO_SITE_URL = env_str(
+    "DEMO_SITE_URL", f"http://{env_str('HOST', '127.0.0.1')}:{env_int('PORT', 8000)}"
+).rstrip("/")
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
@@ -286,7 +290,12 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-dispatch": {
         "task": "assessments.tasks.outbox_dispatch_task",
         "schedule": OUTBOX_DISPATCH_EVERY_SECONDS,
-    }
+    },
+    # A draft scheduled to publish becomes current within this many seconds of its time.
+    "publish-due-editions": {
+        "task": "assessments.tasks.publish_due_editions_task",
+        "schedule": env_int("EDITION_SCHEDULE_EVERY_SECONDS", 60),
+    },
 }
 
 # --- REST API -------------------------------------------------------------------------------------

@@ -13,9 +13,11 @@ from modeltranslation.admin import (
     TranslationTabularInline,
 )
 
+from assessments.admin.edition_filter import edition_filter
 from assessments.admin.parts import (
     EditionPartAdmin,
     EditionPartInline,
+    ReasonForm,
     SameEditionFormSet,
     SearchInEveryLanguage,
 )
@@ -29,6 +31,8 @@ from assessments.models import (
     Question,
     Tier,
 )
+
+ON_EDITION = edition_filter("edition")
 
 
 @admin.register(Category)
@@ -50,7 +54,7 @@ class PracticeInline(EditionPartInline, TranslationTabularInline):
 class PillarAdmin(EditionPartAdmin):
     list_display = ["name", "key", "edition", "weight", "position"]
     list_editable = ["weight"]
-    list_filter = ["edition"]
+    list_filter = [ON_EDITION]
     list_select_related = ["edition"]
     search_fields = ["key", "name"]
     inlines = [PracticeInline]
@@ -84,15 +88,10 @@ class QuestionInline(EditionPartInline, TranslationTabularInline):
 class PracticeAdmin(EditionPartAdmin):
     list_display = ["title", "key", "pillar", "edition", "weight", "effort"]
     list_editable = ["weight"]
-    list_filter = ["edition", "effort", "pillar__key"]
+    list_filter = [ON_EDITION, "effort", "pillar__key"]
     list_select_related = ["edition", "pillar"]
     search_fields = ["key", "title", "recommendation"]
     inlines = [CitationInline, QuestionInline]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "pillar":
-            kwargs["queryset"] = Pillar.objects.select_related("edition")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Citation)
@@ -108,7 +107,14 @@ class CitationAdmin(EditionPartAdmin):
         "population",
         "year",
     ]
-    list_filter = ["use", "population_kind", "is_proxy", "category", "year", "practice__edition"]
+    list_filter = [
+        edition_filter("practice__edition"),
+        "use",
+        "population_kind",
+        "is_proxy",
+        "category",
+        "year",
+    ]
     list_select_related = ["practice", "category"]
     search_fields = ["statement", "publisher", "title", "population", "practice__key"]
     raw_id_fields = ["practice"]
@@ -131,7 +137,7 @@ class ChoiceValuesField(forms.CharField):
         return [part.strip() for part in text.split(",") if part.strip()]
 
 
-class QuestionForm(forms.ModelForm):
+class QuestionForm(ReasonForm):
     shown_if_values = ChoiceValuesField(
         required=False,
         label="is answered with",
@@ -158,7 +164,7 @@ class QuestionAdmin(EditionPartAdmin):
     form = QuestionForm
     fieldsets = [
         (None, {"fields": ["edition", "practice", "key", "text", "help_text", "type"]}),
-        (None, {"fields": ["allows_na", "position"]}),
+        (None, {"fields": ["allows_na", "position", "change_reason"]}),
         (
             "Skip logic",
             {
@@ -170,10 +176,9 @@ class QuestionAdmin(EditionPartAdmin):
         ),
     ]
     list_display = ["key", "text", "practice", "edition", "type", "allows_na", "shown_if_question"]
-    list_filter = ["edition", "type", "allows_na"]
+    list_filter = [ON_EDITION, "type", "allows_na"]
     list_select_related = ["practice", "edition"]
     search_fields = ["key", "text"]
-    raw_id_fields = ["practice"]
     inlines = [ChoiceInline]
 
 
@@ -194,7 +199,7 @@ class ChoiceAdmin(EditionPartAdmin):
 class TierAdmin(EditionPartAdmin):
     list_display = ["name", "key", "edition", "min_index"]
     list_editable = ["min_index"]
-    list_filter = ["edition"]
+    list_filter = [ON_EDITION]
     list_select_related = ["edition"]
     search_fields = ["key", "name"]
 
@@ -202,6 +207,6 @@ class TierAdmin(EditionPartAdmin):
 @admin.register(ContextFigure)
 class ContextFigureAdmin(EditionPartAdmin):
     list_display = ["__str__", "edition", "publisher", "year", "position"]
-    list_filter = ["edition", "year"]
+    list_filter = [ON_EDITION, "year"]
     list_select_related = ["edition"]
     search_fields = ["statement", "publisher", "title", "population"]

@@ -6,22 +6,29 @@ outcome into messages and redirects.
 
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from modeltranslation.admin import (
     TranslationAdmin,
     TranslationStackedInline,
     TranslationTabularInline,
 )
+from modeltranslation.utils import build_localized_fieldname
 from simple_history.admin import SimpleHistoryAdmin
 
-from assessments import evidence_admin, observed, publishing
+from assessments import edition_history, evidence_admin, observed, publishing, review
+from assessments.admin import edition_sheets, workspace
+from assessments.admin import preview as preview_pages
+from assessments.admin.integrity import report_edition_problems
 from assessments.admin.parts import (
     EditionPartInline,
     PublishedReadOnly,
@@ -41,6 +48,7 @@ from assessments.models import (
 # A running job's page reloads itself this often (seconds): progress a person can follow
 # without hammering the database.
 JOB_REFRESH_SECONDS = 2
+CHANGES_PER_PAGE = 50
 EDITION_READ_ONLY_HINT = (
     "This edition is published and read-only: results point at it, so it never changes. "
     "Use \u201cCreate a draft from this edition\u201d, change the draft and publish it."
@@ -63,14 +71,83 @@ class ContextFigureInline(EditionPartInline, TranslationStackedInline):
     fields = ["statement", ("population", "publisher", "title", "year"), "note", "position"]
 
 
+class PublishForm(forms.Form):
+    """What users will read about the edition: asked for at every publication."""
+
+    label = forms.CharField(
+        max_length=100,
+        label=_("Label"),
+        help_text=_("The edition's name in reports, e.g. “2018 China benchmark”."),
+    )
+    release_note_en = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), label=_("Release note (English)")
+    )
+    release_note_zh_hans = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label=_("Release note (Chinese)"),
+    )
+
+    publish_at = forms.DateTimeField(
+        required=False,
+        label=_("Publish at (optional)"),
+        help_text=_("Leave empty to publish now; with a time, the draft becomes current then."),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
+    @staticmethod
+    def initial_for(edition: Edition) -> dict[str, str]:
+        generated = publishing.GENERATED_LABEL.match(edition.label)
+        return {
+            "label": "" if generated else edition.label,
+            **{
+                build_localized_fieldname("release_note", code): getattr(
+                    edition, build_localized_fieldname("release_note", code)
+                )
+                or ""
+                for code, _name in settings.LANGUAGES
+            },
+        }
+
+    def release_notes(self) -> dict[str, str]:
+        data = self.cleaned_data
+        return {"en": data["release_note_en"], "zh-hans": data["release_note_zh_hans"]}
+
+
 @admin.register(Edition)
 class EditionAdmin(SearchInEveryLanguage, PublishedReadOnly, SimpleHistoryAdmin, TranslationAdmin):
-    list_display = ["label", "status", "is_current", "based_on", "created_at", "published_at"]
+    list_display = [
+        "label",
+        "status",
+        "review_requested_at",
+        "is_current",
+        "based_on",
+        "created_at",
+        "publish_at",
+        "published_at",
+    ]
     list_filter = ["status", "is_current"]
     list_select_related = ["based_on"]
     search_fields = ["label", "notes"]
-    fields = ["label", "notes", "status", "is_current", "based_on", "published_at"]
-    readonly_fields = ["status", "is_current", "based_on", "published_at"]
+    fields = [
+        "label",
+        "notes",
+        "release_note",
+        "status",
+        "is_current",
+        "based_on",
+        "review_requested_at",
+        "publish_at",
+        "published_at",
+    ]
+    readonly_fields = [
+        "status",
+        "is_current",
+        "based_on",
+        "review_requested_at",
+        "publish_at",
+        "published_at",
+    ]
     inlines = [PillarInline, TierInline, ContextFigureInline]
     actions = ["create_draft", "offer_observed"]
     change_form_template = "admin/assessments/edition/change_form.html"
@@ -85,8 +162,13 @@ class EditionAdmin(SearchInEveryLanguage, PublishedReadOnly, SimpleHistoryAdmin,
             "jobs": _recent_jobs(edition),
             "stale": evidence_admin.stale_figures(edition) if edition else [],
             "stale_after": settings.EVIDENCE_STALE_AFTER_YEARS,
+            "problems": _draft_problems(edition),
         }
         return super().change_view(request, object_id, form_url, context)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        report_edition_problems(request, form.instance.pk)
 
     @admin.action(description="Create a draft from this edition")
     def create_draft(self, request: HttpRequest, queryset) -> None:
@@ -147,6 +229,19 @@ class EditionAdmin(SearchInEveryLanguage, PublishedReadOnly, SimpleHistoryAdmin,
             path(
                 "<int:pk>/observed/", view(self.observed_view), name="assessments_edition_observed"
             ),
+            path(
+                "<int:pk>/spreadsheet.<str:fmt>",
+                view(self.export_view),
+                name="assessments_edition_export",
+            ),
+            path("<int:pk>/import/", view(self.import_view), name="assessments_edition_import"),
+            path("<int:pk>/changes/", view(self.changes_view), name="assessments_edition_changes"),
+            path("<int:pk>/review/", view(self.review_view), name="assessments_edition_review"),
+            path(
+                "<int:pk>/workspace/",
+                view(self.workspace_view),
+                name="assessments_edition_workspace",
+            ),
             path("jobs/<int:job_id>/", view(self.job_view), name="assessments_edition_job"),
             *super().get_urls(),
         ]
@@ -166,6 +261,60 @@ class EditionAdmin(SearchInEveryLanguage, PublishedReadOnly, SimpleHistoryAdmin,
         )
         return _to_change(draft.pk)
 
+    def export_view(self, request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+        if fmt not in edition_sheets.CONTENT_TYPES:
+            raise Http404("Export as .xlsx or .csv.")
+        return edition_sheets.export_response(self._edition(request, pk), fmt)
+
+    def import_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        edition = self._edition(request, pk)
+        if not edition.is_draft or not self.has_change_permission(request, edition):
+            raise PermissionDenied
+        return edition_sheets.import_page(request, edition, self._page(request, str(_("Import"))))
+
+    def workspace_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        edition = self._edition(request, pk)
+        context = {
+            **self._page(request, _("Workspace of %(edition)s") % {"edition": edition}),
+            "edition": edition,
+            **workspace.workspace(edition),
+        }
+        return TemplateResponse(request, "admin/assessments/edition/workspace.html", context)
+
+    def review_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return require_POST(self._review)(request, pk)
+
+    def _review(self, request: HttpRequest, pk: int) -> HttpResponse:
+        edition = self._edition(request, pk)
+        if not self.has_change_permission(request, edition):
+            raise PermissionDenied
+        text = request.POST.get("text", "")
+        try:
+            if "ready" in request.POST:
+                review.edition_request_review(edition=edition, user=request.user, text=text)
+                messages.success(request, _("The draft is ready for review."))
+            else:
+                review.edition_comment(edition=edition, user=request.user, text=text)
+                messages.success(request, _("Comment added."))
+        except publishing.EditionRefused as refused:
+            messages.error(request, str(refused))
+        return HttpResponseRedirect(reverse("admin:assessments_edition_publish", args=[pk]))
+
+    def changes_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        edition = self._edition(request, pk)
+        practice = request.GET.get("practice", "")
+        entries = edition_history.change_log(edition, practice=practice)
+        context = {
+            **self._page(request, _("Change log of %(edition)s") % {"edition": edition}),
+            "edition": edition,
+            "practice": practice,
+            "entries": Paginator(entries, CHANGES_PER_PAGE).get_page(request.GET.get("page")),
+        }
+        return TemplateResponse(request, "admin/assessments/edition/changes.html", context)
+
+    def _page(self, request: HttpRequest, title: str) -> dict:
+        return {**self.admin_site.each_context(request), "opts": self.opts, "title": title}
+
     def preview_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         return require_POST(self._preview)(request, pk)
 
@@ -182,30 +331,38 @@ class EditionAdmin(SearchInEveryLanguage, PublishedReadOnly, SimpleHistoryAdmin,
 
     def publish_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         edition = self._edition(request, pk)
+        form = PublishForm(request.POST or None, initial=PublishForm.initial_for(edition))
+        may_publish = request.user.has_perm("assessments.publish_edition")
         if request.method == "POST":
-            return self._publish(request, edition)
-        current = Edition.objects.filter(is_current=True).first()
-        preview = edition.jobs.filter(kind=EditionJob.Kind.PREVIEW).first()
+            if not may_publish:
+                raise PermissionDenied
+            if form.is_valid():
+                return self._publish(request, edition, form)
         context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": f"Publish {edition}",
+            **self._page(request, f"Publish {edition}"),
             "edition": edition,
-            "current": current,
+            "current": Edition.objects.filter(is_current=True).first(),
             "problems": publishing.edition_validate(edition_id=pk) if edition.is_draft else [],
             "warnings": publishing.edition_warnings(edition_id=pk) if edition.is_draft else [],
-            "preview": preview,
-            "summary": publishing.preview_summary(preview) if preview else None,
+            "form": form,
+            "may_publish": may_publish,
+            "comments": edition.comments.select_related("author"),
+            **preview_pages.publish_context(request, edition),
         }
         return TemplateResponse(request, "admin/assessments/edition/publish.html", context)
 
-    def _publish(self, request: HttpRequest, edition: Edition) -> HttpResponse:
+    def _publish(self, request: HttpRequest, edition: Edition, form: PublishForm) -> HttpResponse:
+        if form.cleaned_data.get("publish_at"):
+            return self._schedule(request, edition, form)
         expected = request.POST.get("expected_current_id")
         try:
             published = publishing.edition_publish(
                 edition_id=edition.pk,
                 user=request.user,
                 expected_current_id=int(expected) if expected else None,
+                label=form.cleaned_data["label"],
+                release_notes=form.release_notes(),
+                fresh_preview=True,
             )
         except publishing.EditionRefused as refused:
             _report_refusal(request, refused)
@@ -218,10 +375,33 @@ class EditionAdmin(SearchInEveryLanguage, PublishedReadOnly, SimpleHistoryAdmin,
             return _to_job(job.pk)
         return _to_change(published.pk)
 
+    def _schedule(self, request: HttpRequest, edition: Edition, form: PublishForm) -> HttpResponse:
+        try:
+            scheduled = publishing.edition_schedule(
+                edition_id=edition.pk,
+                at=form.cleaned_data["publish_at"],
+                label=form.cleaned_data["label"],
+                release_notes=form.release_notes(),
+                fresh_preview=True,
+            )
+        except publishing.EditionRefused as refused:
+            _report_refusal(request, refused)
+            return HttpResponseRedirect(
+                reverse("admin:assessments_edition_publish", args=[edition.pk])
+            )
+        messages.success(
+            request,
+            _("“%(edition)s” is scheduled: it becomes current at %(at)s, then rescoring starts.")
+            % {"edition": scheduled, "at": scheduled.publish_at},
+        )
+        return _to_change(scheduled.pk)
+
     def rescore_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         return require_POST(self._rescore)(request, pk)
 
     def _rescore(self, request: HttpRequest, pk: int) -> HttpResponse:
+        if not request.user.has_perm("assessments.publish_edition"):
+            raise PermissionDenied
         try:
             job = publishing.rescore_start(edition=self._edition(request, pk), user=request.user)
         except publishing.EditionRefused as refused:
@@ -237,16 +417,16 @@ class EditionAdmin(SearchInEveryLanguage, PublishedReadOnly, SimpleHistoryAdmin,
             resent = publishing.job_resume(job=job)
             messages.info(request, f"Sent {resent} unfinished chunk(s) again.")
             return _to_job(job.pk)
-        preview = job.kind == EditionJob.Kind.PREVIEW
+        summary = publishing.preview_summary(job) if job.kind == EditionJob.Kind.PREVIEW else None
         context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": str(job),
+            **self._page(request, str(job)),
             "job": job,
             "failed": job.chunks.exclude(error="").values_list("number", "error")[:20],
-            "summary": publishing.preview_summary(job) if preview else None,
+            "summary": summary,
             "refresh": JOB_REFRESH_SECONDS if job.is_running else None,
         }
+        if summary is not None and not job.is_running:
+            context.update(preview_pages.impact_context(request, job.edition, job, summary))
         return TemplateResponse(request, "admin/assessments/edition/job.html", context)
 
 
@@ -265,6 +445,12 @@ class EditionJobAdmin(admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # The progress page says more than the raw row.
         return _to_job(int(object_id))
+
+
+def _draft_problems(edition: Edition | None) -> list[str]:
+    if edition is None or not edition.is_draft:
+        return []
+    return publishing.edition_validate(edition_id=edition.pk)
 
 
 def _recent_jobs(edition: Edition | None):

@@ -176,11 +176,44 @@ def _source_problems(
     return problems
 
 
+# --- a row and its parents: one edition -----------------------------------------------------
+
+
+def parent_problems(edition_id: int | None, parents: dict[str, int | None]) -> dict[str, str]:
+    """A row whose parent (pillar of a practice, practice of a question) is another edition's.
+
+    `parents` maps the parent's field to the parent's edition id; an unknown side passes.
+    """
+    return {
+        name: f"This {name} belongs to another edition: choose a {name} of this row's edition."
+        for name, parent_edition in parents.items()
+        if edition_id is not None and parent_edition is not None and parent_edition != edition_id
+    }
+
+
 # --- the whole edition, before publishing -----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One reason the edition cannot be published, and the row to fix (kind and key).
+
+    kind is "pillar", "practice", "question", "tier", "figure" or "edition" (the whole edition);
+    a citation's or a choice's problem names its practice or question, where it is edited.
+    """
+
+    kind: str
+    key: str
+    message: str
 
 
 def edition_problems(rows: EditionRows) -> list[str]:
     """Every reason the edition cannot be published yet, in the order an admin would fix them."""
+    return [problem.message for problem in edition_problem_rows(rows)]
+
+
+def edition_problem_rows(rows: EditionRows) -> list[Problem]:
+    """edition_problems() with the row each message is about."""
     problems = [*_key_problems(rows), *_weight_problems(rows), *_question_problems(rows)]
     problems += _skip_logic_problems(rows)
     problems += _row_problems(rows)
@@ -188,7 +221,7 @@ def edition_problems(rows: EditionRows) -> list[str]:
     return problems
 
 
-def _key_problems(rows: EditionRows) -> list[str]:
+def _key_problems(rows: EditionRows) -> list[Problem]:
     problems = _duplicates((p.key for p in rows.pillars), "pillar")
     problems += _duplicates((p.key for p in rows.practices), "practice")
     problems += _duplicates((q.key for q in rows.questions), "question")
@@ -201,8 +234,12 @@ def _key_problems(rows: EditionRows) -> list[str]:
             if count > 1:
                 scope = category or "all categories"
                 problems.append(
-                    f"Practice {practice.key!r} has {count} benchmark percentages for {scope}: "
-                    "keep one (make the others supporting evidence)."
+                    Problem(
+                        "practice",
+                        practice.key,
+                        f"Practice {practice.key!r} has {count} benchmark percentages for "
+                        f"{scope}: keep one (make the others supporting evidence).",
+                    )
                 )
     return problems
 
@@ -211,51 +248,63 @@ def _is_figure(citation: CitationRow) -> bool:
     return citation.is_benchmark and citation.percent is not None
 
 
-def _duplicates(keys: Iterable[str], what: str) -> list[str]:
+def _duplicates(keys: Iterable[str], what: str) -> list[Problem]:
     return [
-        f"The {what} key {key!r} is used {count} times: {what} keys must be unique."
+        Problem(
+            what, key, f"The {what} key {key!r} is used {count} times: {what} keys must be unique."
+        )
         for key, count in Counter(keys).items()
         if count > 1
     ]
 
 
-def _weight_problems(rows: EditionRows) -> list[str]:
+def _weight_problems(rows: EditionRows) -> list[Problem]:
     problems = [
-        message
+        Problem(kind, item.key, message)
         for kind, items in (("pillar", rows.pillars), ("practice", rows.practices))
         for item in items
         for message in weight_problems(item.weight, f"{kind} {item.key!r}").values()
     ]
     if not any(pillar.weight > 0 for pillar in rows.pillars):
-        problems.append("Give at least one pillar a positive weight, or nothing is scored.")
+        problems.append(
+            Problem(
+                "edition", "", "Give at least one pillar a positive weight, or nothing is scored."
+            )
+        )
     for pillar in rows.pillars:
         if not any(p.weight > 0 for p in rows.practices if p.pillar == pillar.key):
             problems.append(
-                f"Pillar {pillar.key!r} has no practice with a positive weight: give one of its "
-                "practices a weight above 0 (or add a practice)."
+                Problem(
+                    "pillar",
+                    pillar.key,
+                    f"Pillar {pillar.key!r} has no practice with a positive weight: give one of "
+                    "its practices a weight above 0 (or add a practice).",
+                )
             )
     return problems
 
 
-def _question_problems(rows: EditionRows) -> list[str]:
+def _question_problems(rows: EditionRows) -> list[Problem]:
     asked = {question.practice for question in rows.questions}
     problems = [
-        f"Practice {p.key!r} has no question: add one, or brands can never adopt it."
+        Problem(
+            "practice",
+            p.key,
+            f"Practice {p.key!r} has no question: add one, or brands can never adopt it.",
+        )
         for p in rows.practices
         if p.key not in asked
     ]
     for question in rows.questions:
-        values = {c.value for c in rows.choices if c.question == question.key}
-        if question.type == PERCENT_TYPE and values:
-            problems.append(f"Question {question.key!r} asks for a percent: remove its choices.")
-        elif question.type != PERCENT_TYPE and not values:
-            problems.append(f"Question {question.key!r} has no choices: add its answer levels.")
-        elif question.type == YES_NO_TYPE and values != YES_NO_VALUES:
-            problems.append(f"Question {question.key!r} is yes/no: its choices must be yes and no.")
+        message = _choice_set_problem(
+            question, {c.value for c in rows.choices if c.question == question.key}
+        )
+        if message:
+            problems.append(Problem("question", question.key, message))
     return problems
 
 
-def _skip_logic_problems(rows: EditionRows) -> list[str]:
+def _skip_logic_problems(rows: EditionRows) -> list[Problem]:
     """Skip logic must point at a question of the edition, by a value it offers, without loops."""
     questions = {q.key: q for q in rows.questions}
     problems = []
@@ -264,24 +313,27 @@ def _skip_logic_problems(rows: EditionRows) -> list[str]:
             continue
         target = questions.get(q.shown_if_question)
         if target is None:
-            problems.append(
+            message = (
                 f"Question {q.key!r} is shown only if question {q.shown_if_question!r}, which "
                 "this edition does not have (in any pillar): fix the key or clear it."
             )
+            problems.append(Problem("question", q.key, message))
             continue
         offered = {c.value for c in rows.choices if c.question == target.key}
         wrong = [v for v in q.shown_if_values if v not in offered]
         if not q.shown_if_values or wrong:
-            problems.append(
+            message = (
                 f"Question {q.key!r} is shown only if {target.key!r} is answered with "
                 f"{', '.join(map(repr, wrong)) or 'no value'}: use values among "
                 f"{', '.join(sorted(offered)) or 'its choices'}."
             )
+            problems.append(Problem("question", q.key, message))
     return problems + _skip_cycles(questions)
 
 
-def _skip_cycles(questions: dict[str, QuestionRow]) -> list[str]:
-    problems, reported = [], set()
+def _skip_cycles(questions: dict[str, QuestionRow]) -> list[Problem]:
+    problems: list[Problem] = []
+    reported: set[str] = set()
     for start in questions:
         path, key = [], start
         while key in questions and questions[key].shown_if_question and key not in path:
@@ -290,32 +342,54 @@ def _skip_cycles(questions: dict[str, QuestionRow]) -> list[str]:
         if key in path and key not in reported:
             loop = path[path.index(key) :]
             reported.update(loop)
-            problems.append(
+            message = (
                 "Skip logic goes round in a circle ("
                 + " -> ".join([*loop, key])
                 + "): no question of it could ever be asked. Break the circle."
             )
+            problems.append(Problem("question", key, message))
     return problems
 
 
-def _row_problems(rows: EditionRows) -> list[str]:
+def _choice_set_problem(question: QuestionRow, values: set[str]) -> str:
+    if question.type == PERCENT_TYPE and values:
+        return f"Question {question.key!r} asks for a percent: remove its choices."
+    if question.type != PERCENT_TYPE and not values:
+        return f"Question {question.key!r} has no choices: add its answer levels."
+    if question.type == YES_NO_TYPE and values != YES_NO_VALUES:
+        return f"Question {question.key!r} is yes/no: its choices must be yes and no."
+    return ""
+
+
+def _row_problems(rows: EditionRows) -> list[Problem]:
     problems = []
     for citation in rows.citations:
         where = f"A citation of practice {citation.practice!r}"
-        found = citation_problems(citation, rows.this_year, rows.min_observed).values()
-        problems += [f"{where}: {m}" for m in found]
+        problems += [
+            Problem("practice", citation.practice, f"{where}: {m}")
+            for m in citation_problems(citation, rows.this_year, rows.min_observed).values()
+        ]
     for choice in rows.choices:
-        problems += [f"Question {choice.question!r}: {m}" for m in choice_problems(choice).values()]
+        problems += [
+            Problem("question", choice.question, f"Question {choice.question!r}: {m}")
+            for m in choice_problems(choice).values()
+        ]
     for figure in rows.figures:
         where = f"Context figure {figure.statement[:40]!r}"
-        problems += [f"{where}: {m}" for m in figure_problems(figure, rows.this_year).values()]
-    return problems + [m for t in rows.tiers for m in tier_problems(t).values()]
+        problems += [
+            Problem("figure", figure.statement[:40], f"{where}: {m}")
+            for m in figure_problems(figure, rows.this_year).values()
+        ]
+    return problems + [
+        Problem("tier", t.key, m) for t in rows.tiers for m in tier_problems(t).values()
+    ]
 
 
-def _tier_floor_problems(tiers: tuple[TierRow, ...]) -> list[str]:
+def _tier_floor_problems(tiers: tuple[TierRow, ...]) -> list[Problem]:
     if any(tier.min_index == 0 for tier in tiers):
         return []
-    return ["Add a tier that starts at 0 (the lowest tier), so that every index gets a tier."]
+    message = "Add a tier that starts at 0 (the lowest tier), so that every index gets a tier."
+    return [Problem("edition", "", message)]
 
 
 # --- warnings: publishable, but an admin should know ---------------------------------------------

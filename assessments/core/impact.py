@@ -17,6 +17,8 @@ from assessments.core.scoring import Scorecard
 # Tier movers listed in a preview; the counts always cover everyone. A preview is read by a
 # person: past this many names, the counts say more than the list.
 MAX_MOVERS = 100
+# The largest index moves (tier change or not) a preview explains with the rows that caused them.
+MAX_SHIFTS = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +68,7 @@ class ImpactSummary:
     unchanged: int
     movers: list[Mover]
     pillar_mean_shift: dict[str, float | None]
+    largest_moves: list[Mover] = field(default_factory=list)
 
 
 @dataclass
@@ -80,6 +83,7 @@ class ImpactTally:
     pillar_sums: dict[str, list[float]] = field(default_factory=dict)
     movers: list[Mover] = field(default_factory=list)
     largest: Mover | None = None
+    shifts: list[Mover] = field(default_factory=list)
 
     def add(self, assessment_id: int, brand: str, before: Standing, after: Standing) -> None:
         mover = Mover(
@@ -90,6 +94,8 @@ class ImpactTally:
             self.shift_sum += mover.shift
             self.shift_count += 1
             self._consider_largest(mover)
+            if mover.shift:
+                self.shifts = _top([*self.shifts, mover], MAX_SHIFTS)
         if before.tier_name == after.tier_name:
             self.unchanged += 1
         else:
@@ -115,6 +121,7 @@ class ImpactTally:
             sums[0] += total
             sums[1] += count
         self.movers = _top([*self.movers, *other.movers])
+        self.shifts = _top([*self.shifts, *other.shifts], MAX_SHIFTS)
         if other.largest is not None:
             self._consider_largest(other.largest)
 
@@ -137,6 +144,7 @@ class ImpactTally:
                 key: total / count if count else None
                 for key, (total, count) in self.pillar_sums.items()
             },
+            largest_moves=list(self.shifts),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -155,6 +163,8 @@ class ImpactTally:
             pillar_sums={key: list(sums) for key, sums in data["pillar_sums"].items()},
             movers=[Mover(**m) for m in data["movers"]],
             largest=Mover(**largest) if largest else None,
+            # Absent from tallies stored before the preview explained its largest moves.
+            shifts=[Mover(**m) for m in data.get("shifts", [])],
         )
 
 
@@ -174,5 +184,5 @@ def _move_parts(key: str) -> tuple[str, str]:
     return before, after
 
 
-def _top(movers: list[Mover]) -> list[Mover]:
-    return sorted(movers, key=Mover.sort_key)[:MAX_MOVERS]
+def _top(movers: list[Mover], limit: int = MAX_MOVERS) -> list[Mover]:
+    return sorted(movers, key=Mover.sort_key)[:limit]

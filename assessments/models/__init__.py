@@ -20,6 +20,7 @@ from assessments.models.editions import (
 )
 from assessments.models.jobs import EditionJob, JobChunk
 from assessments.models.outbox import OutboxMessage
+from assessments.models.review import EditionComment
 
 __all__ = [
     "Answer",
@@ -30,6 +31,7 @@ __all__ = [
     "Citation",
     "ContextFigure",
     "Edition",
+    "EditionComment",
     "EditionJob",
     "EditionPart",
     "JobChunk",

@@ -83,12 +83,17 @@ class EditionPart(models.Model):
         """What is wrong with this row on its own (field -> message); see edition_checks."""
         return {}
 
+    def parent_editions(self) -> dict[str, int | None]:
+        """The edition of each parent that carries one (field -> edition id): it must be ours."""
+        return {}
+
     def clean(self) -> None:
         super().clean()
         edition = self.published_edition()
         if edition is not None:
             raise ValidationError(READ_ONLY_MESSAGE.format(label=edition.label))
         problems = self.row_problems()
+        problems.update(checks.parent_problems(self.owning_edition_id(), self.parent_editions()))
         if problems:
             raise ValidationError(problems)
 
@@ -157,8 +162,18 @@ class Edition(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     notes = models.TextField(blank=True)
+    # Asked for at publish (publishing.edition_publish): what changed, in users' words.
+    release_note = models.TextField(
+        blank=True, help_text="What changed in this edition, for the brands that read it."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Set when an editor marks the draft ready for review (publishing.edition_request_review).
+    review_requested_at = models.DateTimeField(null=True, blank=True)
+    # A scheduled draft: Celery beat publishes it at this time (publishing.editions_publish_due).
+    publish_at = models.DateTimeField(
+        null=True, blank=True, help_text="When this draft becomes the current edition."
+    )
 
     objects: ClassVar[EditionManager[Edition]] = EditionManager()
     history = HistoricalRecords()
@@ -167,6 +182,8 @@ class Edition(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # Editors change drafts; only a publisher makes one current (accounts.Role).
+        permissions = [("publish_edition", "Can publish an edition and rescore on it")]
         constraints = [
             models.UniqueConstraint(
                 fields=["is_current"], condition=Q(is_current=True), name="one_current_edition"
@@ -197,6 +214,19 @@ class Edition(models.Model):
         return self.status == self.Status.DRAFT
 
 
+def _edition_of(model: type[models.Model], pk: int | None) -> int | None:
+    if pk is None:
+        return None
+    return model._default_manager.filter(pk=pk).values_list("edition_id", flat=True).first()
+
+
+# A practice's pillar and a question's practice are of the row's own edition: the models check it
+# in clean() (admin forms show the message), and on PostgreSQL a composite foreign key
+# (migration 0019) refuses any other write. These unique pairs are what that key points at.
+def _id_with_edition(name: str) -> models.UniqueConstraint:
+    return models.UniqueConstraint(fields=["id", "edition"], name=name)
+
+
 class Pillar(EditionPart):
     objects: ClassVar[FreshManager[Pillar]] = FreshManager()
 
@@ -213,6 +243,7 @@ class Pillar(EditionPart):
         ordering = ["edition", "position", "key"]
         constraints = [
             models.UniqueConstraint(fields=["edition", "key"], name="pillar_key_per_edition"),
+            _id_with_edition("pillar_id_with_edition"),
             models.CheckConstraint(condition=Q(weight__gte=0), name="pillar_weight_not_negative"),
         ]
 
@@ -250,6 +281,7 @@ class Practice(EditionPart):
         ordering = ["edition", "pillar__position", "position", "key"]
         constraints = [
             models.UniqueConstraint(fields=["edition", "key"], name="practice_key_per_edition"),
+            _id_with_edition("practice_id_with_edition"),
             models.CheckConstraint(condition=Q(weight__gte=0), name="practice_weight_not_negative"),
             models.CheckConstraint(condition=Q(effort__gte=1), name="practice_effort_positive"),
         ]
@@ -260,6 +292,9 @@ class Practice(EditionPart):
     def row_problems(self) -> dict[str, str]:
         weight = None if self.weight is None else float(self.weight)
         return checks.weight_problems(weight, f"practice {self.key!r}")
+
+    def parent_editions(self) -> dict[str, int | None]:
+        return {"pillar": _edition_of(Pillar, self.pillar_id)}
 
 
 class PopulationKind(models.TextChoices):
@@ -395,6 +430,9 @@ class Question(EditionPart):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.text}"
+
+    def parent_editions(self) -> dict[str, int | None]:
+        return {"practice": _edition_of(Practice, self.practice_id)}
 
 
 class Choice(EditionPart):

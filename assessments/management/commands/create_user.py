@@ -33,8 +33,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         role = Role(options["role"])
-        if role == Role.ADMIN and options["brand"]:
-            raise CommandError("--brand: admins see every brand; give brands to other roles only.")
+        if role in (Role.ADMIN, Role.EDITOR, Role.PUBLISHER) and options["brand"]:
+            raise CommandError(
+                "--brand: admins, editors and publishers work in the admin; give brands to "
+                "brand managers and consultants only."
+            )
         password = None
         if options["set_password"]:
             password = self._read_password(options["username"], options.get("stdin") or sys.stdin)

@@ -18,11 +18,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("edition_id", type=int)
         parser.add_argument("--rescore", action="store_true")
+        parser.add_argument("--label", help="the label users read (required for a copy's label)")
+        parser.add_argument("--note", help="the release note users read, in English")
+        parser.add_argument("--note-zh", default="", help="the release note in Chinese")
         parser.add_argument(
             "--chunk-size", type=int, default=None, help="assessments per chunk (default: settings)"
         )
 
     def handle(self, *args, edition_id: int, rescore: bool, chunk_size: int | None, **options):
+        release = _release(options)
         if chunk_size is not None and chunk_size < 1:
             raise CommandError("--chunk-size must be at least 1.")
         edition = Edition.objects.filter(pk=edition_id).first()
@@ -32,7 +36,7 @@ class Command(BaseCommand):
         try:
             if edition.is_draft:
                 edition = publishing.edition_publish(
-                    edition_id=edition_id, expected_current_id=current
+                    edition_id=edition_id, expected_current_id=current, **release
                 )
                 self.stdout.write(f"Published {edition}: it is now the current edition.")
             elif not rescore:
@@ -52,3 +56,11 @@ class Command(BaseCommand):
                 bar.update(len(ids))
         job.refresh_from_db()
         self.stdout.write(f"Rescored {job.done} of {job.total} assessments on {edition}.")
+
+
+def _release(options: dict) -> dict:
+    """The label and release note given on the command line (absent: the draft's own)."""
+    release: dict = {"label": options.get("label")}
+    if options.get("note") is not None:
+        release["release_notes"] = {"en": options["note"], "zh-hans": options["note_zh"]}
+    return release
