@@ -2,10 +2,29 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from assessments import views
+from assessments.views import account
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/reset/", account.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("account/", account.profile, name="profile"),
+    path("account/password/", account.PasswordChangeView.as_view(), name="password_change"),
     path("", views.dashboard, name="dashboard"),
     path("assessments/new/", views.assessment_start, name="assessment-start"),
     path("assessments/<int:pk>/", views.assessment_detail, name="assessment-detail"),

@@ -150,6 +150,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# --- Accounts: password reset, invitations --------------------------------------------------------
+# A reset link works once (Django's token changes with the password) and within this long.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT_HOURS", 24) * 3600
+# Reset requests within an hour, per address asked for and per client address: a person who
+# mistypes asks twice or three times; more is someone flooding an inbox or probing addresses.
+PASSWORD_RESET_PER_EMAIL_HOUR = env_int("PASSWORD_RESET_PER_EMAIL_HOUR", 3)
+PASSWORD_RESET_PER_CLIENT_HOUR = env_int("PASSWORD_RESET_PER_CLIENT_HOUR", 10)
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
