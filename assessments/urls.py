@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from assessments import views
-from assessments.views import account
+from assessments.views import account, mfa
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
@@ -25,6 +25,12 @@ urlpatterns = [
     ),
     path("account/", account.profile, name="profile"),
     path("account/password/", account.PasswordChangeView.as_view(), name="password_change"),
+    path("account/security/", mfa.security, name="mfa-security"),
+    path("account/security/enrol/", mfa.enrol, name="mfa-enrol"),
+    path("account/security/verify/", mfa.verify, name="mfa-verify"),
+    path("account/security/recovery/", mfa.recovery, name="mfa-recovery"),
+    path("account/security/remove/", mfa.remove, name="mfa-remove"),
+    path("account/security/codes/", mfa.new_codes, name="mfa-new-codes"),
     path("", views.dashboard, name="dashboard"),
     path("assessments/new/", views.assessment_start, name="assessment-start"),
     path("assessments/<int:pk>/", views.assessment_detail, name="assessment-detail"),

@@ -79,6 +79,10 @@ INSTALLED_APPS = [
     # The audit trail of benchmark edits (see "Benchmark admin" below).
     "simple_history",
     "csp",
+    # The second factor (assessments/mfa.py): authenticator apps and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -96,6 +100,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whether the session verified a second factor, then the rule that requires one.
+    "django_otp.middleware.OTPMiddleware",
+    "assessments.mfa.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # After authentication: the audit trail names the admin who made a change.
@@ -150,7 +157,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-# --- Accounts: password reset, invitations --------------------------------------------------------
+# --- Accounts: second factor, password reset, invitations ---------------------------------------
+# Staff (the Django admin and every page) need a verified authenticator app in each session;
+# others only once they set one up. Off only in tests that are not about it.
+MFA_REQUIRED_FOR_STAFF = env_bool("MFA_REQUIRED_FOR_STAFF", True)
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "readiness")
 # A reset link works once (Django's token changes with the password) and within this long.
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT_HOURS", 24) * 3600
 # Reset requests within an hour, per address asked for and per client address: a person who
