@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from assessments import views
-from assessments.views import account, mfa
+from assessments.views import account, invitations, mfa
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
@@ -25,6 +25,10 @@ urlpatterns = [
     ),
     path("account/", account.profile, name="profile"),
     path("account/password/", account.PasswordChangeView.as_view(), name="password_change"),
+    path("invitations/", invitations.invitation_list, name="invitations"),
+    path("invitations/<int:pk>/resend/", invitations.invitation_resend, name="invitation-resend"),
+    path("invitations/<int:pk>/revoke/", invitations.invitation_revoke, name="invitation-revoke"),
+    path("join/<str:token>/", invitations.invitation_accept, name="invitation-accept"),
     path("account/security/", mfa.security, name="mfa-security"),
     path("account/security/enrol/", mfa.enrol, name="mfa-enrol"),
     path("account/security/verify/", mfa.verify, name="mfa-verify"),

@@ -163,6 +163,8 @@ LOGIN_URL = "login"
 MFA_REQUIRED_FOR_STAFF = env_bool("MFA_REQUIRED_FOR_STAFF", True)
 # The name authenticator apps show beside the account.
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "readiness")
+# An invitation link works once, within this many days of being sent (or re-sent).
+INVITATION_MAX_AGE_DAYS = env_int("INVITATION_MAX_AGE_DAYS", 7)
 # A reset link works once (Django's token changes with the password) and within this long.
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT_HOURS", 24) * 3600
 # Reset requests within an hour, per address asked for and per client address: a person who

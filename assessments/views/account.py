@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from assessments import invitations
 from assessments.models import Profile
 from assessments.passwords import ResetForm, reset_throttled
 from assessments.views.access import signed_in_user
@@ -35,6 +36,17 @@ class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
     success_message = gettext_lazy("Your password is changed.")
 
 
+def set_language_cookie(response: HttpResponse, language: str) -> None:
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(label=gettext_lazy("Language"), choices=settings.LANGUAGES)
 
@@ -53,13 +65,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your language is saved."))
         response = redirect("profile")
         # The site follows at once: the same cookie the language switcher sets.
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            language,
-            max_age=settings.LANGUAGE_COOKIE_AGE,
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-        )
+        set_language_cookie(response, language)
         return response
-    return render(request, "accounts/profile.html", {"form": form})
+    can_invite = invitations.brands_inviting(user).exists()
+    return render(request, "accounts/profile.html", {"form": form, "can_invite": can_invite})

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from assessments import mfa
@@ -48,6 +49,7 @@ def security(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/security.html", context)
 
 
+@never_cache  # the key and the recovery codes must not stay in a cache
 @login_required
 def enrol(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
@@ -127,6 +129,7 @@ def remove(request: HttpRequest) -> HttpResponse:
     return redirect("mfa-security")
 
 
+@never_cache
 @login_required
 @require_POST
 def new_codes(request: HttpRequest) -> HttpResponse:
