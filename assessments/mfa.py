@@ -39,6 +39,18 @@ OPEN_URL_NAMES = {
 }
 
 
+# Whether the session's user has a device, noted at login and kept by the pages that add or remove
+# one: the rule then costs no query per page. A device set up from another session applies from
+# the next login; one removed in the admin is noticed by the code page (views/mfa.py).
+ENROLLED = "mfa-enrolled"
+
+
+def remember_enrolment(sender, request, user, **kwargs) -> None:
+    """user_logged_in receiver."""
+    if request is not None and hasattr(request, "session"):
+        request.session[ENROLLED] = user_has_device(user)
+
+
 def totp_device(user, *, confirmed: bool = True) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=confirmed).first()
 
@@ -73,6 +85,7 @@ def enrol_confirm(request: HttpRequest, device: TOTPDevice, code: str) -> list[s
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     otp_login(request, device)
+    request.session[ENROLLED] = True
     return recovery_codes_create(device.user)
 
 
@@ -98,10 +111,11 @@ def wait_seconds(request: HttpRequest, *, recovery: bool) -> int:
     return max(1, int((data["locked_until"] - timezone.now()).total_seconds()))
 
 
-def devices_remove(user) -> None:
+def devices_remove(request: HttpRequest) -> None:
     """Lost or replaced device: remove it and the recovery codes; the person may enrol again."""
-    TOTPDevice.objects.filter(user=user).delete()
-    StaticDevice.objects.filter(user=user).delete()
+    TOTPDevice.objects.filter(user=request.user).delete()
+    StaticDevice.objects.filter(user=request.user).delete()
+    request.session[ENROLLED] = False
 
 
 def recovery_codes_left(user) -> int:
@@ -124,7 +138,9 @@ class SecondFactorMiddleware:
         match = request.resolver_match
         if match is not None and match.url_name in OPEN_URL_NAMES:
             return None
-        enrolled = user_has_device(user)
+        if ENROLLED not in request.session:  # a session from before this rule
+            request.session[ENROLLED] = user_has_device(user)
+        enrolled = request.session[ENROLLED]
         if not enrolled and not (user.is_staff and settings.MFA_REQUIRED_FOR_STAFF):
             return None
         if request.path.startswith("/api/"):

@@ -173,3 +173,22 @@ def test_the_verify_page_speaks_chinese(client):
     log_in(client, "amy")
     page = client.get("/account/security/verify/", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert "两步登录" in page.content.decode()
+
+
+def test_a_device_an_admin_removed_leads_to_enrolment_again(client):
+    AdminFactory(username="root")
+    log_in(client, "root")
+    enrol(client)
+    client.post("/logout/")
+    log_in(client, "root")
+    TOTPDevice.objects.filter(user__username="root").delete()  # the admin's "delete" action
+    page = client.get("/admin/", follow=True)
+    assert page.redirect_chain[-1][0].startswith("/account/security/enrol/")
+
+
+def test_the_rule_costs_no_query_per_page(client, django_assert_num_queries):
+    UserFactory(username="amy")
+    log_in(client, "amy")
+    client.get("/account/")
+    with django_assert_num_queries(4):  # session, user, profile, can-invite: none for devices
+        client.get("/account/")

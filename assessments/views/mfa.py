@@ -90,7 +90,10 @@ def _spaced_key(device) -> str:
 
 
 def _verify(request: HttpRequest, *, recovery: bool) -> HttpResponse:
-    signed_in_user(request)
+    user = signed_in_user(request)
+    if mfa.totp_device(user) is None:  # removed meanwhile (by an admin): nothing to verify
+        request.session[mfa.ENROLLED] = False
+        return redirect(_next(request))
     form = CodeForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -124,7 +127,7 @@ def remove(request: HttpRequest) -> HttpResponse:
     if not (form.is_valid() and user.check_password(form.cleaned_data["password"])):
         messages.error(request, _("Your password is not right: the authenticator app stays."))
         return redirect("mfa-security")
-    mfa.devices_remove(user)
+    mfa.devices_remove(request)
     messages.success(request, _("The authenticator app and its recovery codes are removed."))
     return redirect("mfa-security")
 
