@@ -20,8 +20,12 @@ from assessments.models import Invitation
 
 
 class InvitationSerializer(serializers.ModelSerializer):
-    brand = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    invited_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    brand: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    invited_by: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
     status = serializers.ChoiceField(
         choices=["pending", "expired", "accepted", "revoked"], read_only=True
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
@@ -23,8 +24,11 @@ from django.utils.translation import gettext_lazy
 from assessments import mail
 from assessments.models import Brand, Invitation, Membership, Profile
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # The roles in words for pages and mail (Membership's own labels are English only).
-ROLE_LABELS = {
+ROLE_LABELS: dict[str, StrOrPromise] = {
     Membership.Role.MANAGER: gettext_lazy("brand manager"),
     Membership.Role.CONSULTANT: gettext_lazy("consultant"),
 }

@@ -21,6 +21,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp import user_has_device
+from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -89,32 +90,35 @@ def enrol_confirm(request: HttpRequest, device: TOTPDevice, code: str) -> list[s
     return recovery_codes_create(device.user)
 
 
-def verify(request: HttpRequest, code: str, *, recovery: bool) -> bool:
-    """Verify this session with an authenticator code, or with a recovery code (used up)."""
+def _device(user, *, recovery: bool) -> Device | None:
+    """The recovery codes, or the one authenticator (set up or being set up: enrol() keeps one)."""
     if recovery:
-        device = StaticDevice.objects.filter(user=request.user).first()
-    else:
-        device = totp_device(request.user)
+        return StaticDevice.objects.filter(user=user).first()
+    return TOTPDevice.objects.filter(user=user).first()
+
+
+def verify(request: HttpRequest, user, code: str, *, recovery: bool) -> bool:
+    """Verify this session with an authenticator code, or with a recovery code (used up)."""
+    device = _device(user, recovery=True) if recovery else totp_device(user)
     if device is None or not device.verify_token(code.strip().replace(" ", "")):
         return False
     otp_login(request, device)
     return True
 
 
-def wait_seconds(request: HttpRequest, *, recovery: bool) -> int:
+def wait_seconds(user, *, recovery: bool) -> int:
     """How long the device refuses codes after too many wrong ones (0: it accepts one now)."""
-    model = StaticDevice if recovery else TOTPDevice
-    device = model.objects.filter(user=request.user).first()
+    device = _device(user, recovery=recovery)
     allowed, data = device.verify_is_allowed() if device else (True, None)
     if allowed or not data or "locked_until" not in data:
         return 0
     return max(1, int((data["locked_until"] - timezone.now()).total_seconds()))
 
 
-def devices_remove(request: HttpRequest) -> None:
+def devices_remove(request: HttpRequest, user) -> None:
     """Lost or replaced device: remove it and the recovery codes; the person may enrol again."""
-    TOTPDevice.objects.filter(user=request.user).delete()
-    StaticDevice.objects.filter(user=request.user).delete()
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
     request.session[ENROLLED] = False
 
 
@@ -133,7 +137,8 @@ class SecondFactorMiddleware:
 
     def process_view(self, request: HttpRequest, view, args, kwargs) -> HttpResponse | None:
         user = request.user
-        if not user.is_authenticated or user.is_verified():
+        # is_verified is django-otp's, added by its middleware just before this one.
+        if not user.is_authenticated or user.is_verified():  # type: ignore[attr-defined]
             return None
         match = request.resolver_match
         if match is not None and match.url_name in OPEN_URL_NAMES:

@@ -55,11 +55,12 @@ def enrol(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     if mfa.totp_device(user) is not None:
         # A second device would let whoever has the password alone skip the first one.
-        return redirect("mfa-security" if user.is_verified() else "mfa-verify")
+        verified = user.is_verified()  # type: ignore[attr-defined]  # django-otp's middleware
+        return redirect("mfa-security" if verified else "mfa-verify")
     device = mfa.enrolment_device(user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if error := _throttled(request, recovery=False):
+        if error := _throttled(user, recovery=False):
             form.add_error("code", error)
             return render(request, "accounts/enrol.html", _enrol_context(request, form, device))
         codes = mfa.enrol_confirm(request, device, form.cleaned_data["code"])
@@ -75,9 +76,9 @@ def _enrol_context(request: HttpRequest, form: CodeForm, device) -> dict:
     return {"form": form, "qr": mfa.qr_svg(device), "secret": secret, "next": _next(request)}
 
 
-def _throttled(request: HttpRequest, *, recovery: bool) -> str:
+def _throttled(user, *, recovery: bool) -> str:
     """django-otp's wait after wrong codes, as a message; empty when a code may be tried now."""
-    wait = mfa.wait_seconds(request, recovery=recovery)
+    wait = mfa.wait_seconds(user, recovery=recovery)
     if not wait:
         return ""
     return _("Too many wrong codes. Wait %(seconds)s seconds, then try again.") % {"seconds": wait}
@@ -97,10 +98,10 @@ def _verify(request: HttpRequest, *, recovery: bool) -> HttpResponse:
     form = CodeForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        if error := _throttled(request, recovery=recovery):
+        if error := _throttled(user, recovery=recovery):
             form.add_error("code", error)
             status = 429
-        elif mfa.verify(request, form.cleaned_data["code"], recovery=recovery):
+        elif mfa.verify(request, user, form.cleaned_data["code"], recovery=recovery):
             return redirect(_next(request))
         else:
             form.add_error("code", _("This code is not right."))
@@ -127,7 +128,7 @@ def remove(request: HttpRequest) -> HttpResponse:
     if not (form.is_valid() and user.check_password(form.cleaned_data["password"])):
         messages.error(request, _("Your password is not right: the authenticator app stays."))
         return redirect("mfa-security")
-    mfa.devices_remove(request)
+    mfa.devices_remove(request, user)
     messages.success(request, _("The authenticator app and its recovery codes are removed."))
     return redirect("mfa-security")
 
