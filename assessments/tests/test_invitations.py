@@ -201,3 +201,20 @@ def test_a_consultant_does_not_see_other_brands_invitations(client, invited):
     invitation, _ = invited
     assert "new@example.com" not in client.get("/invitations/").content.decode()
     assert client.post(f"/invitations/{invitation.pk}/revoke/").status_code == 404
+
+
+def test_the_list_reads_in_a_fixed_number_of_queries(
+    client, consultant, lotus, django_assert_max_num_queries
+):
+    for n in range(12):
+        invitations.invite(
+            inviter=consultant,
+            email=f"p{n}@example.com",
+            brand=lotus,
+            role="manager",
+            language="en",
+        )
+    client.force_login(consultant)
+    with django_assert_max_num_queries(8):
+        page = client.get("/invitations/")
+    assert page.content.decode().count("p1") >= 3  # p1, p10, p11 all listed
