@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connections
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -25,25 +26,11 @@ SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "hei
 NEW = "lantern-orchard-quietly-7"
 
 
-@pytest.fixture(autouse=True, scope="module")
-def end_live_server_sessions(django_db_blocker):
-    """After the module: end the database sessions live-server threads kept open (keep-alive),
-    which would stop the test database from being dropped. Done once, after every test, so that
-    it never reaches the connection of a test still running."""
-    yield
-    from django.db import connection
-
-    with django_db_blocker.unblock(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
-
-
 @pytest.fixture(params=list(SIZES))
 def page(request, live_server, browser, settings):  # noqa: F811
     settings.SITE_URL = live_server.url
     settings.MFA_REQUIRED_FOR_STAFF = True
+    connections.close_all()  # any left by an earlier browser test (see below)
     context = browser.new_context(viewport=SIZES[request.param])
     page = context.new_page()
     violations: list[str] = []
@@ -53,6 +40,9 @@ def page(request, live_server, browser, settings):  # noqa: F811
     )
     yield page
     context.close()
+    # The test's own queries, made while Playwright's event loop runs, went through a connection
+    # of their own: closed here, it neither outlives the test nor blocks dropping the database.
+    connections.close_all()
     assert violations == []
 
 
