@@ -106,6 +106,16 @@ def _in_process_tasks_and_private_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def _staff_second_factor_off(settings):
+    """Staff log in without a second factor, except in the tests about it (assessments/mfa.py).
+
+    Tests of the admin and staff pages log in with force_login, which verifies no device;
+    the tests of the second factor turn the rule back on (assessments/tests/test_mfa.py).
+    """
+    settings.MFA_REQUIRED_FOR_STAFF = False
+
+
+@pytest.fixture(autouse=True)
 def _english_between_tests():
     """Every test starts in English (the default language).
 

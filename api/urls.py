@@ -4,11 +4,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import SimpleRouter
 
 from api import actions, views
+from api.invitations import InvitationViewSet
 
 router = SimpleRouter()
 router.register("assessments", views.AssessmentViewSet, basename="api-assessment")
 router.register("webhooks", views.WebhookEndpointViewSet, basename="api-webhook")
 router.register("actions", actions.ActionViewSet, basename="api-action")
+router.register("invitations", InvitationViewSet, basename="api-invitation")
 
 v1 = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),

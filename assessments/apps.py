@@ -13,12 +13,13 @@ class AssessmentsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from assessments import account_lockout, generations
+        from assessments import account_lockout, generations, mfa
         from assessments.models.accounts import remember_language
 
         generations.connect()
         account_lockout.connect()
         user_logged_in.connect(remember_language, dispatch_uid="remember-language")
+        user_logged_in.connect(mfa.remember_enrolment, dispatch_uid="remember-enrolment")
         if not settings.REDIS_URL:
             # Said once per process at start, so nobody wonders where the worker went.
             logger.info("REDIS_URL is not set: scoring tasks run in-process, without a worker.")

@@ -35,8 +35,17 @@ from readiness import best_effort
 
 KEY = "readiness:generation"
 # No cached answer (the assessment list and report, api/cache.py) shows these: work in progress,
-# the outbox, a user's language, a brand's tracked actions (shown by pages the cache never holds).
-UNWATCHED = {"EditionJob", "JobChunk", "OutboxMessage", "Profile", "TrackedAction"}
+# the outbox, a user's language, invitations (their acceptance writes a membership, which is
+# watched), a brand's tracked actions and review comments (shown by pages the cache never holds).
+UNWATCHED = {
+    "EditionJob",
+    "JobChunk",
+    "OutboxMessage",
+    "Profile",
+    "Invitation",
+    "TrackedAction",
+    "EditionComment",
+}
 # User columns no answer shows and no access rule reads: a login must not empty the cache.
 UNSHOWN_USER_FIELDS = frozenset({"last_login", "password"})
 # Inside a queryset's delete(): one bump for the whole delete, not one per row's signal.

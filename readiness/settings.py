@@ -87,6 +87,10 @@ INSTALLED_APPS = [
     "csp",
     "django_prometheus",
     "django_structlog",
+    # The second factor (assessments/mfa.py): authenticator apps and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -113,6 +117,9 @@ MIDDLEWARE = [
     "api.middleware.ApiCommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whether the session verified a second factor, then the rule that requires one.
+    "django_otp.middleware.OTPMiddleware",
+    "assessments.mfa.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # After authentication: the audit trail names the admin who made a change.
@@ -189,6 +196,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# --- Accounts: second factor, password reset, invitations ---------------------------------------
+# Staff (the Django admin and every page) need a verified authenticator app in each session;
+# others only once they set one up. Off only in tests that are not about it.
+MFA_REQUIRED_FOR_STAFF = env_bool("MFA_REQUIRED_FOR_STAFF", True)
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "readiness")
+# An invitation link works once, within this many days of being sent (or re-sent).
+INVITATION_MAX_AGE_DAYS = env_int("INVITATION_MAX_AGE_DAYS", 7)
+# A reset link works once (Django's token changes with the password) and within this long.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT_HOURS", 24) * 3600
+# Reset requests within an hour, per address asked for and per client address: a person who
+# mistypes asks twice or three times; more is someone flooding an inbox or probing addresses.
+PASSWORD_RESET_PER_EMAIL_HOUR = env_int("PASSWORD_RESET_PER_EMAIL_HOUR", 3)
+PASSWORD_RESET_PER_CLIENT_HOUR = env_int("PASSWORD_RESET_PER_CLIENT_HOUR", 10)
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 # Where `load_demo` tells a person to log in: the address bin/serve listens on (HOST, PORT).

@@ -53,6 +53,10 @@ def pages(world) -> dict[str, tuple[str, str, bool]]:
         "API error": ("anonymous", "/api/v1/assessments/", True),
         "API docs": ("anonymous", "/api/docs/", True),
         "health": ("anonymous", "/health/", False),
+        "password reset": ("anonymous", "/password/reset/", False),
+        "profile": ("manager", "/account/", False),
+        "two-step enrolment": ("manager", "/account/security/enrol/", True),
+        "invitations": ("admin", "/invitations/", False),
     }
 
 
@@ -83,6 +87,10 @@ def client_for(who: str, world) -> Client:
         "API error",
         "API docs",
         "health",
+        "password reset",
+        "profile",
+        "two-step enrolment",
+        "invitations",
     ],
 )
 def test_every_kind_of_page_carries_the_security_headers(world, name):

@@ -1,6 +1,6 @@
 """The domain's rows: the benchmark (an edition of sourced figures), brands and assessments."""
 
-from assessments.models.accounts import Profile
+from assessments.models.accounts import Invitation, Profile
 from assessments.models.actions import TrackedAction
 from assessments.models.assessment import Answer, Assessment, PillarResult, Recommendation, Result
 from assessments.models.brands import Brand, Membership
@@ -34,6 +34,7 @@ __all__ = [
     "EditionComment",
     "EditionJob",
     "EditionPart",
+    "Invitation",
     "JobChunk",
     "Membership",
     "OutboxMessage",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import re
 import socket
 import subprocess
 import sys
@@ -12,9 +13,10 @@ import dj_email_url
 import pytest
 from aiosmtpd.controller import Controller
 
+from assessments import invitations
 from assessments.account_lockout import failure_record
 from assessments.models import Profile
-from assessments.tests.factories import UserFactory
+from assessments.tests.factories import BrandFactory, UserFactory, consultant_for
 from tests.processes import ROOT
 
 pytestmark = pytest.mark.django_db
@@ -97,3 +99,41 @@ def test_email_url_configures_smtp_with_tls():
 def test_development_prints_mail_to_the_console_by_default():
     value = settings_value("settings.EMAIL_BACKEND", DEBUG="true")
     assert value == "django.core.mail.backends.console.EmailBackend"
+
+
+def link_in(message, pattern: str) -> str:
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    return re.search(rf"http://testserver({pattern})", text)[1]
+
+
+def test_a_reset_link_sent_over_smtp_sets_the_password(smtp, settings, client):
+    settings.SITE_URL = "http://testserver"
+    user = UserFactory(username="amy", email="amy@example.com")
+    client.post("/password/reset/", {"email": "amy@example.com"})
+    [message] = smtp.messages
+    form = client.get(link_in(message, r"/password/reset/\S+/\S+/"), follow=True)
+    new = "lantern-orchard-quietly-7"
+    client.post(form.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
+    user.refresh_from_db()
+    assert user.check_password(new)
+
+
+def test_an_invitation_sent_over_smtp_opens_an_account(
+    smtp, settings, client, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "http://testserver"
+    lotus = BrandFactory(slug="lotus", name="Lotus Skin")
+    with django_capture_on_commit_callbacks(execute=True):
+        invitations.invite(
+            inviter=consultant_for(lotus),
+            email="nina@example.com",
+            brand=lotus,
+            role="manager",
+            language="zh-hans",
+        )
+    [message] = smtp.messages
+    assert message["To"] == "nina@example.com" and "Lotus Skin" in message["Subject"]
+    new = "lantern-orchard-quietly-7"
+    form = {"username": "nina", "password1": new, "password2": new}
+    landed = client.post(link_in(message, r"/join/\S+/"), form, follow=True)
+    assert landed.redirect_chain[-1][0] == "/" and "Lotus Skin" in landed.content.decode()
