@@ -6,7 +6,7 @@ import pytest
 
 from assessments import edition_specs as editions
 from assessments import services
-from assessments.admin.benchmark import QuestionForm
+from assessments.admin.edition_rows import QuestionForm
 from assessments.models import Assessment, Question
 from assessments.tests.factories import AssessmentFactory
 from assessments.tests.test_web_questionnaire import messaging_post, step_url
