@@ -23,7 +23,6 @@ from tests.test_browser import (  # noqa: F401 (fixtures)
     PASSWORD,
     browser,
     tidy_connections,
-    worker,
 )
 
 pytestmark = [
