@@ -20,7 +20,9 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from api.exceptions import Conflict
 from api.pagination import BoundedPageNumberPagination
+from api.params import StrictQueryParamsMixin
 from api.serializers import BrandRefSerializer, ConflictSerializer, StrictInputSerializer
 from assessments import actions
 from assessments.models import Brand, TrackedAction
@@ -140,6 +142,7 @@ class ActionFilter(django_filters.FilterSet):
 
 
 class ActionViewSet(
+    StrictQueryParamsMixin,
     mixins.ListModelMixin,
     viewsets.GenericViewSet,
 ):
@@ -183,9 +186,8 @@ class ActionViewSet(
                     action=action, user=request.user, fields=data, expected_version=version
                 )
         except actions.StaleAction as exc:
-            body = {"detail": str(exc), "code": "stale_version"}
-            body["current_version"] = exc.current_version
-            return Response(body, status=status.HTTP_409_CONFLICT)
+            # The API's one error format, with the version to re-read beside it.
+            raise Conflict(str(exc), "stale_version", current_version=exc.current_version) from exc
         return Response(ActionSerializer(action).data)
 
     @extend_schema(responses={204: None})

@@ -21,6 +21,8 @@ class StrictQueryParamsMixin:
 
     # Actions that answer a page of a list: they read the paginator's page and page_size.
     paginated_actions: tuple[str, ...] = ("list",)
+    # What an action reads beyond those, by action name: {"plan": ("target",)}.
+    action_query_params: dict[str, tuple[str, ...]] = {}
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)  # authentication first: a 401 comes before
@@ -28,7 +30,9 @@ class StrictQueryParamsMixin:
 
     def allowed_query_params(self) -> set[str]:
         allowed = set(ALWAYS)
-        if getattr(self, "action", None) in self.paginated_actions:
+        action = getattr(self, "action", None)
+        allowed |= set(self.action_query_params.get(action or "", ()))
+        if action in self.paginated_actions:
             paginator = self.paginator  # type: ignore[attr-defined]  # a GenericAPIView mixin
             allowed |= {paginator.page_query_param, paginator.page_size_query_param}
             filterset_class = getattr(self, "filterset_class", None)

@@ -79,10 +79,14 @@ class ErrorItemSerializer(serializers.Serializer):
     )
 
 
+# drf-standardized-errors' error types; named ErrorTypeEnum in the schema (ENUM_NAME_OVERRIDES).
+ERROR_TYPES = ["validation_error", "client_error", "server_error"]
+
+
 class ErrorSerializer(serializers.Serializer):
     """Every error under /api/, whatever its status: one entry per problem."""
 
-    type = serializers.ChoiceField(["validation_error", "client_error", "server_error"])
+    type = serializers.ChoiceField(ERROR_TYPES)
     errors = ErrorItemSerializer(many=True, help_text="One per problem; several for a 400.")  # type: ignore[assignment]  # the field is named as the API names it
 
 
@@ -418,10 +422,6 @@ class PlanActionSerializer(serializers.Serializer):
     share = serializers.FloatField(allow_null=True, help_text="Benchmark prevalence, 0 to 1.")
     basis = serializers.CharField(help_text="Where the benchmark figure came from.")
     evidence = CitationSerializer(many=True)
-
-
-class PlanTargetErrorSerializer(serializers.Serializer):
-    target = serializers.ListField(child=serializers.CharField())
 
 
 class PlanSerializer(serializers.Serializer):

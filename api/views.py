@@ -187,6 +187,7 @@ class AssessmentViewSet(
     filterset_class = AssessmentFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
     lookup_value_regex = ID_PATTERN
+    action_query_params = {"plan": ("target",)}
 
     def get_queryset(self):
         visible = Assessment.objects.visible_to(self.request.user)
@@ -339,9 +340,9 @@ class AssessmentViewSet(
         responses={
             200: s.PlanSerializer,
             400: OpenApiResponse(
-                s.PlanTargetErrorSerializer,
-                description="An unknown tier, an index outside 0..1000, or an assessment not "
-                "scored yet (a draft).",
+                s.ErrorSerializer,
+                description="attr target: an unknown tier, an index outside 0..1000, or an "
+                "assessment not scored yet (a draft).",
             ),
         },
     )

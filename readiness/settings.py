@@ -398,6 +398,8 @@ SPECTACULAR_SETTINGS = {
         "AssessmentStatusEnum": "assessments.models.Assessment.Status",
         "WebhookDeliveryStatusEnum": "api.models.WebhookDelivery.Status",
         "TrackedActionStatusEnum": "assessments.models.TrackedAction.Status",
+        # Both an error's type and an action history entry's type are named "type".
+        "ErrorTypeEnum": "api.serializers.ERROR_TYPES",
     },
 }
 

@@ -13,7 +13,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from assessments.core.formats import half_width_after_chinese
 from assessments.models import Category
@@ -48,21 +47,6 @@ def browser(monkeypatch):
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
-
-
-@pytest.fixture
-def tidy_connections(postgres_url):
-    """End the database sessions that live-server request threads leave open.
-
-    A request thread keeps its connection while the browser keeps the socket alive, and the
-    session's end cannot drop a test database that still has sessions.
-    """
-    yield
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
 
 
 def log_in(page, base: str, username: str) -> None:

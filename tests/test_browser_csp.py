@@ -11,7 +11,7 @@ import pytest
 from assessments.models import Category, Edition
 from assessments.tests import factories
 from assessments.tests.factories import AdminFactory, BrandFactory, manager_of
-from tests.test_browser import PASSWORD, browser, log_in, tidy_connections  # noqa: F401
+from tests.test_browser import PASSWORD, browser, log_in  # noqa: F401
 
 pytestmark = [
     pytest.mark.e2e,
@@ -43,7 +43,7 @@ def test_swagger_ui_renders_under_the_csp(live_server, tidy_connections, browser
 
 def test_the_web_pages_run_their_scripts_under_the_csp(
     live_server,
-    tidy_connections,  # noqa: F811
+    tidy_connections,
     browser,  # noqa: F811
     django_capture_on_commit_callbacks,
 ):

@@ -14,9 +14,8 @@ from assessments.tests.factories import BrandFactory, manager_of, scored_assessm
 from tests import test_browser as main
 from tests.test_browser import ARTIFACTS, log_in
 
-# The main browser test's fixtures: its Chromium, and the ending of the live server's sessions.
+# The main browser test's Chromium (tidy_connections is in tests/conftest.py).
 browser = main.browser
-tidy_connections = main.tidy_connections
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from api.tests.conftest import ROLES, token_client
+from api.tests.errors import error_code, fields
 from assessments.models import TrackedAction
 from assessments.tests.factories import UserFactory, consultant_for, manager_of
 
@@ -71,12 +72,13 @@ def test_a_stale_version_is_a_409_and_changes_nothing(manager_client, consultant
         f"{ACTIONS}{action_id}/", {"notes": "second", "version": 1}, format="json"
     )
     assert response.status_code == 409
+    assert error_code(response) == "stale_version"
     assert response.json()["current_version"] == 2
     assert TrackedAction.objects.get(pk=action_id).notes == "first"
 
 
 @pytest.mark.parametrize(
-    ("fields", "field"),
+    ("given", "field"),
     [
         ({"owner": "the-outsider"}, "owner"),
         ({"owner": "nobody-by-this-name"}, "owner"),
@@ -87,12 +89,10 @@ def test_a_stale_version_is_a_409_and_changes_nothing(manager_client, consultant
         ({"version": 3, "brand": "own-brand"}, "version"),
     ],
 )
-def test_bad_input_is_a_400_naming_the_field_and_saves_nothing(
-    manager_client, users, fields, field
-):
-    response = create(manager_client, **fields)
+def test_bad_input_is_a_400_naming_the_field_and_saves_nothing(manager_client, users, given, field):
+    response = create(manager_client, **given)
     assert response.status_code == 400
-    assert field in response.json()
+    assert field in fields(response)
     assert not TrackedAction.objects.exists()
 
 
@@ -101,7 +101,7 @@ def test_a_bad_change_saves_nothing(manager_client):
     response = manager_client.patch(
         f"{ACTIONS}{action_id}/", {"notes": "lost", "owner": "the-outsider"}, format="json"
     )
-    assert response.status_code == 400 and "owner" in response.json()
+    assert response.status_code == 400 and "owner" in fields(response)
     action = TrackedAction.objects.get(pk=action_id)
     assert (action.notes, action.version, action.history.count()) == ("kept", 1, 1)
 
@@ -182,7 +182,7 @@ def test_deleting_an_action_keeps_its_history(manager_client):
 def test_someone_who_cannot_see_the_brand_cannot_be_made_owner_even_as_a_user(own_brand, users):
     stranger = UserFactory(username="stranger")
     client = token_client(users["manager"])
-    assert create(client, owner=stranger.username).json() == {
+    assert fields(create(client, owner=stranger.username)) == {
         "owner": ["The owner must be someone who can see this brand."]
     }
 

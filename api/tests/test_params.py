@@ -20,6 +20,8 @@ WEBHOOKS = "/api/v1/webhooks/"
         (ASSESSMENTS + "{own_scored}/report/?lang=zh", "lang"),
         (WEBHOOKS + "?status=active", "status"),
         ("/api/v1/questionnaire/?edition=1", "edition"),
+        ("/api/v1/actions/?stauts=todo", "stauts"),
+        (ASSESSMENTS + "{own_scored}/plan/?target=leader&tier=leader", "tier"),
     ],
 )
 def test_an_unknown_query_parameter_is_a_400_naming_it(consultant_client, world, url, name):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from unittest import mock
 
@@ -342,7 +343,10 @@ def test_the_readmes_verification_example_accepts_our_signature():
     from pathlib import Path
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-    example = readme.split("Verify before parsing:\n\n```python\n")[1].split("```")[0]
+    # The code block after the sentence, however the paragraph before it is wrapped.
+    found = re.search(r"Verify before\s+parsing:\s*```python\n(.*?)```", readme, re.DOTALL)
+    assert found, "the README's webhook section lost its verification example"
+    example = found.group(1)
     namespace: dict = {}
     exec(example, namespace)
     timestamp, body = int(time.time()), b'{"event":"assessment.scored"}'

@@ -33,7 +33,7 @@ SOURCES = {
         "publisher": ("Annex Cloud blog", "Annex Cloud 博客"),
         "title": (
             "What Western brands can learn from social commerce in China (figures from 2014)",
-            "西方品牌可以从中国社交电商学到什么（2014 年数据）",
+            "西方品牌可以从中国社交电商学到什么（2014年数据）",
         ),
     },
     'L2 Daily Insights, "China\'s livestream boom: beauty at the vanguard"': {
@@ -47,7 +47,7 @@ SOURCES = {
         "publisher": ("L2 Inc.", "L2 Inc."),
         "title": (
             "Digital IQ Index: Beauty China 2017 (press release)",
-            "数字 IQ 指数：2017 年中国美妆（新闻稿）",
+            "数字 IQ 指数：2017年中国美妆（新闻稿）",
         ),
     },
     "L2 Digital IQ Index methodology": {

@@ -10,6 +10,7 @@ from django.core import mail
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from api.tests.errors import detail
 from assessments.models import Profile
 from assessments.tests.factories import UserFactory
 from tests.processes import ROOT
@@ -36,14 +37,14 @@ def login(password: str, address: str, username: str = "li", forwarded_for: str 
 
 def spread_guesses(count: int, username: str = "li") -> None:
     for n in range(count):  # four guesses from each address: under axes' five per address
-        assert login("wrong", f"198.51.100.{n // 4}", username).status_code == 400
+        assert login("wrong", f"198.51.100.{n // 4}", username).status_code == 401
 
 
 def test_twenty_guesses_over_five_addresses_lock_the_account_everywhere(owner):
     spread_guesses(20)
     locked = login(PASSWORD, "203.0.113.99")  # the right password, from a fresh address
     assert locked.status_code == 429
-    assert "account: it is locked for 30 minutes" in locked.json()["detail"]
+    assert "account: it is locked for 30 minutes" in detail(locked)
     assert locked["Retry-After"] == str(30 * 60)
 
 

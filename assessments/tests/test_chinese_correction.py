@@ -7,6 +7,7 @@ edition whose Chinese is the wording before the glossary.
 from __future__ import annotations
 
 import importlib
+import json
 
 import pytest
 from django.db import connection
@@ -24,6 +25,19 @@ OLD = {  # (model, lookup) -> the Chinese before the glossary
     ("Practice", "key", "social-proof"): {"recommendation_zh_hans": "与品牌拥护者合作。"},
     ("Choice", "value", "shoppable-posts"): {"label_zh_hans": "可直接下单的帖子"},
 }
+
+
+# The path from each model to its edition: the 2026 edition (0013) has an on-par tier and a
+# shoppable-posts choice too, which the correction of the first edition must not touch.
+EDITION_OF = {"Tier": "edition", "Practice": "edition", "Choice": "question__edition"}
+
+
+def first_edition_rows(apps, model: str, field: str, value: str):
+    rows = apps.get_model("assessments", model).objects.filter(**{field: value})
+    if model not in EDITION_OF:  # a category belongs to no edition
+        return rows
+    label = json.loads(correction.FIRST_EDITION.read_text(encoding="utf-8"))["edition"]["label"]
+    return rows.filter(**{f"{EDITION_OF[model]}__label": label})
 
 
 @pytest.fixture
@@ -44,18 +58,13 @@ def everything_but_chinese(apps) -> dict:
 
 
 def chinese_of(apps, model: str, field: str, value: str, column: str) -> str:
-    return (
-        apps.get_model("assessments", model)
-        .objects.filter(**{field: value})
-        .values_list(column, flat=True)[0]
-    )
+    [text] = first_edition_rows(apps, model, field, value).values_list(column, flat=True)
+    return text
 
 
 def test_the_correction_writes_only_chinese_and_leaves_a_history_entry(state_apps):
     for (model, field, value), columns in OLD.items():
-        state_apps.get_model("assessments", model).objects.filter(**{field: value}).update(
-            **columns
-        )
+        first_edition_rows(state_apps, model, field, value).update(**columns)
     before = everything_but_chinese(state_apps)
 
     assert correction.correct_chinese(state_apps) == len(OLD)

@@ -89,3 +89,9 @@ def test_every_text_of_the_2026_edition_has_chinese(current):
     assert all(
         c.publisher_zh_hans and c.statement_zh_hans and c.population_zh_hans for c in citations
     )
+
+
+def test_the_notes_readers_see_name_no_internal_file(current):
+    # The notes show on the edition's pages; a reader cannot open the team's working files.
+    for notes in (current.notes_en, current.notes_zh_hans):
+        assert notes and ".md" not in notes and "BENCHMARK_FACTS" not in notes
