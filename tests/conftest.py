@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
 from django.db import connection
 from django.db.backends.signals import connection_created
 
+from conftest import require
 from readiness.celery import app as celery_app
 from tests.processes import start_worker, stop
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
 
 
 @pytest.fixture
@@ -70,3 +78,17 @@ def tidy_connections(postgres_url, _no_sessions_left_at_the_end):
             "WHERE datname = current_database() AND application_name = %s",
             [LIVE_SERVER_SESSION],
         )
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    require(Path(CHROMIUM).exists(), f"a Chromium at {CHROMIUM} for the browser test")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls of the test itself
+    # are still plain synchronous calls between browser steps.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

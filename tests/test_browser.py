@@ -10,14 +10,12 @@ import os
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
 from assessments.core.formats import half_width_after_chinese
 from assessments.models import Category
 from assessments.tests.factories import BrandFactory, manager_of
-from conftest import require
 from tests.processes import ROOT
 
 pytestmark = [
@@ -26,27 +24,8 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 ARTIFACTS = ROOT / "test-artifacts"
 PASSWORD = "correct-horse-battery"
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    require(Path(CHROMIUM).exists(), f"a Chromium at {CHROMIUM} for the browser test")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop in this thread; the ORM calls of the test itself
-    # are still plain synchronous calls between browser steps.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def log_in(page, base: str, username: str) -> None:

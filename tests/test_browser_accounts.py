@@ -15,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from assessments.tests.factories import AdminFactory, BrandFactory, UserFactory, consultant_for
 from assessments.tests.test_mail import smtp  # noqa: F401 (the fixture)
-from tests.test_browser import PASSWORD, browser  # noqa: F401 (the fixture)
+from tests.test_browser import PASSWORD
 
 pytestmark = [
     pytest.mark.e2e,
@@ -27,7 +27,7 @@ NEW = "lantern-orchard-quietly-7"
 
 
 @pytest.fixture(params=list(SIZES))
-def page(request, live_server, browser, settings):  # noqa: F811
+def page(request, live_server, browser, settings):
     settings.SITE_URL = live_server.url
     settings.MFA_REQUIRED_FOR_STAFF = True
     connections.close_all()  # any left by an earlier browser test (see below)

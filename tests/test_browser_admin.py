@@ -15,12 +15,9 @@ import pytest
 from assessments import spreadsheets
 from assessments.models import Category, Edition, Pillar
 from assessments.tests.factories import AdminFactory, BrandFactory, scored_assessment
-from tests import test_browser as shared
 from tests.test_browser import ARTIFACTS, PASSWORD
 
 # The browser test's fixtures: the system Chromium, and the live server's sessions ended after.
-browser = shared.browser
-tidy_connections = shared.tidy_connections
 
 pytestmark = [
     pytest.mark.e2e,

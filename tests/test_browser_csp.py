@@ -11,7 +11,7 @@ import pytest
 from assessments.models import Category, Edition
 from assessments.tests import factories
 from assessments.tests.factories import AdminFactory, BrandFactory, manager_of
-from tests.test_browser import PASSWORD, browser, log_in  # noqa: F401
+from tests.test_browser import PASSWORD, log_in
 
 pytestmark = [
     pytest.mark.e2e,
@@ -30,7 +30,7 @@ def watch(page) -> list[str]:
     return refused
 
 
-def test_swagger_ui_renders_under_the_csp(live_server, tidy_connections, browser):  # noqa: F811
+def test_swagger_ui_renders_under_the_csp(live_server, tidy_connections, browser):
     page = browser.new_page()
     refused = watch(page)
     page.goto(f"{live_server.url}/api/docs/")
@@ -44,7 +44,7 @@ def test_swagger_ui_renders_under_the_csp(live_server, tidy_connections, browser
 def test_the_web_pages_run_their_scripts_under_the_csp(
     live_server,
     tidy_connections,
-    browser,  # noqa: F811
+    browser,
     django_capture_on_commit_callbacks,
 ):
     beauty = Category.objects.get(slug="beauty")

@@ -18,12 +18,7 @@ from django.db import connection
 from assessments import edition_specs as editions
 from assessments.models import Category, Question
 from assessments.tests.factories import BrandFactory, manager_of
-from tests.test_browser import (  # noqa: F401 (fixtures)
-    ARTIFACTS,
-    PASSWORD,
-    browser,
-    tidy_connections,
-)
+from tests.test_browser import ARTIFACTS, PASSWORD
 
 pytestmark = [
     pytest.mark.e2e,
@@ -241,9 +236,9 @@ def run_flow(page, base: str, username: str, language: str) -> None:
 @pytest.mark.parametrize("size", VIEWPORTS, ids=list(VIEWPORTS))
 def test_the_flow_fits_the_screen_passes_axe_and_loses_nothing(
     live_server,
-    tidy_connections,  # noqa: F811 (the fixtures of test_browser, imported)
-    browser,  # noqa: F811
-    worker,  # noqa: F811
+    tidy_connections,
+    browser,
+    worker,
     skip_logic,
     settings,
     size,

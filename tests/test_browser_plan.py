@@ -11,11 +11,7 @@ import pytest
 
 from assessments.models import Category
 from assessments.tests.factories import BrandFactory, manager_of, scored_assessment
-from tests import test_browser as main
 from tests.test_browser import ARTIFACTS, log_in
-
-# The main browser test's Chromium (tidy_connections is in tests/conftest.py).
-browser = main.browser
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
