@@ -5,6 +5,10 @@ over many addresses never reaches it. This counts every failure for a username, 
 from, in the shared cache; ACCOUNT_FAILURE_LIMIT of them within ACCOUNT_FAILURE_WINDOW_MINUTES
 lock the account for ACCOUNT_LOCKOUT_MINUTES and mail its owner once. Unknown usernames are
 counted and locked alike, so the answer never tells which accounts exist.
+
+Best-effort like every Redis call on a request path (readiness/best_effort.py): with Redis
+unreachable no failure is counted and no account reads as locked, so logins go on working; axes'
+per-address lock, kept in the database, still holds meanwhile.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from assessments import mail
+from readiness import best_effort
 
 
 def _key(kind: str, username: str) -> str:
@@ -29,21 +34,30 @@ def _key(kind: str, username: str) -> str:
 
 
 def locked_until(username: str) -> datetime | None:
-    until = cache.get(_key("until", username))
+    until = best_effort.call(cache.get, _key("until", username), default=None, what="lockout read")
     return until if until and until > timezone.now() else None
+
+
+def _count_failure(key: str) -> int:
+    cache.add(key, 0, timeout=settings.ACCOUNT_FAILURE_WINDOW_MINUTES * 60)  # window starts here
+    return cache.incr(key)
+
+
+def _lock(username: str, until: datetime) -> bool:
+    cache.set(_key("until", username), until, timeout=settings.ACCOUNT_LOCKOUT_MINUTES * 60)
+    cache.delete(_key("failures", username))
+    return True
 
 
 def failure_record(username: str) -> None:
     """Count one failure; at the ceiling, lock the account and tell its owner."""
-    window = settings.ACCOUNT_FAILURE_WINDOW_MINUTES * 60
     key = _key("failures", username)
-    cache.add(key, 0, timeout=window)  # the window starts at the first failure
-    failures = cache.incr(key)
+    failures = best_effort.call(_count_failure, key, default=0, what="lockout count")
     if failures < settings.ACCOUNT_FAILURE_LIMIT or locked_until(username):
         return
     until = timezone.now() + timedelta(minutes=settings.ACCOUNT_LOCKOUT_MINUTES)
-    cache.set(_key("until", username), until, timeout=settings.ACCOUNT_LOCKOUT_MINUTES * 60)
-    cache.delete(key)
+    if not best_effort.call(_lock, username, until, default=False, what="account lock"):
+        return  # not locked: no mail that says it is
     owner = get_user_model().objects.filter(username=username, is_active=True).first()
     if owner is not None and owner.email:
         mail.send_to_user(

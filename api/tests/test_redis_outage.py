@@ -77,6 +77,12 @@ def test_with_redis_stopped_reads_tokens_and_submissions_all_succeed(
     assert Assessment.objects.get(pk=created.json()["id"]).status != Assessment.Status.DRAFT
 
 
+def test_with_redis_stopped_a_wrong_password_is_refused_not_an_error(stopped_redis, consultant):
+    # The per-account ceiling cannot count it (assessments/account_lockout.py): still a 401.
+    login = {"username": consultant.username, "password": "not-the-password"}
+    assert APIClient().post("/api/v1/auth/token/", login, format="json").status_code == 401
+
+
 def test_throttling_that_fails_open_says_so_in_the_log(stopped_redis, consultant_client, caplog):
     with caplog.at_level(logging.WARNING):
         assert consultant_client.get(ASSESSMENTS).status_code == 200
