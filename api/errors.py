@@ -31,6 +31,13 @@ class ApiExceptionHandler(ExceptionHandler):
         # get_object_or_404 message would name the model ("No Assessment matches ...").
         return super().convert_known_exceptions(exc)
 
+    def should_not_handle(self, exc: Exception) -> bool:
+        # A database that is down is not this view's 500: re-raised, it reaches
+        # DependencyFailureMiddleware, which answers the 503 with Retry-After for every page.
+        from readiness.dependencies import is_unreachable  # it imports this module's users
+
+        return is_unreachable(exc) or super().should_not_handle(exc)
+
 
 class ApiExceptionFormatter(ExceptionFormatter):
     def format_error_response(self, error_response) -> dict:
