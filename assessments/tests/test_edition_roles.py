@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from io import StringIO
+
 import pytest
 from django.contrib.messages import get_messages
 from django.core.management import call_command
@@ -73,9 +75,10 @@ def test_a_publisher_publishes_a_previewed_draft(client, edition, draft):
 
 
 def test_the_create_user_command_makes_an_editor(capsys):
-    call_command("create_user", "ed", "--role", "editor", "--password", "a-long-password-1")
+    password = StringIO("a-long-password-1\n")  # --set-password reads it from standard input
+    call_command("create_user", "ed", "--role", "editor", "--set-password", stdin=password)
     user = user_create(username="ed", role=Role.EDITOR)[0]
-    assert user.is_staff and not user.is_superuser
+    assert user.is_staff and not user.is_superuser and user.check_password("a-long-password-1")
     assert user.has_perm("assessments.change_practice")
     assert not user.has_perm("assessments.publish_edition")
 
