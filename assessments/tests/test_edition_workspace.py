@@ -60,7 +60,9 @@ def test_each_problem_shows_on_its_row_at_once(staff, draft):
         percent=10,
         statement="Again",
         population="Brands",
-        source="Another study",
+        population_kind="brands",
+        publisher="Another publisher",
+        title="Another study",
         year=2018,
     )
     question = Question.objects.filter(edition=draft, practice__key="live-commerce").first()
