@@ -55,8 +55,8 @@ def test_bad_requests_and_server_errors_get_branded_pages(language):
 
 @pytest.mark.parametrize(
     "language, words",
-    [("en", ["Too many failed logins", "2\xa0hours", "Back to the login page"]),
-     ("zh-hans", ["登录失败次数过多", "返回登录页"])],
+    [("en", ["Too many failed logins", "locked for 120 minutes", "Back to the login page"]),
+     ("zh-hans", ["登录失败次数过多", "锁定 120 分钟", "返回登录页"])],
 )  # fmt: skip
 def test_the_lockout_page_says_for_how_long_and_leads_back_to_login(
     client, settings, language, words
