@@ -58,7 +58,7 @@ def test_the_admin_keeps_observed_figures_and_a_published_result_never_moves(
     assert kept.publisher == "readiness" and "3 brands assessed" in kept.title
     assert Citation.objects.get(pk=live.replaces.pk).use == "supporting"
 
-    published = edition_publish(edition_id=draft.pk)
+    published = edition_publish(edition_id=draft.pk, label="2018 China benchmark")
     mine = scored_assessment(brand=BrandFactory(), category=beauty, maturity=0.5, capture=capture)
     assert mine.result.edition_id == published.pk
     before = (mine.result.readiness_index, mine.result.benchmark_overall)
