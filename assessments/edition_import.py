@@ -13,8 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from modeltranslation.utils import build_localized_fieldname
 
 from assessments import spreadsheets as sheet
 from assessments.models import Category, Citation, Edition, Pillar, Practice
@@ -178,8 +180,8 @@ def _assign(
     try:
         target.full_clean(validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
-        for name, messages in exc.message_dict.items():
-            _refuse(report, row, name, " ".join(messages))
+        for column, reason in _reasons_by_column(exc, values).items():
+            _refuse(report, row, column, reason)
         return
     if is_new:
         report.changes.append(Change(row.number, what))
@@ -189,8 +191,26 @@ def _assign(
         report._saves.append(target)
 
 
+def _reasons_by_column(exc: ValidationError, columns: dict) -> dict[str, str]:
+    """full_clean's messages by the file's column, each message once.
+
+    A translated field is checked as itself (publisher) and as its default language's column
+    (publisher_en): both are one cell of the file, so they are one refusal naming that cell.
+    """
+    reasons: dict[str, list[str]] = {}
+    for name, messages in exc.message_dict.items():
+        localized = build_localized_fieldname(name, settings.MODELTRANSLATION_DEFAULT_LANGUAGE)
+        column = localized if name not in columns and localized in columns else name
+        kept = reasons.setdefault(column, [])
+        kept += [m for m in messages if m not in kept]
+    return {column: " ".join(messages) for column, messages in reasons.items()}
+
+
 def _blank(model_field: models.Field) -> object:
-    # A blank text is "", any other blank cell is no value (full_clean says it is required).
+    # A blank text is "", a blank check box its default (not a proxy); any other blank cell
+    # is no value (full_clean says it is required).
+    if isinstance(model_field, models.BooleanField):
+        return model_field.get_default()
     return "" if isinstance(model_field, models.CharField | models.TextField) else None
 
 

@@ -32,17 +32,22 @@ from assessments.translation import TRANSLATED_FIELDS
 
 ROW, KEY, REF, WEIGHT = "row", "key", "ref", "weight"
 PILLAR, PRACTICE, CITATION = "pillar", "practice", "citation"
-# Citation fields in the file, in column order. A translated field becomes one column per
-# language (statement_en, statement_zh_hans); "category" is written as the category's slug.
+# Citation fields in the file, in column order: the typed citation readers see. A translated
+# field becomes one column per language (publisher_en, publisher_zh_hans); "category" is written
+# as the category's slug; is_proxy as True/False. The internal reference (source) is not in the
+# file: it is for admins only and never exported.
 CITATION_FIELDS = (
     "use",
     "category",
     "percent",
-    "statement",
-    "population",
-    "source",
+    "publisher",
+    "title",
     "year",
     "url",
+    "population",
+    "population_kind",
+    "is_proxy",
+    "statement",
     "note",
 )
 XLSX_SHEET = "benchmark"

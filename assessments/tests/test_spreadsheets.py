@@ -71,25 +71,26 @@ def test_edit_dry_run_then_import_round_trips_exactly(draft, tmp_path, suffix):
     _set(table, "citation", "live-streaming", "statement_zh_hans", "新的说法", ref=1)
     removed = next(r for r in table if r[0] == "citation" and r[1] == "kol-streams")
     table.remove(removed)
-    added = [
-        "citation",
-        "kol-streams",
-        "",
-        "",
-        "supporting",
-        "beauty",
-        12,
-        "A new study.",
-        "",
-        "Beauty brands",
-        "美妆品牌",
-        "Analyst survey",
-        2018,
-        "https://example.com/s",
-        "",
-        "",
-    ]
-    table.append(added[: len(COLUMNS)])
+    added = {
+        "row": "citation",
+        "key": "kol-streams",
+        "use": "supporting",
+        "category": "beauty",
+        "percent": 12,
+        "publisher_en": "Analyst Co.",
+        "publisher_zh_hans": "分析师公司",
+        "title_en": "A new study",
+        "title_zh_hans": "一项新研究",
+        "year": 2018,
+        "url": "https://example.com/s",
+        "population_en": "Beauty brands",
+        "population_zh_hans": "美妆品牌",
+        "population_kind": "consumers",
+        "is_proxy": True,
+        "statement_en": "A new study.",
+        "statement_zh_hans": "一项新研究的说法。",
+    }
+    table.append([added.get(column, "") for column in COLUMNS])
     rows = _through_file(table, tmp_path, suffix)
     before = _snapshot(draft)
 
@@ -123,9 +124,12 @@ def _content(rows) -> list:
     [
         ("key", "no-such-practice", "no practice 'no-such-practice'"),
         ("category", "toys", "no category 'toys'"),
-        ("percent", 150, "between 0 and 100%"),
-        ("source", "", "cannot be blank"),
+        ("percent", 150, "between 0 and 100, not 150"),
+        ("percent", -1, "between 0 and 100, not -1"),
+        ("publisher_en", "", "Name the publisher"),
         ("year", "", "cannot be null"),
+        ("population_kind", "", "Say what the figure counts"),
+        ("population_kind", "shoppers", "not a valid choice"),
         ("ref", 99, "no citation #99"),
         ("use", "rumour", "not a valid choice"),
         ("percent", "many", "must be a decimal number"),
@@ -145,6 +149,27 @@ def test_a_bad_row_is_refused_with_its_row_and_field_and_nothing_changes(
     assert (refusal.row, refusal.field) == (number, column)
     assert reason in refusal.reason
     assert _snapshot(draft) == before
+
+
+def test_a_share_of_non_brands_is_refused_until_marked_a_proxy(draft, tmp_path):
+    table = spreadsheets.edition_table(draft.pk)
+    row = _set(table, "citation", "live-streaming", "population_kind", "consumers", ref=1)
+    assert row[COLUMNS.index("use")] == "benchmark" and row[COLUMNS.index("percent")] is not None
+    before = _snapshot(draft)
+    report = edition_import.edition_import(draft=draft, rows=_through_file(table, tmp_path, ".csv"))
+    (refusal,) = report.refusals
+    assert (refusal.row, refusal.field) == (table.index(row) + 1, "is_proxy")
+    assert "not brands: mark it a proxy" in refusal.reason
+    assert _snapshot(draft) == before
+    row[COLUMNS.index("is_proxy")] = True
+    report = edition_import.edition_import(draft=draft, rows=_through_file(table, tmp_path, ".csv"))
+    assert report.applied and report.refusals == []
+    (marked,) = [
+        c
+        for k, n, c in spreadsheets.numbered_citations(draft.pk)
+        if k == "live-streaming" and n == 1
+    ]
+    assert (marked.population_kind, marked.is_proxy) == ("consumers", True)
 
 
 def test_a_negative_weight_and_an_unknown_pillar_are_refused(draft, tmp_path):
