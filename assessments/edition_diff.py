@@ -31,7 +31,6 @@ from assessments.models import (
 
 # The groups a difference falls in, in the order the page shows them.
 GROUPS = ("Added and removed", "Weights", "Figures", "Sources", "Questions", "Texts and settings")
-SOURCE_FIELDS = frozenset({"source", "year", "url", "population_en", "population_zh_hans"})
 
 
 @dataclass(frozen=True)
@@ -51,7 +50,7 @@ class Difference:
             return GROUPS[1]
         if self.kind == "citation" and self.field in ("percent", "use", "category"):
             return GROUPS[2]
-        if self.field in SOURCE_FIELDS:
+        if self.kind in ("citation", "figure") and self.field in SOURCE_FIELDS:
             return GROUPS[3]
         if self.kind in ("question", "choice"):
             return GROUPS[4]
@@ -60,6 +59,16 @@ class Difference:
 
 def _texts(*names: str) -> list[str]:
     return [build_localized_fieldname(n, code) for n in names for code, _ in settings.LANGUAGES]
+
+
+# Where a figure comes from and whom it counts: a citation's typed fields, a context figure's
+# source.
+SOURCE_FIELDS = frozenset(
+    {
+        *_texts("publisher", "title", "population"),
+        *("population_kind", "is_proxy", "source", "year", "url"),
+    }
+)
 
 
 # kind -> (model, path to the edition, key fields, compared fields)

@@ -51,7 +51,7 @@ def test_the_diff_lists_every_kind_of_change(draft):
     _save(Pillar.objects.get(edition=draft, key="messaging"), weight=2)
     _save(Practice.objects.get(edition=draft, key="live-streaming"), title_zh_hans="直播新标题")
     citation = Citation.objects.filter(practice__edition=draft, percent__isnull=False).first()
-    _save(citation, percent=12, source="A newer study")
+    _save(citation, percent=12, publisher_en="A newer publisher")
     question = Question.objects.filter(edition=draft).first()
     _save(question, text_en="A clearer question?")
     choice = Choice.objects.filter(question=question).order_by("level").last()
@@ -65,7 +65,7 @@ def test_the_diff_lists_every_kind_of_change(draft):
     assert ("Weights", "pillar", "changed", "weight") in found
     assert ("Texts and settings", "practice", "changed", "title_zh_hans") in found
     assert ("Figures", "citation", "changed", "percent") in found
-    assert ("Sources", "citation", "changed", "source") in found
+    assert ("Sources", "citation", "changed", "publisher_en") in found
     assert ("Questions", "question", "changed", "text_en") in found
     assert ("Questions", "choice", "changed", "level") in found
     assert ("Added and removed", "tier", "removed", "") in found
