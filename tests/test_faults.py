@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pytest
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
@@ -204,6 +205,10 @@ def clients_for(api: int, web: int, drafts_each: int) -> tuple[list[dict], list[
     web_clients = []
     for _ in range(web):
         manager = manager_of(brand, password=WEB_PASSWORD)
+        # The service under test runs with production settings, whose hashers do not include the
+        # fast one every test uses (root conftest): its login must find a hash it can check.
+        manager.password = PBKDF2PasswordHasher().encode(WEB_PASSWORD, "fault-tests-salt")
+        manager.save(update_fields=["password"])
         drafts = [
             services.assessment_create(
                 brand=brand, category=category, user=manager, answers=body["answers"], submit=False

@@ -16,7 +16,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="assessment",
             name="name",
-            field=models.CharField(blank=True, max_length=80, verbose_name="name"),
+            field=models.CharField(
+                blank=True, default="", db_default="", max_length=80, verbose_name="name"
+            ),
         ),
         migrations.AddField(
             model_name="assessment",

@@ -66,7 +66,8 @@ class Assessment(models.Model):
     edition = models.ForeignKey("assessments.Edition", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     # An optional name that tells drafts apart on the dashboard ("Before the 11.11 campaign").
-    name = models.CharField(_("name"), max_length=80, blank=True)
+    # db_default: rows written by COPY (bulk paths, the benchmark) name no column they leave empty.
+    name = models.CharField(_("name"), max_length=80, blank=True, default="", db_default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
