@@ -22,7 +22,7 @@ from assessments.core.presentation import index_text, shown_index
 from assessments.evidence_words import citation_line, context_line, share_words
 from assessments.localized import row_text, shown
 from assessments.models import Assessment
-from assessments.plans import assessment_plan
+from assessments.plans import PlanSection, assessment_plan
 from assessments.report_data import Report
 
 
@@ -133,6 +133,7 @@ def report_xlsx(report: Report) -> bytes:
         [_recommendation_cells(r) for r in report.recommendations],
         bold,
     )
+    _plan_sheet(book.create_sheet(_("Plan")), assessment_plan(assessment=report.assessment), bold)
     context = book.create_sheet(_("Context"))
     _sheet_rows(
         context,
@@ -143,6 +144,30 @@ def report_xlsx(report: Report) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _plan_sheet(sheet, plan: PlanSection, bold) -> None:
+    """ "Reach <next tier>", as on the page and in the PDF: one row per practice to raise."""
+    name = shown(plan.target_name) if plan.target_name else plan.target
+    reach = _("Reach %(target)s") % {"target": name}
+    outcome = _("projected index") if plan.reachable else _("closest reachable index")
+    sheet.append([reach, plan.target_index])
+    sheet.append([outcome, plan.projected_index])
+    sheet.append([_("total effort"), plan.total_effort])
+    sheet.append([])
+    header = [_("practice"), _("adoption now"), _("adoption after"), _("gain"), _("effort")]
+    rows = [
+        (shown(a.title), a.from_adoption, a.to_adoption, a.gain, str(a.effort_label))
+        for a in plan.actions
+    ]
+    start = sheet.max_row + 1
+    sheet.append([str(h) for h in header])
+    for cell in sheet[start]:
+        cell.font = bold
+    for row in rows:
+        sheet.append(list(row))
+    sheet["A1"].font = bold
+    sheet.column_dimensions["A"].width = 44
 
 
 def _summary_cells(report: Report) -> list[tuple]:

@@ -128,7 +128,7 @@ def test_the_xlsx_holds_the_same_figures_as_the_json_report(web, scored):
     response = web.get(f"/assessments/{scored.pk}/report.xlsx")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["Summary", "Pillars", "Recommendations", "Context"]
+    assert book.sheetnames == ["Summary", "Pillars", "Recommendations", "Plan", "Context"]
     data = ReportSerializer(report_for(scored)).data
     summary = {row[0]: row[1] for row in book["Summary"].iter_rows(min_row=2, values_only=True)}
     assert summary["readiness index"] == shown_index(data["readiness_index"])
@@ -143,6 +143,25 @@ def test_the_xlsx_holds_the_same_figures_as_the_json_report(web, scored):
         (r["rank"], r["bucket"], pytest.approx(r["expected_gain"])) for r in data["recommendations"]
     ]
     assert book["Context"].max_row == len(data["context"]) + 1
+
+
+@pytestmark_db
+def test_the_xlsx_plan_sheet_is_the_plan_to_the_next_tier(web, scored):
+    """The same plan the page, the PDF and the API show (one service), as numbers."""
+    from assessments.models import Assessment
+    from assessments.plans import assessment_plan
+
+    book = load_workbook(io.BytesIO(web.get(f"/assessments/{scored.pk}/report.xlsx").content))
+    plan = assessment_plan(assessment=Assessment.objects.with_report().get(pk=scored.pk))
+    rows = list(book["Plan"].iter_rows(values_only=True))
+    assert rows[0][1] == pytest.approx(plan.target_index)
+    assert rows[1][1] == pytest.approx(plan.projected_index)
+    assert rows[2][1] == plan.total_effort
+    actions = rows[5:]
+    assert len(actions) == len(plan.actions) > 0
+    assert [(a[3], a[2]) for a in actions] == [
+        (pytest.approx(a.gain), pytest.approx(a.to_adoption)) for a in plan.actions
+    ]
 
 
 def _boxes(box):
