@@ -12,13 +12,18 @@ top-level field beside these (a stale write's current_version).
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from drf_standardized_errors.formatter import ExceptionFormatter
 from drf_standardized_errors.handler import ExceptionHandler
 from rest_framework.exceptions import APIException
+from rest_framework.response import Response
 
-from api.exceptions import BodyTooLarge
+from api.exceptions import BodyTooLarge, DependencyUnavailable
+
+logger = logging.getLogger(__name__)
 
 
 class ApiExceptionHandler(ExceptionHandler):
@@ -30,6 +35,14 @@ class ApiExceptionHandler(ExceptionHandler):
         # Django's Http404 and PermissionDenied become DRF's, with their generic messages: a
         # get_object_or_404 message would name the model ("No Assessment matches ...").
         return super().convert_known_exceptions(exc)
+
+    def report_exception(self, exc: APIException, response: Response) -> None:
+        # A dependency that is down (a 503 the client is told to retry) is not a bug: logged as
+        # a warning, not signalled as a server error to error trackers.
+        if isinstance(exc, DependencyUnavailable):
+            logger.warning("Answered 503 (%s): %s", exc.get_codes(), exc.detail)
+            return
+        super().report_exception(exc, response)
 
     def should_not_handle(self, exc: Exception) -> bool:
         # A database that is down is not this view's 500: re-raised, it reaches

@@ -24,6 +24,9 @@ from rest_framework import status
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 
+from api.exceptions import DependencyUnavailable
+from readiness import best_effort
+
 HEADER = "Idempotency-Key"
 # Stripe's figure: long enough for any client's retries, short enough to forget keys.
 IDEMPOTENCY_TTL = 24 * 3600
@@ -31,6 +34,12 @@ IDEMPOTENCY_TTL = 24 * 3600
 MAX_KEY_LENGTH = 255
 # While the first request runs: longer than any create takes, so a crashed one frees its key.
 IN_FLIGHT_SECONDS = 60
+WHAT = "idempotency key"
+RETRY_AFTER_SECONDS = 10
+UNAVAILABLE = (
+    "Idempotency keys cannot be checked right now (their store is unreachable): retry with the "
+    "same key in a few seconds, or send the request without the header."
+)
 
 
 class KeyReused(APIException):
@@ -63,17 +72,24 @@ def idempotent(request, create: Callable[[], Response]) -> Response:
         return create()
     cache_key = _cache_key(request.user.pk, _valid(key))
     fingerprint = _fingerprint(request)
-    if not cache.add(cache_key, Answer(fingerprint, None), IN_FLIGHT_SECONDS):
-        return _replay(cache.get(cache_key), fingerprint)
+    added = best_effort.call(
+        cache.add, cache_key, Answer(fingerprint, None), IN_FLIGHT_SECONDS, default=None, what=WHAT
+    )
+    if added is None:
+        # Without the store a retry could create a second assessment: refuse, so the client
+        # retries with the same key once Redis is back (or sends the request without a key).
+        raise DependencyUnavailable(UNAVAILABLE, wait=RETRY_AFTER_SECONDS)
+    if not added:
+        return _replay(best_effort.call(cache.get, cache_key, default=None, what=WHAT), fingerprint)
     try:
         response = create()
     except BaseException:
-        cache.delete(cache_key)  # nothing was created: the same key may be tried again
+        # Nothing was created: the same key may be tried again.
+        best_effort.call(cache.delete, cache_key, default=None, what=WHAT)
         raise
     kept = tuple((name, response[name]) for name in ("Location",) if response.has_header(name))
-    cache.set(
-        cache_key, Answer(fingerprint, response.status_code, response.data, kept), IDEMPOTENCY_TTL
-    )
+    answer = Answer(fingerprint, response.status_code, response.data, kept)
+    best_effort.call(cache.set, cache_key, answer, IDEMPOTENCY_TTL, default=None, what=WHAT)
     return response
 
 

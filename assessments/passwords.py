@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from api.throttling import client_address
 from assessments import mail
 from assessments.models import Profile
+from readiness import best_effort
 
 HOUR = 3600
 
@@ -29,8 +30,10 @@ HOUR = 3600
 def _over_limit(kind: str, value: str, limit: int) -> bool:
     """Count one request for `value`; True once more than `limit` arrived within the hour."""
     key = f"password-reset:{kind}:{hashlib.sha256(value.encode()).hexdigest()}"
-    cache.add(key, 0, timeout=HOUR)  # the hour starts at the first request
-    return cache.incr(key) > limit
+    # Best effort, like the API's throttles: with Redis unreachable the request is let through
+    # uncounted (and logged) rather than refused, since Django's reset token still expires.
+    best_effort.call(cache.add, key, 0, timeout=HOUR, default=None, what="reset throttle")
+    return best_effort.call(cache.incr, key, default=0, what="reset throttle") > limit
 
 
 def reset_throttled(request, email: str) -> bool:

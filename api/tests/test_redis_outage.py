@@ -83,6 +83,21 @@ def test_with_redis_stopped_a_wrong_password_is_refused_not_an_error(stopped_red
     assert APIClient().post("/api/v1/auth/token/", login, format="json").status_code == 401
 
 
+def test_with_redis_stopped_a_keyed_post_is_a_503_to_retry_and_creates_nothing(
+    stopped_redis, consultant_client, own_brand, beauty, spec
+):
+    # Without its store a key cannot stop a retry from creating twice: retry later, same key.
+    body = submit_body(own_brand, beauty, spec)
+    refused = consultant_client.post(
+        ASSESSMENTS, body, format="json", HTTP_IDEMPOTENCY_KEY="retry-me-1"
+    )
+    assert refused.status_code == 503 and refused["Retry-After"]
+    assert "same key" in refused.json()["errors"][0]["detail"]
+    assert not Assessment.objects.exists()
+    # Without the header the same request is served: only keyed requests need Redis.
+    assert consultant_client.post(ASSESSMENTS, body, format="json").status_code == 201
+
+
 def test_throttling_that_fails_open_says_so_in_the_log(stopped_redis, consultant_client, caplog):
     with caplog.at_level(logging.WARNING):
         assert consultant_client.get(ASSESSMENTS).status_code == 200
