@@ -174,7 +174,7 @@ def test_the_invite_form_speaks_chinese(client, consultant, lotus):
         {"email": "x", "brand": lotus.pk, "role": "manager", "language": "en"},
         HTTP_ACCEPT_LANGUAGE="zh-hans",
     )
-    assert "邀请" in page.content.decode() and "请输入合法的邮件地址。" in page.content.decode()
+    assert "邀请" in page.content.decode() and "请输入有效的电子邮箱地址。" in page.content.decode()
 
 
 def test_consultants_invite_only_to_the_brands_they_serve(client, consultant):
