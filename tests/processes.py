@@ -149,6 +149,29 @@ def spare_port() -> int:
         return sock.getsockname()[1]
 
 
+def start_beat(
+    redis_url: str, schedule: str, *, log: Path, env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    """Celery beat in a process of its own, as docker-compose runs it (not a worker's -B)."""
+    env = (
+        os.environ
+        | (env or {})
+        | {
+            "DATABASE_URL": test_database_url(),
+            "REDIS_URL": redis_url,
+            "DJANGO_SETTINGS_MODULE": "readiness.settings",
+            "SECRET_KEY": os.environ.get("SECRET_KEY", "e2e-worker-secret-key-0123456789"),
+            "DEBUG": "false",
+        }
+    )
+    command = [sys.executable, "-m", "celery", "-A", "readiness", "beat", "--loglevel=INFO",
+               "--schedule", schedule]  # fmt: skip
+    output = open(log, "wb")
+    return subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+    )
+
+
 def stop(process: subprocess.Popen[bytes]) -> None:
     process.terminate()
     try:

@@ -41,6 +41,7 @@ from tests.processes import (
     producing_to,
     redis_server,
     spare_port,
+    start_beat,
     start_gunicorn,
     start_worker,
     stop,
@@ -226,13 +227,16 @@ def service_on(redis: RedisServer, tmp_path, *, api: int, web: int, drafts_each:
     api_clients, web_clients = clients_for(api, web, drafts_each)
     web_process, base = start_gunicorn(redis.url, log=tmp_path / "gunicorn.log")
     schedule = str(tmp_path / "beat-schedule")
-    worker = start_worker(redis.url, "-B", "--schedule", schedule, env=OUTBOX_ENV)
+    # Worker and beat as docker-compose runs them, each in its own process, logging to tmp_path.
+    worker = start_worker(redis.url, env=OUTBOX_ENV, log=tmp_path / "worker.log")
+    beat = start_beat(redis.url, schedule, env=OUTBOX_ENV, log=tmp_path / "beat.log")
     service = Service(base, api_clients, web_clients)
     try:
         yield service
     finally:
         service.stop.set()
         stop(web_process)
+        stop(beat)
         stop(worker)
 
 
