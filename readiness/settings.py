@@ -255,6 +255,8 @@ STORAGES = {
 # --- Celery ---------------------------------------------------------------------------------------
 # Without REDIS_URL there is no broker: tasks run in-process when their transaction commits.
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost//"
+# Kombu's Redis transport, repaired so an ack lost in a Redis hang cannot stall a worker.
+CELERY_BROKER_TRANSPORT = "readiness.broker:Transport" if REDIS_URL else None
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = False

@@ -20,7 +20,7 @@ from kombu import pools as kombu_pools
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_database_url() -> str:
+def session_database_url() -> str:
     """The URL of the database this test session uses (pytest-django's test database)."""
     s = connection.settings_dict
     password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
@@ -46,7 +46,7 @@ def start_worker(
         os.environ
         | (env or {})
         | {
-            "DATABASE_URL": database_url or test_database_url(),
+            "DATABASE_URL": database_url or session_database_url(),
             "REDIS_URL": redis_url,
             "DJANGO_SETTINGS_MODULE": "readiness.settings",
             "SECRET_KEY": os.environ.get("SECRET_KEY", "e2e-worker-secret-key-0123456789"),
@@ -157,7 +157,7 @@ def start_beat(
         os.environ
         | (env or {})
         | {
-            "DATABASE_URL": test_database_url(),
+            "DATABASE_URL": session_database_url(),
             "REDIS_URL": redis_url,
             "DJANGO_SETTINGS_MODULE": "readiness.settings",
             "SECRET_KEY": os.environ.get("SECRET_KEY", "e2e-worker-secret-key-0123456789"),
@@ -196,7 +196,7 @@ def start_gunicorn(
     """The web service as production runs it (DEBUG off, two gthread workers) on a spare port."""
     port = spare_port()
     env = os.environ | {
-        "DATABASE_URL": database_url or test_database_url(),
+        "DATABASE_URL": database_url or session_database_url(),
         "REDIS_URL": redis_url,
         "DJANGO_SETTINGS_MODULE": "readiness.settings",
         "SECRET_KEY": os.environ.get("SECRET_KEY", "e2e-worker-secret-key-0123456789"),

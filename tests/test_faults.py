@@ -40,12 +40,12 @@ from tests.processes import (
     pool_children,
     producing_to,
     redis_server,
+    session_database_url,
     spare_port,
     start_beat,
     start_gunicorn,
     start_worker,
     stop,
-    test_database_url,
     wait_for,
 )
 
@@ -159,6 +159,31 @@ def test_submissions_while_redis_is_down_are_scored_once_it_is_back(broker, tmp_
         stop(worker)
     assert_scored_exactly_once(submitted)
     celery_app.conf.task_always_eager = True
+
+
+def test_a_worker_whose_acknowledgement_fell_in_a_redis_hang_goes_on_scoring(broker, tmp_path):
+    """A hang longer than the broker's socket timeout while a task ends: its ack fails. Once
+    seen in CI as a worker that never consumed again (32 of 191 scored)."""
+    spec = edition_spec(Edition.objects.current().pk)
+    category = Category.objects.get(slug="beauty")
+    # Without the worker's heartbeat, whose own reconnecting would hold the event loop (and so the
+    # ack) until Redis is back: the ack is what meets the hang, as it once did in CI.
+    worker = start_worker(
+        broker.url, "--without-heartbeat", app="tests.fault_worker", env=FAULT_ENV,
+        log=tmp_path / "worker.log",
+    )  # fmt: skip
+    try:
+        first = submit(spec, category)
+        assert wait_for(lambda: being_scored(first), timeout=30)
+        os.kill(broker.process.pid, signal.SIGSTOP)
+        time.sleep(12)  # the task ends (1.5 s) and its ack times out inside the hang
+        os.kill(broker.process.pid, signal.SIGCONT)
+        later = [submit(spec, category) for _ in range(3)]
+        wait_until_scored([first, *later], timeout=45)
+    finally:
+        stop(worker)
+    assert "Couldn't ack" in (tmp_path / "worker.log").read_text(), "the ack met the hang"
+    assert_scored_exactly_once([first, *later])
 
 
 # --- the shared Redis (cache and broker) stopped or hung, under clients -------------------------
@@ -376,7 +401,7 @@ def test_two_dropped_database_connections_during_scoring_are_retried_not_failed(
     category = Category.objects.get(slug="cpg")
     proxy = TcpProxy(5432)
     env = {**FAULT_ENV, "SCORING_RETRY_DELAY": "1", "SCORING_RETRY_MAX_DELAY": "2"}
-    through_proxy = proxy.url_for(test_database_url())
+    through_proxy = proxy.url_for(session_database_url())
     worker = start_worker(broker.url, app="tests.fault_worker", env=env, database_url=through_proxy)
     try:
         assessment = submit(spec, category)
@@ -400,7 +425,7 @@ def test_two_dropped_database_connections_during_scoring_are_retried_not_failed(
 
 def test_ready_is_503_while_the_database_is_down_and_200_once_it_is_back(broker, tmp_path):
     proxy = TcpProxy(5432)
-    web, base = start_gunicorn(broker.url, database_url=proxy.url_for(test_database_url()))
+    web, base = start_gunicorn(broker.url, database_url=proxy.url_for(session_database_url()))
     try:
         assert ready(base)[0] == 200
         proxy.down()
