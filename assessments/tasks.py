@@ -8,7 +8,7 @@ from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
 
-from assessments import outbox, publishing, services
+from assessments import outbox, passwords, publishing, services
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +50,11 @@ def score_assessment_task(self, assessment_id: int) -> None:
 def outbox_dispatch_task() -> int:
     """Periodic (Celery beat): send what the outbox still holds (assessments/outbox.py)."""
     return outbox.outbox_dispatch()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def send_reset_mail_task(user_id: int, language: str) -> None:
+    passwords.reset_mail_send(user_id=user_id, language=language)
 
 
 @shared_task

@@ -154,3 +154,35 @@ def test_the_profile_sets_the_language_of_the_site_and_the_mail(client):
 
 def test_the_login_page_links_to_the_reset(client):
     assert b'href="/password/reset/"' in client.get("/login/").content
+
+
+def test_the_request_only_queues_the_mail_so_its_answer_takes_no_longer_for_a_known_address(
+    client, monkeypatch
+):
+    # Sent in the request, the SMTP conversation timed which addresses have accounts.
+    from assessments import tasks
+
+    queued = []
+    monkeypatch.setattr(
+        tasks.send_reset_mail_task, "apply_async", lambda args, **kw: queued.append(args) or 1
+    )
+    user = UserFactory(username="amy", email="amy@example.com")
+    ask(client, "amy@example.com")
+    ask(client, "nobody@example.com")
+    assert mail.outbox == [] and queued == [(user.pk, "en")]
+    tasks.send_reset_mail_task(*queued[0])  # as the worker runs it
+    [message] = mail.outbox
+    form = client.get(reset_link(message), follow=True)  # the link the worker made works
+    assert b"Choose a new password" in form.content
+
+
+def test_with_no_broker_answering_the_mail_goes_out_from_the_request(client, monkeypatch):
+    from assessments import tasks
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(tasks.send_reset_mail_task, "apply_async", unreachable)
+    UserFactory(username="amy", email="amy@example.com")
+    assert SAME_ANSWER in ask(client, "amy@example.com").content.decode()
+    assert len(mail.outbox) == 1
