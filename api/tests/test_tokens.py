@@ -113,6 +113,13 @@ def test_an_expired_token_is_a_401_like_an_unknown_one_even_from_the_cache(li, o
     assert expired.json() == unknown.json() and detail(expired) == "Invalid token."
 
 
+def test_an_expired_token_stays_listed_until_revoked(li):
+    token_for(li, name="expired", expires_at=timezone.now() - timedelta(days=1))
+    listed = _client(token_for(li, name="live")).get(TOKENS).json()["results"]
+    assert [row["name"] for row in listed] == ["live", "expired"]
+    assert listed[1]["expires_at"] is not None
+
+
 def test_a_lifetime_shortened_in_the_admin_shows_on_the_next_request(li):
     token, value = tokens.token_create(user=li)
     client = _client(value)
