@@ -251,3 +251,22 @@ def test_the_migration_hashes_drf_tokens_which_keep_working_and_drops_their_tabl
     token = ApiToken.objects.get(user=li)
     assert token.digest == tokens.digest(key) and token.prefix == key[:8]
     assert _client(key).get(QUESTIONNAIRE).status_code == 200
+
+
+def test_in_redis_the_lookup_is_named_by_digest_and_a_revoke_refuses_the_next_request(
+    redis_cache, li
+):
+    from django_redis import get_redis_connection
+
+    value = token_for(li)
+    client = _client(value)
+    assert client.get(QUESTIONNAIRE).status_code == 200
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(QUESTIONNAIRE).status_code == 200
+    assert not [q for q in ctx.captured_queries if "api_apitoken" in q["sql"]]  # from Redis
+    assert redis_cache.get(tokens.cache_key(tokens.digest(value))) is not None
+    raw = get_redis_connection("default")  # every key and value, as a dump of Redis would hold
+    stored = [(key, raw.get(key) or b"") for key in raw.keys("*")]
+    assert stored and not [key for key, body in stored if value.encode() in key + body]
+    assert client.delete(CURRENT).status_code == 204
+    assert client.get(QUESTIONNAIRE).status_code == 401
