@@ -1,11 +1,36 @@
-"""Admins see every webhook endpoint and its delivery log; secrets and logs are not editable."""
+"""Admins see every API token and webhook endpoint, and the delivery log; no secret is shown.
+
+Tokens are only ever made by their owner (the API, create_user): their value is shown once, to
+that person. Here an admin sees whose they are and revokes them (delete), or shortens a life.
+"""
 
 from __future__ import annotations
 
 from django.contrib import admin
 from django.db import models
 
-from api.models import WebhookDelivery, WebhookEndpoint
+from api import tokens
+from api.models import ApiToken, WebhookDelivery, WebhookEndpoint
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["prefix", "name", "user", "created_at", "expires_at", "last_used_at"]
+    list_select_related = ["user"]
+    search_fields = ["prefix", "name", "user__username"]
+    date_hierarchy = "created_at"
+    # Never the digest: it is no credential, but nobody needs it.
+    fields = ["user", "prefix", "name", "created_at", "expires_at", "last_used_at"]
+    readonly_fields = ["user", "prefix", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def delete_model(self, request, obj: ApiToken) -> None:
+        tokens.token_revoke(obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        tokens.tokens_revoke(queryset)
 
 
 @admin.register(WebhookEndpoint)

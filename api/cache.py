@@ -12,6 +12,8 @@ read before the view ran, and is served only while that is the current one. Ever
 could change an answer bumps it, and so do the writes that change who may see what (memberships,
 staff status, deactivated users, revoked tokens): no entry is served after such a write, without
 finding and deleting entries one by one. Old entries are just never served again and expire.
+No write marks a token's expiry, so an entry keeps the expiry of the token it was answered for
+and is not served past it: an expired token gets its 401 from DRF.
 
 Best-effort: with Redis unreachable (readiness/best_effort.py) nothing is read or kept, and every
 request is answered by DRF as if the cache were empty; see generations.settle() for how the
@@ -31,9 +33,11 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from api.throttling import FixedWindowUserThrottle
 from assessments import generations
@@ -47,7 +51,7 @@ KEYED_HEADERS = ("HTTP_AUTHORIZATION", "HTTP_ACCEPT", "HTTP_ACCEPT_LANGUAGE")
 TTL_SECONDS = 600
 # Part of every key: raise it when Entry changes, so that a deploy never reads entries pickled
 # by the code before it.
-ENTRY_VERSION = 1
+ENTRY_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,11 @@ class Entry:
     user_id: int
     content: bytes
     headers: tuple[tuple[str, str], ...]
+    # The expiry of the token the answer was made for (None: it never expires).
+    expires_at: datetime | None = None
+
+    def live(self) -> bool:
+        return self.expires_at is None or timezone.now() < self.expires_at
 
     def response(self) -> HttpResponse:
         return HttpResponse(self.content, headers=dict(self.headers))
@@ -117,7 +126,11 @@ def store(lookup: Lookup, request: HttpRequest, response: HttpResponse) -> None:
         or lookup.generation is None
     ):
         return
-    entry = Entry(lookup.generation, user.pk, bytes(response.content), tuple(response.items()))
+    # DRF's authentication set request.auth: the token, whose expiry bounds the entry's use.
+    expires_at = getattr(getattr(request, "auth", None), "expires_at", None)
+    entry = Entry(
+        lookup.generation, user.pk, bytes(response.content), tuple(response.items()), expires_at
+    )
     best_effort.call(cache.set, lookup.key, entry, TTL_SECONDS, default=None, what="answer")
 
 
@@ -132,8 +145,13 @@ class AnswerCacheMiddleware:
         if key is None:
             return self.get_response(request)
         lookup = fetch(request, key)
-        if lookup.entry is not None and FixedWindowUserThrottle().allow_user(lookup.entry.user_id):
-            return lookup.entry.response()
+        entry = lookup.entry
+        if (
+            entry is not None
+            and entry.live()
+            and FixedWindowUserThrottle().allow_user(entry.user_id)
+        ):
+            return entry.response()
         response = self.get_response(request)
         store(lookup, request, response)
         return response

@@ -1,12 +1,16 @@
-"""Webhook endpoints that consultants register, and the log of every delivery made to them."""
+"""API tokens, webhook endpoints that consultants register, and the log of every delivery."""
 
 from __future__ import annotations
 
 import secrets
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+
+from assessments.generations import FreshManager
 
 # 32 random bytes as hex: the HMAC-SHA256 key, as long as the digest it signs with.
 SECRET_BYTES = 32
@@ -82,3 +86,39 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} #{self.subject_id} to {self.endpoint_id}: {self.status}"
+
+
+class ApiToken(models.Model):
+    """An API token, kept as the SHA-256 digest of its value: a database dump holds no credential.
+
+    The value is shown once, when the token is made (api/tokens.py). A fast digest is enough:
+    the value is 256 random bits, so there is nothing to guess from the digest, and a lookup by
+    digest leaks no timing about the value itself (an index lookup on the raw value would).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100, blank=True)
+    # The first characters of the value: enough to tell one's tokens apart, far too few to use.
+    prefix = models.CharField(max_length=8, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # None: it never expires. Checked on every request, a cached lookup's too.
+    expires_at = models.DateTimeField(null=True, blank=True)
+    # To the minute at best: written at most once a minute (api/tokens.py mark_used).
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    # Every write bumps the generation the cached lookups are read under (update() included),
+    # except the mark of a use, which goes through the base manager (api/tokens.py).
+    objects: ClassVar[FreshManager[ApiToken]] = FreshManager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return " ".join(part for part in (f"{self.prefix}...", self.name, f"({self.user})") if part)
+
+    def has_expired(self, now=None) -> bool:
+        return self.expires_at is not None and self.expires_at <= (now or timezone.now())

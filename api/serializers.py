@@ -94,15 +94,6 @@ class ConflictSerializer(ErrorSerializer):
     current_version = serializers.IntegerField(required=False)
 
 
-class TokenInputSerializer(StrictInputSerializer):
-    username = serializers.CharField(min_length=1, max_length=150)
-    password = serializers.CharField(min_length=1, max_length=128, style={"input_type": "password"})
-
-
-class TokenOutputSerializer(serializers.Serializer):
-    token = serializers.CharField()
-
-
 # --- Small read shapes shared below -------------------------------------------------------------
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from itertools import chain
 
-from django.contrib.auth import authenticate
 from django.db import transaction
 from django.http import StreamingHttpResponse
 from django.utils import timezone
@@ -18,24 +17,21 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import serializers as s
 from api import webhooks
-from api.exceptions import Conflict, LoginFailed, PreconditionRequired
+from api.exceptions import Conflict, PreconditionRequired
 from api.filters import AssessmentFilter
 from api.idempotency import idempotent
 from api.models import WebhookEndpoint, new_secret
 from api.params import StrictQueryParamsMixin
 from api.renderers import CSVRenderer, PDFRenderer
 from api.schema import IDEMPOTENCY_ERRORS, IDEMPOTENCY_KEY, IF_MATCH
-from api.throttling import FailOpenScopedRateThrottle
 from assessments import downloads, plans, services
 from assessments.core.answers import AnswerErrors
 from assessments.models import Assessment, Category, Edition, Question
@@ -102,41 +98,6 @@ class JSONErrorsMixin:
             request.accepted_renderer = JSONRenderer()
             request.accepted_media_type = JSONRenderer.media_type
         return super().finalize_response(request, response, *args, **kwargs)
-
-
-# --- Auth ---------------------------------------------------------------------------------------
-
-
-class TokenView(StrictQueryParamsMixin, APIView):
-    """Username and password in, API token out; failures count towards a lockout (django-axes)."""
-
-    authentication_classes: list = []
-    permission_classes = [AllowAny]
-    throttle_classes = [FailOpenScopedRateThrottle]
-    throttle_scope = "token"
-
-    @extend_schema(
-        operation_id="auth_token",
-        request=s.TokenInputSerializer,
-        responses={
-            200: s.TokenOutputSerializer,
-            401: OpenApiResponse(s.ErrorSerializer, description="Wrong username or password."),
-            429: OpenApiResponse(
-                s.ErrorSerializer, description="Throttled, or locked out after failed logins."
-            ),
-        },
-        auth=[],
-        description="Send it as `Authorization: Token <token>`. Repeated failures for one "
-        "username from one address lock that pair out (429, JSON message).",
-    )
-    def post(self, request):
-        data = _valid(s.TokenInputSerializer, request.data)
-        # The Django request: django-axes reads the client address and flags lockouts on it.
-        user = authenticate(request._request, username=data["username"], password=data["password"])
-        if user is None:
-            raise LoginFailed()
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
 
 
 def _valid(serializer_class, data, **context) -> dict:

@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils.text import slugify
-from rest_framework.authtoken.models import Token
 
+from api import tokens
 from assessments.models import Brand, Membership
 
 
@@ -44,9 +44,18 @@ _MEMBERSHIP_ROLE = {
 
 
 def user_create(
-    *, username: str, role: Role, brand_slugs: Iterable[str] = (), password: str | None = None
-) -> tuple[object, Token]:
-    """Create (or update) a user with a role, its brands (created when new) and an API token."""
+    *,
+    username: str,
+    role: Role,
+    brand_slugs: Iterable[str] = (),
+    password: str | None = None,
+    token_name: str | None = None,
+) -> tuple[object, str | None]:
+    """Create (or update) a user with a role and its brands (created when new).
+
+    With token_name, also a new API token of that name, whose value is returned: the only time
+    it can be (api/tokens.py keeps its digest). Without, None.
+    """
     with transaction.atomic():
         user, _ = get_user_model().objects.get_or_create(username=username)
         user.is_superuser = role == Role.ADMIN
@@ -66,8 +75,8 @@ def user_create(
                 )
         if role in BENCHMARK_ROLES:
             user.groups.add(_benchmark_group(role))
-        token, _ = Token.objects.get_or_create(user=user)
-    return user, token
+        value = tokens.token_create(user=user, name=token_name)[1] if token_name else None
+    return user, value
 
 
 def _benchmark_group(role: Role) -> Group:

@@ -213,7 +213,7 @@ def connect() -> None:
     Users, because staff sees everything and a deactivated user sees nothing; tokens, because
     api/authentication.py serves token lookups from the cache under the generation.
     """
-    for model in [*watched_models(), get_user_model(), apps.get_model("authtoken", "Token")]:
+    for model in [*watched_models(), get_user_model(), apps.get_model("api", "ApiToken")]:
         uid = f"generations.{model._meta.label}"
         post_save.connect(_on_save, sender=model, dispatch_uid=f"{uid}.save", weak=False)
         post_delete.connect(_on_delete, sender=model, dispatch_uid=f"{uid}.delete", weak=False)

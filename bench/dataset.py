@@ -63,8 +63,9 @@ def portfolio(n: int, *, seed: int = 7) -> PortfolioInfo:
         existing = 0
     if existing < n:
         _add(existing, n - existing, random.Random(seed + existing))
-    _, token = user_create(username=ADMIN, role=Role.ADMIN, password=PASSWORD)
-    return PortfolioInfo(Edition.objects.current().pk, token.key)
+    _, token = user_create(username=ADMIN, role=Role.ADMIN, password=PASSWORD, token_name="bench")
+    assert token is not None  # asked for with token_name
+    return PortfolioInfo(Edition.objects.current().pk, token)
 
 
 def _truncate() -> None:

@@ -49,12 +49,15 @@ def tasks_in_process() -> Iterator[None]:
 
 
 def api_data() -> ApiData:
-    _, token = user_create(username=CONSULTANT, role=Role.CONSULTANT, brand_slugs=BRANDS)
+    _, token = user_create(
+        username=CONSULTANT, role=Role.CONSULTANT, brand_slugs=BRANDS, token_name="bench"
+    )
+    assert token is not None  # asked for with token_name
     if not Assessment.objects.filter(brand__slug__in=BRANDS).exists():
         _create_assessments()
     few, few_count = _report(FEW)
     many, many_count = _report(MANY)
-    return ApiData(token.key, few, many, few_count, many_count)
+    return ApiData(token, few, many, few_count, many_count)
 
 
 def _report(maturity: float) -> tuple[int, int]:

@@ -71,7 +71,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -413,6 +412,10 @@ API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 200)
 # List pages count matching rows up to this many: an exact count of 100,000 rows cost more than
 # the rest of the request (api/pagination.py, bench/notes/list-growth.md).
 API_COUNT_LIMIT = env_int("API_COUNT_LIMIT", 10_000)
+# API tokens (api/tokens.py): the lifetime of a token asked for without expires_in_days, and the
+# longest one a client may ask for, in days; 0: tokens never expire / no longest lifetime.
+API_TOKEN_DEFAULT_DAYS = env_int("API_TOKEN_DEFAULT_DAYS", 0)
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 0)
 # The questionnaire has a few dozen questions; more answers than this in one request is abuse.
 API_MAX_ANSWERS = env_int("API_MAX_ANSWERS", 200)
 # A request body's arrays and objects nest at most this deep (an answers map is 3 levels): deeper

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import transaction
-from rest_framework.authtoken.models import Token
 
 from api.models import WebhookDelivery, WebhookEndpoint
+from api.tests.factories import token_for
 from assessments import services
 from assessments.demo import answers_at
 from assessments.edition_specs import edition_spec
@@ -224,10 +224,7 @@ def clients_for(api: int, web: int, drafts_each: int) -> tuple[list[dict], list[
     brand = BrandFactory()
     body = {"brand": brand.slug, "category": category.slug, "answers": answers_at(spec, 0.4)}
     body["submit"] = True
-    api_clients = [
-        {"token": Token.objects.create(user=consultant_for(brand)).key, "body": body}
-        for _ in range(api)
-    ]
+    api_clients = [{"token": token_for(consultant_for(brand)), "body": body} for _ in range(api)]
     web_clients = []
     for _ in range(web):
         manager = manager_of(brand, password=WEB_PASSWORD)

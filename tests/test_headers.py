@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
+from api.tests.factories import token_for
 from assessments.models import Category
 from assessments.tests import factories
 from assessments.tests.factories import AdminFactory, BrandFactory, manager_of
@@ -63,8 +63,7 @@ def pages(world) -> dict[str, tuple[str, str, bool]]:
 def client_for(who: str, world) -> Client:
     client = Client()
     if who == "token":
-        token, _ = Token.objects.get_or_create(user=world["manager"])
-        client.defaults["HTTP_AUTHORIZATION"] = f"Token {token.key}"
+        client.defaults["HTTP_AUTHORIZATION"] = f"Token {token_for(world['manager'])}"
     elif who != "anonymous":
         client.force_login(world[who])
     return client

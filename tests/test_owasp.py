@@ -11,9 +11,9 @@ import logging
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from api.tests.factories import token_for
 from assessments.models import Edition
 from assessments.tests.factories import BrandFactory, consultant_for, manager_of
 
@@ -44,9 +44,9 @@ def test_admin_only_operations_refuse_managers_and_consultants(client, non_staff
 
 
 def test_the_admin_site_refuses_an_api_token(non_staff_users):
-    token = Token.objects.create(user=non_staff_users[1])
+    token = token_for(non_staff_users[1])
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert client.get(reverse("admin:assessments_edition_changelist")).status_code == 302
 
 

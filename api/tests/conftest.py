@@ -7,10 +7,10 @@ from collections.abc import Callable
 import pytest
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from api.models import WebhookEndpoint
+from api.tests.factories import token_for
 from assessments.edition_specs import edition_spec
 from assessments.models import Assessment, Brand, Category, Edition
 from assessments.tests.factories import (
@@ -30,8 +30,7 @@ def token_client(user=None) -> APIClient:
     """An API client that authenticates like a real one: with the user's token in a header."""
     client = APIClient()
     if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user)}")
     return client
 
 

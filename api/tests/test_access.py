@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import pytest
 
+from api import tokens
 from api.models import WebhookEndpoint
 from api.tests.conftest import ROLES
 from assessments.models import Assessment
 
 ASSESSMENTS = "/api/v1/assessments/"
 WEBHOOKS = "/api/v1/webhooks/"
+TOKENS = "/api/v1/auth/tokens/"
 ALL = (200, 200, 200, 200, 401)
 OWN = (200, 200, 200, 404, 401)
 FOREIGN = (200, 404, 404, 404, 401)
@@ -55,6 +57,10 @@ MATRIX = [
     ("get", WEBHOOKS + "{theirs}/deliveries/", None, THEIRS),
     ("delete", WEBHOOKS + "{mine}/", None, (204, 204, 204, 204, 401)),
     ("delete", WEBHOOKS + "{theirs}/", None, THEIRS),
+    ("get", TOKENS, None, ALL),
+    ("delete", TOKENS + "{my_token}/", None, (204, 204, 204, 204, 401)),
+    ("delete", TOKENS + "{their_token}/", None, THEIRS),
+    ("delete", TOKENS + "current/", None, (204, 204, 204, 204, 401)),
 ]
 
 
@@ -65,7 +71,10 @@ def _ids(world: dict, user) -> dict:
         if owner
         else world["theirs"]
     )
-    return {**world, "mine": mine}
+    # A spare token of the caller's (not the one the client sends), and another user's.
+    theirs = tokens.token_create(user=WebhookEndpoint.objects.get(pk=world["theirs"]).owner)[0].pk
+    my_token = tokens.token_create(user=owner)[0].pk if owner else theirs
+    return {**world, "mine": mine, "my_token": my_token, "their_token": theirs}
 
 
 @pytest.mark.parametrize("role_index,role", list(enumerate(ROLES)))

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
 
+from api import tokens
+from api.models import ApiToken
 from api.tests.errors import detail
 from assessments.tests.factories import UserFactory
 
@@ -35,10 +36,17 @@ def _login(username: str, password: str, address: str = "10.0.0.1", forwarded_fo
     )
 
 
-def test_a_username_and_password_get_the_users_token(user):
+def test_a_username_and_password_get_a_new_token_of_the_user(user):
     response = _login("li", PASSWORD)
     assert response.status_code == 200
-    assert response.json() == {"token": Token.objects.get(user=user).key}
+    body = response.json()
+    token = ApiToken.objects.get(user=user)
+    assert tokens.digest(body["token"]) == token.digest
+    assert body["id"] == token.pk and body["prefix"] == body["token"][:8]
+    assert body["name"] == "" and body["expires_at"] is None
+    # Each login makes its own token: the first one keeps working beside it.
+    assert _login("li", PASSWORD).json()["token"] != body["token"]
+    assert ApiToken.objects.filter(user=user).count() == 2
 
 
 def test_the_token_authenticates_api_calls(user):
@@ -134,12 +142,12 @@ def _known(client) -> None:
     assert client.get(QUESTIONNAIRE).status_code == 200
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(QUESTIONNAIRE).status_code == 200
-    assert not [q for q in ctx.captured_queries if "authtoken_token" in q["sql"]]
+    assert not [q for q in ctx.captured_queries if "api_apitoken" in q["sql"]]
 
 
 def test_a_deleted_token_is_refused_on_the_next_request(clients, users):
     _known(clients["consultant"])
-    Token.objects.filter(user=users["consultant"]).delete()
+    ApiToken.objects.filter(user=users["consultant"]).delete()
     assert clients["consultant"].get(QUESTIONNAIRE).status_code == 401
 
 

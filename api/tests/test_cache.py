@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 
+from api.models import ApiToken
 from api.throttling import FixedWindowUserThrottle
 from assessments import publishing
 from assessments.demo import answers_at
@@ -87,7 +87,7 @@ def test_a_cached_read_still_counts_towards_the_throttle(
 
 def test_a_revoked_token_is_refused_a_cached_answer(consultant_client, consultant, own_brand):
     cached(consultant_client, ASSESSMENTS)
-    Token.objects.filter(user=consultant).delete()
+    ApiToken.objects.filter(user=consultant).delete()
     assert consultant_client.get(ASSESSMENTS).status_code == 401
 
 

@@ -7,11 +7,11 @@ import re
 
 import pytest
 from django_guid.log_filters import CorrelationId
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient, APIRequestFactory
 from rest_framework.views import APIView
 
 from api.exceptions import DependencyUnavailable
+from api.models import ApiToken
 from api.tests.conftest import token_client
 from api.tests.errors import detail, error_code
 from assessments.tests.factories import UserFactory
@@ -93,7 +93,7 @@ def test_an_unknown_and_a_deactivated_users_token_read_alike(db):
     unknown = APIClient(HTTP_AUTHORIZATION="Token " + "0" * 40).get(ASSESSMENTS)
     assert deactivated.status_code == unknown.status_code == 401
     assert deactivated.json() == unknown.json()
-    assert Token.objects.filter(user=user).exists()
+    assert ApiToken.objects.filter(user=user).exists()
 
 
 @pytest.mark.parametrize("method", ["get", "post", "patch"])

@@ -11,13 +11,13 @@ import json
 import pytest
 import schemathesis
 from django.test import RequestFactory
-from rest_framework.authtoken.models import Token
 from rest_framework.throttling import ScopedRateThrottle
 from schemathesis import checks
 
 from api.error_views import server_error
 from api.models import WebhookEndpoint
 from api.tests.errors import detail, error_code, fields, under
+from api.tests.factories import token_for
 from assessments.models import Assessment
 from assessments.tests.factories import UserFactory
 from readiness.wsgi import application
@@ -36,7 +36,7 @@ TOKEN = "/api/v1/auth/token/"
 @pytest.fixture
 def call(users, keep_the_test_connection):
     """Call one operation of the schema, as the consultant unless auth=False; check the contract."""
-    token = Token.objects.get_or_create(user=users["consultant"])[0].key
+    token = token_for(users["consultant"])
 
     def call(method: str, path: str, *, auth: bool = True, **case):
         if "body" in case:

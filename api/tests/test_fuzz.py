@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis import checks
 
+from api.tests.factories import token_for
 from readiness.wsgi import application
 
 # The promises under test. Not "negative data rejection": an empty filter such as
@@ -34,7 +34,7 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 def role_tokens(users, world) -> dict[str, str]:
     """A token per signed-in role, with drafts, scored assessments and webhooks around them."""
     return {
-        role: Token.objects.get_or_create(user=user)[0].key
+        role: token_for(user)
         for role, user in users.items()
         if role in {"admin", "consultant", "manager"}
     }

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 from pypdf import PdfReader
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from api.tests.factories import token_for
 from assessments.core import edition_checks as checks
 from assessments.core.evidence import POPULATION_KINDS
 from assessments.core.scoring import score
@@ -78,8 +78,7 @@ def _pages(client, assessment, language: str) -> dict[str, str]:
 
 def _api(user, path: str, language: str = "en") -> dict:
     client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user)}")
     response = client.get(path, HTTP_ACCEPT_LANGUAGE=language)
     assert response.status_code == 200, response.content
     return response.json()

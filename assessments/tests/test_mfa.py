@@ -9,8 +9,8 @@ from django.contrib import admin
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 
+from api.tests.factories import token_for
 from assessments.tests.factories import AdminFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -158,8 +158,8 @@ def test_api_tokens_are_unaffected_and_unverified_sessions_refused(client):
     log_in(client, "root")
     enrol(client)
     client.post("/logout/")
-    token = Token.objects.create(user=root)
-    answer = client.get("/api/v1/assessments/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    token = token_for(root)
+    answer = client.get("/api/v1/assessments/", HTTP_AUTHORIZATION=f"Token {token}")
     assert answer.status_code == 200
     log_in(client, "root")
     assert client.get("/api/v1/assessments/").status_code == 403

@@ -7,10 +7,14 @@ from django.core.management.base import BaseCommand, CommandError
 
 from assessments.accounts import Role, user_create
 
+# The name the token shows in the user's list (GET /api/v1/auth/tokens/).
+TOKEN_NAME = "create_user"
+
 
 class Command(BaseCommand):
     help = (
-        "Create a user with a role and brands; prints the user's API token on the last line. "
+        "Create a user with a role and brands; prints a new API token for the user on the last "
+        "line (shown only then: the database keeps its digest). "
         "With --set-password the password is asked for (or read from standard input when it "
         "is not a terminal), never taken from the command line, where `ps` and shell history "
         "would show it."
@@ -46,10 +50,11 @@ class Command(BaseCommand):
             role=role,
             brand_slugs=options["brand"],
             password=password,
+            token_name=TOKEN_NAME,
         )
         brands = ", ".join(options["brand"]) or "none"
         self.stdout.write(f"User {user} is a {role.value.replace('_', ' ')}; brands: {brands}.")
-        self.stdout.write(token.key)
+        self.stdout.write(str(token))
 
     def _read_password(self, username: str, stdin) -> str:
         if stdin.isatty():
