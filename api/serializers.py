@@ -511,8 +511,10 @@ class WebhookEventSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     data = serializers.JSONField(  # type: ignore[assignment]  # the field is named as the event names it
         help_text="assessment.scored: assessment_id, result_id, brand {slug, name}, category, "
-        "submitted_at, overall, readiness_index, tier {key, name}, edition {id, label}, "
-        "report_url. ping (sent once, on registration): endpoint_id, url."
+        "submitted_at, overall, readiness_index, tier {key, name (English)}, edition {id, "
+        "label}, report_url (absolute). action.updated: action_id, brand, practice_key, title, "
+        "status, owner, due_date, version, change {at, by, type, changes}, url (absolute). "
+        "ping (sent once, on registration): endpoint_id, url. Times are ISO 8601 UTC with a Z."
     )
 
 

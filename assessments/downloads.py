@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from assessments.core.formats import timestamp
 from assessments.core.presentation import index_text, shown_index
 from assessments.evidence_words import citation_line, context_line, share_words
 from assessments.localized import row_text, shown
@@ -273,4 +274,4 @@ def _csv_line(values: list[object]) -> str:
 
 
 def _timestamp(value: datetime | None) -> str:
-    return "" if value is None else value.isoformat()
+    return timestamp(value) or ""

@@ -475,7 +475,8 @@ vars().update(dj_email_url.parse(EMAIL_URL))
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "readiness <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# The address links in mail point at (mail is not sent from a request that knows the host).
+# The address links in mail and URLs in webhook payloads point at: both are built outside any
+# request that knows the host (mail and deliveries are sent by workers).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Headers: CSP, Permissions-Policy, cookies ----------------------------------------------------
