@@ -18,8 +18,9 @@ request is answered by DRF as if the cache were empty; see generations.settle() 
 generation moves on once Redis is back.
 
 What a served entry still costs: one round trip for the generation and the entry together, and
-the user's throttle counter (api/throttling.py), counted as for any request. A throttled request
-goes on to DRF, which refuses it with the usual 429.
+the user's throttle counter (api/throttling.py), counted as for any request, whose count the
+answer's RateLimit-* headers report (api/middleware.py, outside this one, so an entry never keeps
+one request's count). A throttled request goes on to DRF, which refuses it with the usual 429.
 
 Left to DRF: requests with cookies (browsers: session auth, CSRF, the language cookie), other
 methods and paths, `Cache-Control: no-cache` (answered fresh, then kept), and any answer that is
@@ -132,7 +133,9 @@ class AnswerCacheMiddleware:
         if key is None:
             return self.get_response(request)
         lookup = fetch(request, key)
-        if lookup.entry is not None and FixedWindowUserThrottle().allow_user(lookup.entry.user_id):
+        if lookup.entry is not None and FixedWindowUserThrottle().allow_user(
+            request, lookup.entry.user_id
+        ):
             return lookup.entry.response()
         response = self.get_response(request)
         store(lookup, request, response)

@@ -106,6 +106,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A database that cannot be reached: 503 with Retry-After, JSON under /api/ (never a 500).
     "readiness.dependencies.DependencyFailureMiddleware",
+    # Rate-limit headers on every API answer, 304s and cached answers included (api/middleware.py).
+    "api.middleware.RateLimitHeadersMiddleware",
     # Outside the answer cache: a cached answer gets its ETag and its 304 too.
     "api.middleware.ApiConditionalGetMiddleware",
     # Before the rest: a repeated API read is answered from the cache without them (api/cache.py).
