@@ -101,10 +101,11 @@ class FixedWindowUserThrottle(UserRateThrottle):
         """Count an API request refused before DRF's throttles ran (a 401, 404, 406 ...), so
         that its answer too says where the caller stands: keyed as DRF keys it (the user, or
         the client's address). It is answered as it was, not refused: it cost us little."""
-        # DRF's key reads only the request's user and address, never the view.
-        key = self.get_cache_key(request, None)  # type: ignore[arg-type]
-        if key is not None:
-            self._allow(request, key)
+        # DRF's key, from a request that may have no user yet (a 411 answers before Django's
+        # authentication middleware runs).
+        user = getattr(request, "user", None)
+        ident = user.pk if user is not None and user.is_authenticated else self.get_ident(request)
+        self._allow(request, self.cache_format % {"scope": self.scope, "ident": ident})
 
     def _allow(self, request, key: str) -> bool:
         if self.rate is None:

@@ -7,12 +7,19 @@ import pytest
 from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
 
+from api.tests import test_error_format
 from api.tests.test_redis_outage import stopped_redis  # noqa: F401  # a fixture
 from api.throttling import FailOpenScopedRateThrottle, FixedWindowUserThrottle
 
 ASSESSMENTS = "/api/v1/assessments/"
 QUESTIONNAIRE = "/api/v1/questionnaire/"
 HEADERS = ("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset")
+# The requests test_error_format sends for every error status (400 to 415), one each.
+[ERRORS] = [
+    mark.args[1]
+    for mark in test_error_format.test_every_error_status_answers_in_the_one_format.pytestmark
+    if mark.name == "parametrize"
+]
 
 
 @pytest.fixture
@@ -82,6 +89,14 @@ def test_answers_refused_before_the_view_are_counted_by_address(db, three_a_minu
     first, second = client.get(path), client.get(path)
     assert first.status_code == second.status_code == status
     assert [limits(first), limits(second)] == [(3, 2, 45), (3, 1, 45)]
+
+
+@pytest.mark.parametrize(("status", "send"), ERRORS)
+def test_every_error_status_says_where_the_caller_stands(consultant_client, world, status, send):
+    consultant_client.draft = world["own_draft"]
+    response = send(consultant_client)
+    assert response.status_code == status
+    assert all(int(response[name]) >= 0 for name in HEADERS)
 
 
 def test_a_bad_token_is_counted_by_address(db, three_a_minute):
