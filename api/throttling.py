@@ -104,7 +104,7 @@ class FixedWindowUserThrottle(UserRateThrottle):
         # DRF's key, from a request that may have no user yet (a 411 answers before Django's
         # authentication middleware runs).
         user = getattr(request, "user", None)
-        ident = user.pk if user is not None and user.is_authenticated else self.get_ident(request)
+        ident = user.pk if user is not None and user.is_authenticated else client_address(request)
         self._allow(request, self.cache_format % {"scope": self.scope, "ident": ident})
 
     def _allow(self, request, key: str) -> bool:
