@@ -18,6 +18,7 @@ from api import webhooks
 from api.models import WebhookDelivery, WebhookEndpoint
 from assessments import outbox
 from assessments.actions import action_history
+from assessments.core.formats import timestamp
 from assessments.models import Brand, TrackedAction
 
 logger = logging.getLogger(__name__)
@@ -28,7 +29,7 @@ UPDATED = WebhookEndpoint.Event.ACTION_UPDATED
 def action_payload(action: TrackedAction, change: dict) -> dict:
     return {
         "event": UPDATED,
-        "created_at": timezone.now().isoformat(),
+        "created_at": timestamp(timezone.now()),
         "data": {
             "action_id": action.pk,
             "brand": {"slug": action.brand.slug, "name": action.brand.name},
@@ -39,12 +40,12 @@ def action_payload(action: TrackedAction, change: dict) -> dict:
             "due_date": action.due_date.isoformat() if action.due_date else None,
             "version": action.version,
             "change": {
-                "at": change["at"].isoformat(),
+                "at": timestamp(change["at"]),
                 "by": change["by"],
                 "type": change["type"],
                 "changes": change["changes"],
             },
-            "url": reverse("api-action-detail", args=[action.pk]),
+            "url": webhooks.absolute(reverse("api-action-detail", args=[action.pk])),
         },
     }
 

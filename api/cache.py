@@ -20,8 +20,9 @@ request is answered by DRF as if the cache were empty; see generations.settle() 
 generation moves on once Redis is back.
 
 What a served entry still costs: one round trip for the generation and the entry together, and
-the user's throttle counter (api/throttling.py), counted as for any request. A throttled request
-goes on to DRF, which refuses it with the usual 429.
+the user's throttle counter (api/throttling.py), counted as for any request, whose count the
+answer's RateLimit-* headers report (api/middleware.py, outside this one, so an entry never keeps
+one request's count). A throttled request goes on to DRF, which refuses it with the usual 429.
 
 Left to DRF: requests with cookies (browsers: session auth, CSRF, the language cookie), other
 methods and paths, `Cache-Control: no-cache` (answered fresh, then kept), and any answer that is
@@ -149,7 +150,7 @@ class AnswerCacheMiddleware:
         if (
             entry is not None
             and entry.live()
-            and FixedWindowUserThrottle().allow_user(entry.user_id)
+            and FixedWindowUserThrottle().allow_user(request, entry.user_id)
         ):
             return entry.response()
         response = self.get_response(request)

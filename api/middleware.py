@@ -7,6 +7,8 @@ CommonMiddleware, with the two things it gets wrong for an API:
   with the slash (api/error_views.py).
 - A body sent with Transfer-Encoding: chunked has no Content-Length, and Django reads such a
   body as empty, so the API would silently act on no input: under /api/ it is a JSON 411.
+
+Also the rate-limit headers every API answer carries (RateLimitHeadersMiddleware), and ETags.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from django.middleware.common import CommonMiddleware
 from django.middleware.http import ConditionalGetMiddleware
 from rest_framework.exceptions import APIException
 
+from api import throttling
 from api.error_views import is_api
 from api.errors import error_response
 
@@ -55,3 +58,29 @@ class ApiConditionalGetMiddleware(ConditionalGetMiddleware):
         if not is_api(request):
             return response
         return super().process_response(request, response)
+
+
+class RateLimitHeadersMiddleware:
+    """RateLimit-Limit, -Remaining and -Reset (the IETF draft's names) on every answer under /api/.
+
+    From the count the request's throttle wrote down (api/throttling.note): built by DRF or
+    served from the answer cache (api/cache.py), one count and no second Redis call. A request
+    refused before DRF's throttles ran (a 401, a 404 for an unknown path, a 406) is counted here
+    instead, as DRF would have. Outside the conditional-GET middleware, so a 304 says it too;
+    and outside the answer cache, so a cached entry never keeps one request's count. With Redis
+    unreachable (throttles fail open) there is no count: the headers are left out.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        response = self.get_response(request)
+        if not is_api(request):
+            return response
+        if not throttling.counted(request):
+            throttling.FixedWindowUserThrottle().count_uncounted(request)
+        quota = throttling.noted(request)
+        for name, value in (quota.headers() if quota else {}).items():
+            response[name] = value
+        return response

@@ -50,6 +50,31 @@ IF_MATCH = OpenApiParameter(
     required=False,
     description='The version you read, quoted ("3"): instead of `version` in the body.',
 )
+# Response headers on every answer (api/middleware.RateLimitHeadersMiddleware), named as the IETF
+# draft names them; left out while Redis is unreachable (the throttles let requests through
+# uncounted, so there is no count to give).
+RATE_LIMIT_HEADERS = [
+    OpenApiParameter(
+        name,
+        int,
+        location=OpenApiParameter.HEADER,
+        response=True,
+        required=False,
+        description=f"{what} Absent while the rate cannot be counted.",
+    )
+    for name, what in (
+        ("RateLimit-Limit", "Requests allowed in the window of the tightest limit that applies."),
+        ("RateLimit-Remaining", "Of those, how many are left (0: the next one is a 429)."),
+        ("RateLimit-Reset", "Seconds until more are allowed again."),
+    )
+]
+RETRY_AFTER = OpenApiParameter(
+    "Retry-After",
+    int,
+    location=OpenApiParameter.HEADER,
+    response=[429],
+    description="Seconds to wait before sending again (the same as RateLimit-Reset).",
+)
 WRITES = {"POST", "PUT", "PATCH"}
 UNSAFE = {*WRITES, "DELETE"}
 
@@ -60,10 +85,16 @@ def _error(description: str) -> OpenApiResponse:
 
 class ApiAutoSchema(AutoSchema):
     """drf-spectacular's AutoSchema, plus the errors every operation shares, always as JSON,
-    the Accept-Language header every operation honours, integer ids and a tag per resource."""
+    the Accept-Language header every operation honours, the rate-limit headers every answer
+    carries, integer ids and a tag per resource."""
 
     def get_override_parameters(self):
-        return [*super().get_override_parameters(), ACCEPT_LANGUAGE]
+        return [
+            *super().get_override_parameters(),
+            ACCEPT_LANGUAGE,
+            *RATE_LIMIT_HEADERS,
+            RETRY_AFTER,
+        ]
 
     def get_tags(self) -> list[str]:
         # /api/v1/<resource>/...: one tag per resource (assessments, webhooks, auth, ...).
@@ -80,6 +111,11 @@ class ApiAutoSchema(AutoSchema):
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
+        for code, response in list(responses.items()):
+            # drf-spectacular writes a DELETE's 204 without the headers every answer has.
+            if "headers" not in response:
+                headers = self._get_response_headers_for_code(code, direction)
+                responses[code] = {"headers": headers, **response} if headers else response
         for code, response in self._shared_errors().items():
             if code not in responses:
                 responses[code] = self._get_response_for_code(response, code, direction=direction)
@@ -111,7 +147,9 @@ class ApiAutoSchema(AutoSchema):
             errors["413"] = _error("The body is larger than DATA_UPLOAD_MAX_MEMORY_SIZE.")
             errors["415"] = _error("The body is not application/json.")
         errors["406"] = _error("The Accept header asks for a media type this operation lacks.")
-        errors["429"] = _error("Throttled: too many requests; see the Retry-After header.")
+        errors["429"] = _error(
+            "Throttled: too many requests; see the Retry-After and RateLimit-* headers."
+        )
         return errors
 
 

@@ -7,10 +7,12 @@ Request-implied values (the user) come in through the serializer context, never 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.validators import URLValidator
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -20,9 +22,9 @@ from api.models import WebhookDelivery, WebhookEndpoint
 from assessments.core.evidence import POPULATION_KINDS, Wording
 from assessments.core.texts import Text
 from assessments.evidence_words import share_words
-from assessments.localized import shown
-from assessments.models import Assessment, Brand, Category
-from assessments.report_data import BASES
+from assessments.localized import TierTexts, shown
+from assessments.models import Assessment, Brand, Category, Result
+from assessments.report_data import BASES, Report
 
 # Fields named label, source or context are declared below as the API names them; DRF takes
 # declared fields off the class, but its stubs see them overriding the Field attributes of the
@@ -280,6 +282,31 @@ class ResultTierSerializer(serializers.Serializer):
     name = TextField(source="tier_name")
     summary = TextField(source="tier_summary")
 
+    def to_representation(self, instance):
+        # A stored result (a list row, an assessment inside a report) is named as the report
+        # names it, in the request's language, not by its English copy.
+        if isinstance(instance, Result):
+            instance = _TierOfResult(instance.tier_key, *self._texts_of(instance))
+        return super().to_representation(instance)
+
+    def _texts_of(self, result: Result) -> tuple[Text, Text]:
+        root = self.root
+        report = root.instance if isinstance(root.instance, Report) else None
+        report = report or self.context.get("report")
+        if report is not None and report.assessment.result_id == result.pk:
+            return report.tier_name, report.tier_summary  # already read: no query
+        # One per response, on the root serializer (a list's rows share it).
+        if not hasattr(root, "_tier_texts"):
+            root._tier_texts = TierTexts(get_language())  # type: ignore[attr-defined]
+        return root._tier_texts.of(result)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class _TierOfResult:
+    tier_key: str
+    tier_name: Text
+    tier_summary: Text
+
 
 class AssessmentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
@@ -502,8 +529,10 @@ class WebhookEventSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     data = serializers.JSONField(  # type: ignore[assignment]  # the field is named as the event names it
         help_text="assessment.scored: assessment_id, result_id, brand {slug, name}, category, "
-        "submitted_at, overall, readiness_index, tier {key, name}, edition {id, label}, "
-        "report_url. ping (sent once, on registration): endpoint_id, url."
+        "submitted_at, overall, readiness_index, tier {key, name (English)}, edition {id, "
+        "label}, report_url (absolute). action.updated: action_id, brand, practice_key, title, "
+        "status, owner, due_date, version, change {at, by, type, changes}, url (absolute). "
+        "ping (sent once, on registration): endpoint_id, url. Times are ISO 8601 UTC with a Z."
     )
 
 

@@ -11,12 +11,21 @@ purpose is to stop runaway clients rather than meter them exactly, that is an ac
 
 Fail open: with Redis unreachable (readiness/best_effort.py) a request is let through uncounted,
 and the log says so: refusing every request would turn a cache outage into an API outage.
+
+Each count is also written down on the request (a Quota), so that the answer can say where the
+caller stands (RateLimit-Limit, -Remaining, -Reset: api/middleware.RateLimitHeadersMiddleware)
+without asking Redis again: the increment already returned the count. A request let through
+uncounted has no Quota, and its answer no such headers: we do not know the count, and a guess
+would be a lie a client might act on.
 """
 
 from __future__ import annotations
 
 import logging
+import math
+from dataclasses import dataclass
 
+from django.http import HttpRequest
 from rest_framework.throttling import BaseThrottle, ScopedRateThrottle, UserRateThrottle
 
 from readiness import best_effort
@@ -35,6 +44,44 @@ def client_address(request) -> str:
     return BaseThrottle().get_ident(request)
 
 
+@dataclass(frozen=True)
+class Quota:
+    """Where a caller stands against one limit, as the IETF draft's RateLimit-* headers say it."""
+
+    limit: int  # requests allowed in a window
+    remaining: int  # of those, still allowed now
+    reset: int  # seconds until the count starts again (a 429's Retry-After, when throttled)
+
+    def headers(self) -> dict[str, str]:
+        return {
+            "RateLimit-Limit": str(self.limit),
+            "RateLimit-Remaining": str(self.remaining),
+            "RateLimit-Reset": str(self.reset),
+        }
+
+
+def _http(request) -> HttpRequest:
+    return getattr(request, "_request", request)  # DRF's Request wraps Django's
+
+
+def note(request, quota: Quota | None) -> None:
+    """Write down a count for the answer's headers; the tightest limit (least left) wins."""
+    http = _http(request)
+    http.rate_limit_counted = True  # type: ignore[attr-defined]  # even when Redis did not answer
+    noted = getattr(http, "rate_limit", None)
+    if quota is not None and (noted is None or quota.remaining < noted.remaining):
+        http.rate_limit = quota  # type: ignore[attr-defined]
+
+
+def noted(request: HttpRequest) -> Quota | None:
+    return getattr(request, "rate_limit", None)
+
+
+def counted(request: HttpRequest) -> bool:
+    """Whether a throttle counted the request, or tried to (with Redis unreachable)."""
+    return getattr(request, "rate_limit_counted", False)
+
+
 class FixedWindowUserThrottle(UserRateThrottle):
     """Same scope ("user"), rates (API_USER_THROTTLE_RATE) and 429 as UserRateThrottle."""
 
@@ -44,20 +91,33 @@ class FixedWindowUserThrottle(UserRateThrottle):
 
     def allow_request(self, request, view) -> bool:
         key = self.get_cache_key(request, view)
-        return key is None or self._allow(key)
+        return key is None or self._allow(request, key)
 
-    def allow_user(self, user_id: int) -> bool:
+    def allow_user(self, request: HttpRequest, user_id: int) -> bool:
         """The same count for a request answered before it reaches DRF (api/cache.py)."""
-        return self._allow(self.cache_format % {"scope": self.scope, "ident": user_id})
+        return self._allow(request, self.cache_format % {"scope": self.scope, "ident": user_id})
 
-    def _allow(self, key: str) -> bool:
+    def count_uncounted(self, request: HttpRequest) -> None:
+        """Count an API request refused before DRF's throttles ran (a 401, 404, 406 ...), so
+        that its answer too says where the caller stands: keyed as DRF keys it (the user, or
+        the client's address). It is answered as it was, not refused: it cost us little."""
+        # DRF's key, from a request that may have no user yet (a 411 answers before Django's
+        # authentication middleware runs).
+        user = getattr(request, "user", None)
+        ident = user.pk if user is not None and user.is_authenticated else client_address(request)
+        self._allow(request, self.cache_format % {"scope": self.scope, "ident": ident})
+
+    def _allow(self, request, key: str) -> bool:
         if self.rate is None:
             return True
         self.now = self.timer()
         window = int(self.now // self.duration)
         count = best_effort.call(self._count, f"{key}:{window}", default=None, what="throttle")
         if count is None:
+            note(request, None)
             return _let_through(self.scope)
+        remaining = max(0, self.num_requests - count)
+        note(request, Quota(self.num_requests, remaining, math.ceil(self.wait())))
         return count <= self.num_requests
 
     def _count(self, key: str) -> int:
@@ -78,11 +138,28 @@ class FixedWindowUserThrottle(UserRateThrottle):
 class FailOpenScopedRateThrottle(ScopedRateThrottle):
     """DRF's ScopedRateThrottle (the token endpoint's), letting requests through without Redis."""
 
+    # Set from the rate by allow_request; read only when a rate is set.
+    num_requests: int
+    duration: int
+
     def allow_request(self, request, view) -> bool:
         allowed = best_effort.call(
             super().allow_request, request, view, default=None, what="throttle"
         )
-        return _let_through(self.scope) if allowed is None else allowed
+        if allowed is None:
+            note(request, None)
+            return _let_through(self.scope)
+        if getattr(self, "rate", None) is not None and hasattr(self, "history"):
+            note(request, self._quota())
+        return allowed
+
+    def _quota(self) -> Quota:
+        # DRF's sliding window: the times of the requests counted in the last `duration`
+        # seconds, newest first. One more is allowed once the oldest leaves the window (DRF's
+        # wait(), and so the 429's Retry-After, when none is left).
+        remaining = max(0, self.num_requests - len(self.history))
+        oldest = self.history[-1] if self.history else self.now
+        return Quota(self.num_requests, remaining, math.ceil(self.duration - (self.now - oldest)))
 
 
 def _let_through(scope: str | None) -> bool:

@@ -28,6 +28,7 @@ from django.utils import timezone
 from api import destinations
 from api.models import WebhookDelivery, WebhookEndpoint
 from assessments import outbox
+from assessments.core.formats import timestamp
 from assessments.models import Assessment, Brand
 
 logger = logging.getLogger(__name__)
@@ -64,6 +65,12 @@ def body_of(payload: dict) -> bytes:
     return json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()
 
 
+def absolute(path: str) -> str:
+    """An address in a payload, under SITE_URL: events are built and sent by workers, which
+    have no request (and so no host) to build it from, and a receiver needs the whole URL."""
+    return settings.SITE_URL + path
+
+
 def scored_payload(assessment: Assessment) -> dict:
     """The assessment.scored event: enough to decide whether to fetch the report, and its URL."""
     result = assessment.result
@@ -71,20 +78,18 @@ def scored_payload(assessment: Assessment) -> dict:
         raise ValueError(f"Assessment {assessment.pk} has no result: nothing was scored.")
     return {
         "event": SCORED,
-        "created_at": timezone.now().isoformat(),
+        "created_at": timestamp(timezone.now()),
         "data": {
             "assessment_id": assessment.pk,
             "result_id": result.pk,
             "brand": {"slug": assessment.brand.slug, "name": assessment.brand.name},
             "category": assessment.category.slug,
-            "submitted_at": assessment.submitted_at.isoformat()
-            if assessment.submitted_at
-            else None,
+            "submitted_at": timestamp(assessment.submitted_at),
             "overall": result.overall,
             "readiness_index": result.readiness_index,
             "tier": {"key": result.tier_key, "name": result.tier_name},
             "edition": {"id": result.edition_id, "label": result.edition.label},
-            "report_url": reverse("api-assessment-report", args=[assessment.pk]),
+            "report_url": absolute(reverse("api-assessment-report", args=[assessment.pk])),
         },
     }
 
@@ -169,7 +174,7 @@ def ping_delivery_create(*, endpoint: WebhookEndpoint) -> int:
     """The ping event for a newly registered endpoint, sent once the registration commits."""
     payload = {
         "event": WebhookEndpoint.Event.PING,
-        "created_at": timezone.now().isoformat(),
+        "created_at": timestamp(timezone.now()),
         "data": {"endpoint_id": endpoint.pk, "url": endpoint.url},
     }
     delivery = WebhookDelivery.objects.create(

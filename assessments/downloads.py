@@ -15,12 +15,13 @@ from datetime import datetime
 from itertools import chain
 
 from django.template.loader import render_to_string
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from assessments.core.formats import timestamp
 from assessments.core.presentation import index_text, shown_index
 from assessments.evidence_words import citation_line, context_line, share_words
-from assessments.localized import row_text, shown
+from assessments.localized import TierTexts, row_text, shown
 from assessments.models import Assessment
 from assessments.plans import PlanSection, assessment_plan
 from assessments.report_data import Report
@@ -245,10 +246,11 @@ def assessments_csv_lines(assessments: Iterable[Assessment]) -> Iterator[str]:
     response is read after the view returned, when another language may be active.
     """
     header = _csv_line([str(column) for column in ASSESSMENT_COLUMNS])
-    return chain([header], (_csv_line(_assessment_row(a)) for a in assessments))
+    tiers = TierTexts(get_language())  # the language of the request, for the same reason
+    return chain([header], (_csv_line(_assessment_row(a, tiers)) for a in assessments))
 
 
-def _assessment_row(a: Assessment) -> list[object]:
+def _assessment_row(a: Assessment, tiers: TierTexts) -> list[object]:
     result = a.result
     return [
         a.pk,
@@ -262,7 +264,7 @@ def _assessment_row(a: Assessment) -> list[object]:
         a.edition.label,
         _number(result.overall if result else None),
         index_text(result.readiness_index if result else None),
-        result.tier_name if result else "",
+        tiers.name(result) if result else "",
     ]
 
 
@@ -273,4 +275,4 @@ def _csv_line(values: list[object]) -> str:
 
 
 def _timestamp(value: datetime | None) -> str:
-    return "" if value is None else value.isoformat()
+    return timestamp(value) or ""

@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext
 
-from assessments.core.texts import Text, text
+from assessments.core.texts import Text, is_chinese, text
 
 
 def row_text(row: object, name: str) -> Text:
@@ -35,3 +35,40 @@ def marked(value: Text | str) -> SafeString:
         gettext("No Chinese text yet"),
         gettext("English"),
     )
+
+
+class TierTexts:
+    """Stored results' tier names and summaries as their editions word them, in both languages.
+
+    A result keeps an English copy of its tier's name and summary (scoring is English only), so a
+    list or a CSV showing that copy would say "Lagging" where the report beside it says 落后.
+    Results are read through this instead: one query per edition met, not per row (make one
+    per response). English answers need no query: the copy is the edition's English (published
+    editions are read-only; only their Chinese may be corrected).
+    """
+
+    def __init__(self, language: str | None) -> None:
+        self.language = language
+        self._editions: dict[int, dict[str, tuple[Text, Text]]] = {}
+
+    def of(self, result) -> tuple[Text, Text]:
+        """(name, summary) of the result's tier; the stored copy where the edition has none."""
+        stored = (Text(result.tier_name), Text(result.tier_summary))
+        if not is_chinese(self.language) or not result.tier_key:
+            return stored
+        return self._tiers(result.edition_id).get(result.tier_key, stored)
+
+    def name(self, result) -> str:
+        return self.of(result)[0].get(self.language)
+
+    def _tiers(self, edition_id: int) -> dict[str, tuple[Text, Text]]:
+        from assessments.models import Tier  # models import nothing from here; keep it so
+
+        if edition_id not in self._editions:
+            rows = Tier.objects.filter(edition_id=edition_id).only(
+                "key", "name_en", "name_zh_hans", "summary_en", "summary_zh_hans"
+            )
+            self._editions[edition_id] = {
+                row.key: (row_text(row, "name"), row_text(row, "summary")) for row in rows
+            }
+        return self._editions[edition_id]

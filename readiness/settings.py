@@ -105,6 +105,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A database that cannot be reached: 503 with Retry-After, JSON under /api/ (never a 500).
     "readiness.dependencies.DependencyFailureMiddleware",
+    # Rate-limit headers on every API answer, 304s and cached answers included (api/middleware.py).
+    "api.middleware.RateLimitHeadersMiddleware",
     # Outside the answer cache: a cached answer gets its ETag and its 304 too.
     "api.middleware.ApiConditionalGetMiddleware",
     # Before the rest: a repeated API read is answered from the cache without them (api/cache.py).
@@ -478,7 +480,8 @@ vars().update(dj_email_url.parse(EMAIL_URL))
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "readiness <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# The address links in mail point at (mail is not sent from a request that knows the host).
+# The address links in mail and URLs in webhook payloads point at: both are built outside any
+# request that knows the host (mail and deliveries are sent by workers).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Headers: CSP, Permissions-Policy, cookies ----------------------------------------------------

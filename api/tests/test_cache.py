@@ -47,9 +47,11 @@ def test_a_cached_body_is_byte_identical_to_an_uncached_one(
     fresh = consultant_client.get(url, HTTP_CACHE_CONTROL="no-cache")
     assert hit.content == fresh.content
     # Every header too: type, disposition, language, Vary, the security headers; only the
-    # request's own id differs.
+    # request's own id differs, and where the caller stands against its rate (each counts).
     assert hit["X-Request-Id"] != fresh["X-Request-Id"]
-    assert dict(hit.items()) | {"X-Request-Id": ""} == dict(fresh.items()) | {"X-Request-Id": ""}
+    assert int(hit["RateLimit-Remaining"]) == int(fresh["RateLimit-Remaining"]) + 1
+    own = {"X-Request-Id": "", "RateLimit-Remaining": "", "RateLimit-Reset": ""}
+    assert dict(hit.items()) | own == dict(fresh.items()) | own
 
 
 def test_the_csv_export_of_the_list_is_built_every_time_never_cached(

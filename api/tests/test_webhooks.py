@@ -9,6 +9,7 @@ from unittest import mock
 
 import pytest
 import requests
+from django.conf import settings
 
 from api import destinations, webhooks
 from api.models import WebhookDelivery, WebhookEndpoint
@@ -166,7 +167,9 @@ def test_the_event_is_signed_so_the_receiver_can_verify_it(
     event = json.loads(body)
     assert event["event"] == headers["X-Readiness-Event"] == "assessment.scored"
     assert event["data"]["assessment_id"] == scored.pk
-    assert event["data"]["report_url"] == f"/api/v1/assessments/{scored.pk}/report/"
+    assert (
+        event["data"]["report_url"] == f"{settings.SITE_URL}/api/v1/assessments/{scored.pk}/report/"
+    )
 
 
 def test_an_old_timestamp_does_not_verify_so_a_captured_event_cannot_be_replayed():

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from assessments.core.texts import is_chinese
 
@@ -100,3 +101,17 @@ def half_width_after_chinese(text: str) -> list[str]:
         text[max(0, m.start() - 8) : m.end() + 8]
         for m in re.finditer(r"[\u3400-\u9fff\uf900-\ufaff][(.]", text)
     ]
+
+
+def timestamp(value: datetime | None) -> str | None:
+    """A point in time as programs read it: ISO 8601 in UTC with a Z, '2026-12-01T11:18:36.5Z'.
+
+    The one format of the API's JSON (DRF writes UTC this way), its CSV files and webhook
+    payloads, whatever the language: a client parses one format everywhere. None stays None.
+    """
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        # USE_TZ is on: a naive time here is a bug, and guessing its zone would hide it.
+        raise ValueError(f"A timestamp needs a time zone: {value!r}.")
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")

@@ -18,6 +18,8 @@ LIST_COLUMNS = (
     *("category__name_en", "category__name_zh_hans"),
     *("result__overall", "result__readiness_index"),
     *("result__tier_key", "result__tier_name", "result__tier_summary"),
+    # The tier is named as the result's edition words it (assessments.localized.TierTexts).
+    "result__edition",
 )
 
 
