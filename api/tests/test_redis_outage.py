@@ -112,12 +112,15 @@ def test_with_redis_hung_one_timeout_per_outage_not_one_per_call(
     started = time.monotonic()
     assert consultant_client.get(ASSESSMENTS).status_code == 200
     first = time.monotonic() - started
-    started = time.monotonic()
+    rest = []
     for _ in range(5):
+        started = time.monotonic()
         assert consultant_client.get(ASSESSMENTS).status_code == 200
-    rest = time.monotonic() - started
+        rest.append(time.monotonic() - started)
     assert 0.3 <= first < 1.0, "one short timeout, not redis-py's default of none"
-    assert rest < 0.3, "the breaker is open: the next requests skip Redis at once"
+    # Each under the 0.3 s read timeout: none of them waited on Redis (each request alone, not
+    # their sum, so that a busy machine's slower requests do not read as a wait).
+    assert max(rest) < 0.3, "the breaker is open: the next requests skip Redis at once"
 
 
 def test_a_write_during_an_outage_is_seen_once_redis_is_back(
