@@ -26,12 +26,17 @@ from assessments.tests.factories import (
 ROLES = ["admin", "consultant", "manager", "outsider", "anonymous"]
 
 
+def token_for(user) -> str:
+    """The user's API token, as a client sends it (the one place tests make tokens)."""
+    token, _ = Token.objects.get_or_create(user=user)
+    return token.key
+
+
 def token_client(user=None) -> APIClient:
     """An API client that authenticates like a real one: with the user's token in a header."""
     client = APIClient()
     if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user)}")
     return client
 
 

@@ -11,12 +11,12 @@ import json
 import pytest
 import schemathesis
 from django.test import RequestFactory
-from rest_framework.authtoken.models import Token
 from rest_framework.throttling import ScopedRateThrottle
 from schemathesis import checks
 
 from api.error_views import server_error
 from api.models import WebhookEndpoint
+from api.tests.conftest import token_for
 from api.tests.errors import detail, error_code, fields, under
 from assessments.models import Assessment
 from assessments.tests.factories import UserFactory
@@ -36,7 +36,7 @@ TOKEN = "/api/v1/auth/token/"
 @pytest.fixture
 def call(users, keep_the_test_connection):
     """Call one operation of the schema, as the consultant unless auth=False; check the contract."""
-    token = Token.objects.get_or_create(user=users["consultant"])[0].key
+    token = token_for(users["consultant"])
 
     def call(method: str, path: str, *, auth: bool = True, **case):
         if "body" in case:
@@ -220,15 +220,17 @@ def test_a_drafts_detail_with_nothing_scored_keeps_the_schema(call, world):
 
 
 @pytest.mark.parametrize(
-    "path,query,content_type",
+    "path,content_type",
     [
-        ("/api/v1/assessments/", {"format": "csv"}, "text/csv"),
-        ("/api/v1/assessments/{id}/report/", {"format": "csv"}, "text/csv"),
-        ("/api/v1/assessments/{id}/report/", {"format": "pdf"}, "application/pdf"),
+        ("/api/v1/assessments/export/csv/", "text/csv"),
+        ("/api/v1/assessments/export/xlsx/", "application/vnd.openxmlformats"),
+        ("/api/v1/assessments/{id}/report/csv/", "text/csv"),
+        ("/api/v1/assessments/{id}/report/pdf/", "application/pdf"),
+        ("/api/v1/assessments/{id}/report/xlsx/", "application/vnd.openxmlformats"),
     ],
 )
-def test_the_file_formats_are_documented(call, world, path, query, content_type):
-    response = call("GET", path, path_parameters={"id": world["own_scored"]}, query=query)
+def test_the_downloads_answer_as_documented(call, world, path, content_type):
+    response = call("GET", path, path_parameters={"id": world["own_scored"]})
     assert response.status_code == 200
     assert response.headers["content-type"][0].startswith(content_type)
 
