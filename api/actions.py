@@ -21,6 +21,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from api.exceptions import Conflict
+from api.filters import StrictBooleanFilter
 from api.pagination import BoundedPageNumberPagination
 from api.params import StrictQueryParamsMixin
 from api.serializers import BrandRefSerializer, ConflictSerializer, StrictInputSerializer
@@ -130,7 +131,7 @@ class ActionFilter(django_filters.FilterSet):
     brand = django_filters.CharFilter(field_name="brand__slug", help_text="Brand slug.")
     status = django_filters.ChoiceFilter(choices=TrackedAction.Status.choices)
     owner = django_filters.CharFilter(field_name="owner__username", help_text="Username.")
-    overdue = django_filters.BooleanFilter(method="filter_overdue", help_text="Open, past due.")
+    overdue = StrictBooleanFilter(method="filter_overdue", help_text="Open, past due.")
 
     class Meta:
         model = TrackedAction
@@ -146,6 +147,8 @@ class ActionViewSet(
     mixins.ListModelMixin,
     viewsets.GenericViewSet,
 ):
+    """The tracked actions of the brands you see, soonest due first; filter with params."""
+
     queryset = TrackedAction.objects.none()  # for the schema; get_queryset() scopes each request
     serializer_class = ActionSerializer
     pagination_class = BoundedPageNumberPagination
@@ -192,6 +195,7 @@ class ActionViewSet(
 
     @extend_schema(responses={204: None})
     def destroy(self, request, pk=None):
+        """Delete an action (its brand's managers and consultants)."""
         with _field_errors():
             actions.action_delete(action=self.get_object(), user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

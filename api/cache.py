@@ -44,8 +44,8 @@ from api.throttling import FixedWindowUserThrottle
 from assessments import generations
 from readiness import best_effort
 
-# The API list and report (every format): the reads consultants repeat.
-CACHED_PATHS = re.compile(r"^/api/v1/assessments/(\d+/report/)?$")
+# The API list and report (every format and download): the reads consultants repeat.
+CACHED_PATHS = re.compile(r"^/api/v1/assessments/(\d+/report/((csv|pdf|xlsx)/)?)?$")
 # Request headers an answer may depend on, besides the path, query string, scheme and host.
 KEYED_HEADERS = ("HTTP_AUTHORIZATION", "HTTP_ACCEPT", "HTTP_ACCEPT_LANGUAGE")
 # A safety net only: freshness comes from the generation, not from expiry.

@@ -3,8 +3,33 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Assessment
+
+BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
+
+
+class StrictNullBooleanField(forms.NullBooleanField):
+    """true/false (or 1/0), or empty for no filter: Django's field reads anything else as "no
+    filter" too, so a typo (?overdue=yes) answered the unfiltered list."""
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool):
+            return value
+        if str(value).lower() in BOOLEANS:
+            return BOOLEANS[str(value).lower()]
+        raise forms.ValidationError(_("Give true or false."), code="invalid")
+
+    def validate(self, value):
+        pass
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictNullBooleanField
 
 
 class AssessmentFilter(django_filters.FilterSet):

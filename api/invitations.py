@@ -9,12 +9,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from api.serializers import StrictInputSerializer
+from api.exceptions import Conflict
+from api.serializers import ErrorSerializer, StrictInputSerializer
 from assessments import invitations
 from assessments.models import Invitation
 
@@ -70,14 +71,18 @@ class InvitationViewSet(
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Invitations to the brands you may invite to. DELETE revokes a pending one."""
+    """Invitations to the brands you may invite to. DELETE revokes a pending one: from then on
+    it is gone from the API (404), and its link no longer works."""
 
     queryset = Invitation.objects.none()  # for the schema; get_queryset() scopes it
     serializer_class = InvitationSerializer
     lookup_value_regex = "[0-9]+"
 
     def get_queryset(self):
-        return invitations.invitations_visible_to(self.request.user).order_by("-sent_at", "-pk")
+        visible = invitations.invitations_visible_to(self.request.user)
+        # A revoked invitation is deleted as far as the API is concerned (the web page still
+        # lists it for the record).
+        return visible.filter(revoked_at__isnull=True).order_by("-sent_at", "-pk")
 
     @extend_schema(request=InvitationCreateSerializer, responses={201: InvitationSerializer})
     def create(self, request):
@@ -91,5 +96,22 @@ class InvitationViewSet(
             raise ValidationError(exc.message_dict) from exc
         return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(
+        responses={
+            204: None,
+            409: OpenApiResponse(ErrorSerializer, description="Already accepted: not revocable."),
+        }
+    )
+    def destroy(self, request, *args, **kwargs):
+        """Revoke a pending (or expired) invitation."""
+        return super().destroy(request, *args, **kwargs)
+
     def perform_destroy(self, instance):
+        if instance.accepted_at is not None:
+            raise Conflict(
+                _(
+                    "This invitation was accepted, so there is nothing to revoke: remove the "
+                    "person's access to the brand instead."
+                )
+            )
         invitations.revoke(instance)

@@ -95,8 +95,14 @@ class BoundedPageNumberPagination(PageNumberPagination):
     def get_paginated_response_schema(self, schema: dict) -> dict:
         described = super().get_paginated_response_schema(schema)
         properties = described["properties"]
+        # DRF's example links point at an "accounts" list of another API.
+        properties["next"]["example"] = "https://readiness.example.com/api/v1/assessments/?page=3"
+        properties["previous"]["example"] = (
+            "https://readiness.example.com/api/v1/assessments/?page=1"
+        )
         properties["count"]["description"] = (
-            "Matching rows, counted up to API_COUNT_LIMIT (10,000 unless configured)."
+            f"Matching rows, counted up to {settings.API_COUNT_LIMIT:,} (then count_capped is "
+            "true)."
         )
         properties = {
             **{k: v for k, v in properties.items() if k == "count"},
@@ -104,6 +110,7 @@ class BoundedPageNumberPagination(PageNumberPagination):
                 "type": "boolean",
                 "description": "True when more rows match than `count`: pages stop at the "
                 "limit, so narrow the list with filters or reverse its ordering.",
+                "example": False,
             },
             **{k: v for k, v in properties.items() if k != "count"},
         }

@@ -6,10 +6,14 @@ so they are documented once here rather than on each view: a view only adds its 
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+from django.conf import settings
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 
 from api.serializers import ErrorSerializer, StrictInputSerializer
 
@@ -50,6 +54,9 @@ IF_MATCH = OpenApiParameter(
     required=False,
     description='The version you read, quoted ("3"): instead of `version` in the body.',
 )
+# An example request and answer per operation id, for client developers (and schemathesis).
+EXAMPLES = json.loads(Path(__file__).with_name("examples.json").read_text(encoding="utf-8"))
+
 # Response headers on every answer (api/middleware.RateLimitHeadersMiddleware), named as the IETF
 # draft names them; left out while Redis is unreachable (the throttles let requests through
 # uncounted, so there is no count to give).
@@ -88,6 +95,33 @@ class ApiAutoSchema(AutoSchema):
     the Accept-Language header every operation honours, the rate-limit headers every answer
     carries, integer ids and a tag per resource."""
 
+    def _get_format_parameters(self):
+        # Each operation answers one representation (a file is an operation of its own,
+        # api/downloads.py): the deprecated ?format= still works but is not offered to clients.
+        return []
+
+    def map_renderers(self, attribute: str):
+        values = super().map_renderers(attribute)
+        # An operation that answers JSON documents JSON only: the files its deprecated ?format=
+        # still answers are operations of their own, each with its one media type.
+        if attribute == "media_type" and "application/json" in values:
+            return ["application/json"]
+        return values
+
+    def get_examples(self) -> list[OpenApiExample]:
+        # A view's own examples first; else the request and answer of api/examples.json, real
+        # ones from the demo data, trimmed to one row per list.
+        declared = super().get_examples()
+        found = EXAMPLES.get(self.get_operation_id())
+        if declared or not found:
+            return declared
+        examples = []
+        if "request" in found:
+            examples.append(OpenApiExample("Request", value=found["request"], request_only=True))
+        if "response" in found:
+            examples.append(OpenApiExample("Answer", value=found["response"], response_only=True))
+        return examples
+
     def get_override_parameters(self):
         return [
             *super().get_override_parameters(),
@@ -107,6 +141,13 @@ class ApiAutoSchema(AutoSchema):
             # Ids match [0-9]+ (api/views.py ID_PATTERN): integers, not strings with a pattern.
             if parameter["schema"].get("pattern") == "^[0-9]+$":
                 parameter["schema"] = {"type": "integer", "minimum": 0}
+        return parameters
+
+    def _get_filter_parameters(self):
+        parameters = super()._get_filter_parameters()
+        for parameter in parameters:
+            # An empty filter (?tier=) is no filter, as an HTML form sends a field left blank.
+            parameter["allowEmptyValue"] = True
         return parameters
 
     def _get_response_bodies(self, direction="response"):
@@ -131,8 +172,11 @@ class ApiAutoSchema(AutoSchema):
 
     def _shared_errors(self) -> dict[str, object]:
         errors: dict[str, object] = {}
-        if self.method in WRITES or self.get_filter_backends():
-            errors["400"] = _error("Invalid input, one error per field; a write saves nothing.")
+        # Every operation refuses a query parameter it does not read, naming it.
+        errors["400"] = _error(
+            "Invalid input, one error per field (an unknown query parameter included); a write "
+            "saves nothing."
+        )
         auth = self.get_auth()
         if auth and {} not in auth:
             errors["401"] = _error("No credentials, or a token that is not valid.")
@@ -144,7 +188,10 @@ class ApiAutoSchema(AutoSchema):
         )
         if self.method in WRITES:
             errors["411"] = _error("A chunked body: send it with a Content-Length.")
-            errors["413"] = _error("The body is larger than DATA_UPLOAD_MAX_MEMORY_SIZE.")
+            errors["413"] = _error(
+                f"The body is larger than the {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes the "
+                "server accepts."
+            )
             errors["415"] = _error("The body is not application/json.")
         errors["406"] = _error("The Accept header asks for a media type this operation lacks.")
         errors["429"] = _error(

@@ -32,6 +32,7 @@ from assessments.report_data import BASES, Report
 
 WORDINGS = tuple(wording.value for wording in Wording)
 SERVICE_OWNED = _("This field cannot be written: it is unknown, or set by the service.")
+NOT_TEXT = _("Not a valid string.")
 
 
 class TextField(serializers.CharField):
@@ -54,6 +55,18 @@ class StrictInputSerializer(serializers.Serializer):
             unknown = sorted(str(key) for key in data if key not in self.fields)
             if unknown:
                 raise serializers.ValidationError({key: [SERVICE_OWNED] for key in unknown})
+            # DRF turns a number sent for a text field into its digits; the schema says string,
+            # so a generated client and the server would disagree about {"description": 0}.
+            not_text = sorted(
+                name
+                for name, field in self.fields.items()
+                if isinstance(field, serializers.CharField)
+                and name in data
+                and data[name] is not None
+                and not isinstance(data[name], str)
+            )
+            if not_text:
+                raise serializers.ValidationError({name: [NOT_TEXT] for name in not_text})
         return super().to_internal_value(data)
 
 
@@ -443,7 +456,7 @@ class PlanActionSerializer(serializers.Serializer):
 
 
 class PlanSerializer(serializers.Serializer):
-    """The least-effort plan to a target, from assessments.plans.assessment_plan()."""
+    """The least-effort set of practices to raise that reaches a target tier or index."""
 
     target = serializers.CharField(help_text="The tier key asked for, or the index as written.")
     target_index = serializers.FloatField(help_text="The readiness index to reach.")

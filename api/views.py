@@ -7,14 +7,10 @@ webhooks can never disagree about who sees what: anything else is a 404.
 
 from __future__ import annotations
 
-from itertools import chain
-
 from django.db import transaction
-from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -25,14 +21,24 @@ from rest_framework.views import APIView
 
 from api import serializers as s
 from api import webhooks
+from api.downloads import (
+    DOWNLOAD_QUERY_PARAMS,
+    DOWNLOAD_RENDERERS,
+    REPORT_DOWNLOADS,
+    AssessmentDownloadsMixin,
+    deprecated_format,
+    list_csv,
+    report_file,
+    scored_report,
+)
 from api.exceptions import Conflict, PreconditionRequired
 from api.filters import AssessmentFilter
 from api.idempotency import idempotent
 from api.models import WebhookEndpoint, new_secret
 from api.params import StrictQueryParamsMixin
-from api.renderers import CSVRenderer, PDFRenderer
+from api.renderers import FILE_FORMATS, CSVRenderer, PDFRenderer
 from api.schema import IDEMPOTENCY_ERRORS, IDEMPOTENCY_KEY, IF_MATCH
-from assessments import downloads, plans, services
+from assessments import plans, services
 from assessments.core.answers import AnswerErrors
 from assessments.models import Assessment, Category, Edition, Question
 from assessments.report_data import report_for
@@ -40,26 +46,17 @@ from assessments.report_data import report_for
 # Ids are integers in the URL as in the schema: anything else matches no route (a JSON 404,
 # readiness/urls.py) instead of reaching the database as a string.
 ID_PATTERN = "[0-9]+"
-FORMAT_JSON_CSV = OpenApiParameter(
-    "format",
-    str,
-    enum=["json", "csv"],
-    description="csv: every assessment the filters match as one CSV file (no pages).",
-)
 VERSION_REQUIRED = (
     'Send the version you read with the answers: "version": <n> in the body (it is in GET '
     '/api/v1/assessments/{id}/), or an If-Match: "<n>" header. Without it a colleague\'s save '
     "since your read would be overwritten unseen; nothing was saved."
 )
-FORMAT_JSON_CSV_PDF = OpenApiParameter("format", str, enum=["json", "csv", "pdf"])
 PLAN_TARGET = OpenApiParameter(
     "target",
     str,
     description="A tier key (e.g. advanced) or a readiness index from 0 to 1000; "
     "by default the next tier up.",
 )
-# Rows a CSV export reads per round trip: a few hundred kB of row objects at a time.
-EXPORT_CHUNK_ROWS = 2000
 
 
 def answer_errors(exc: AnswerErrors) -> ValidationError:
@@ -87,13 +84,14 @@ def conflict(exc: Exception) -> Conflict:
 
 
 class JSONErrorsMixin:
-    """Errors are JSON even when ?format=csv or pdf asked for a file."""
+    """Errors are JSON even when a download (or ?format=csv or pdf) asked for a file."""
 
     def finalize_response(self, request, response, *args, **kwargs):
+        # No renderer yet: the Accept header matched none (a 406), and DRF would pick the first,
+        # a download's file renderer.
         renderer = getattr(request, "accepted_renderer", None)
-        if getattr(response, "exception", False) and getattr(renderer, "format", "") in (
-            "csv",
-            "pdf",
+        if getattr(response, "exception", False) and (
+            renderer is None or renderer.format in FILE_FORMATS
         ):
             request.accepted_renderer = JSONRenderer()
             request.accepted_media_type = JSONRenderer.media_type
@@ -139,6 +137,7 @@ class BenchmarkView(StrictQueryParamsMixin, APIView):
 class AssessmentViewSet(
     StrictQueryParamsMixin,
     JSONErrorsMixin,
+    AssessmentDownloadsMixin,
     mixins.ListModelMixin,
     viewsets.GenericViewSet,
 ):
@@ -148,48 +147,38 @@ class AssessmentViewSet(
     filterset_class = AssessmentFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
     lookup_value_regex = ID_PATTERN
-    action_query_params = {"plan": ("target",)}
+    action_query_params = {"plan": ("target",), **DOWNLOAD_QUERY_PARAMS}
 
     def get_queryset(self):
         visible = Assessment.objects.visible_to(self.request.user)
-        if self.action in ("retrieve", "report"):
+        if self.action in ("retrieve", "report", *REPORT_DOWNLOADS):
             return visible.with_report()
         if self.action == "plan":
             return visible.select_related("brand", "category", "result__edition")
-        if self.action == "list":
+        if self.action in ("list", "export_csv", "export_xlsx"):
             return visible.for_list()
         return visible.select_related("brand", "category", "edition", "result")
 
     def get_renderers(self):
+        action = getattr(self, "action", None) or ""
+        if action in DOWNLOAD_RENDERERS:
+            return [renderer() for renderer in DOWNLOAD_RENDERERS[action]]
+        # The deprecated ?format=csv (list, report) and ?format=pdf (report).
         formats = {"list": [CSVRenderer()], "report": [CSVRenderer(), PDFRenderer()]}
-        return [JSONRenderer(), *formats.get(getattr(self, "action", None) or "", [])]
+        return [JSONRenderer(), *formats.get(action, [])]
 
-    @extend_schema(
-        parameters=[FORMAT_JSON_CSV],
-        responses={
-            (200, "application/json"): s.AssessmentSerializer(many=True),
-            (200, "text/csv"): OpenApiTypes.STR,
-        },
-    )
+    @extend_schema(responses={200: s.AssessmentSerializer(many=True)})
     def list(self, request, *args, **kwargs):
         """The assessments of the brands you serve, newest first; filter and order with params.
 
-        As CSV, every assessment the filters match, not a page: an export for a spreadsheet has
-        no next link to follow. It is streamed, so the first rows arrive at once.
+        For a spreadsheet, every assessment the filters match in one file: GET
+        /api/v1/assessments/export/csv/ or /export/xlsx/. (`?format=csv` here still answers the
+        CSV, but is deprecated.)
         """
         if request.accepted_renderer.format != "csv":
             return super().list(request, *args, **kwargs)
-        # Read EXPORT_CHUNK_ROWS rows at a time: neither memory nor the first byte waits for all.
-        rows = self.filter_queryset(self.get_queryset()).iterator(chunk_size=EXPORT_CHUNK_ROWS)
-        lines = downloads.assessments_csv_lines(rows)
-        if _for_excel(request):
-            lines = chain([downloads.EXCEL_BOM], lines)
-        response = StreamingHttpResponse(
-            (line.encode() for line in lines),
-            content_type="text/csv; charset=utf-8",
-        )
-        response["Content-Disposition"] = 'attachment; filename="assessments.csv"'
-        return response
+        rows = self.filter_queryset(self.get_queryset())
+        return deprecated_format(list_csv(request, rows), f"{request.path}export/csv/")
 
     @extend_schema(
         request=s.AssessmentCreateSerializer,
@@ -266,35 +255,23 @@ class AssessmentViewSet(
         return Response(s.AssessmentSerializer(self._reload(assessment.pk)).data)
 
     @extend_schema(
-        parameters=[FORMAT_JSON_CSV_PDF],
         responses={
-            (200, "application/json"): s.ReportSerializer,
-            (200, "text/csv"): OpenApiTypes.STR,
-            (200, "application/pdf"): OpenApiTypes.BINARY,
+            200: s.ReportSerializer,
             409: OpenApiResponse(s.ErrorSerializer, description="Not scored yet."),
         },
     )
     @action(detail=True, methods=["get"])
     def report(self, request, pk=None):
-        """The report of a scored assessment, as JSON, CSV or PDF."""
+        """The report of a scored assessment.
+
+        As a file: GET /api/v1/assessments/{id}/report/csv/, /report/pdf/ or /report/xlsx/.
+        (`?format=csv` and `?format=pdf` here still answer the file, but are deprecated.)
+        """
         assessment = self.get_object()
-        if assessment.result_id is None:
-            raise Conflict(
-                f"This assessment has no report yet: it is "
-                f"{assessment.get_status_display().lower()}. Reports exist once it is scored."
-            )
-        report = report_for(assessment)
         fmt = request.accepted_renderer.format
         if fmt in ("csv", "pdf"):
-            if fmt == "csv":
-                content = downloads.report_csv(report, bom=_for_excel(request))
-            else:
-                content = downloads.report_pdf(report)
-            name = f"readiness-{assessment.brand.slug}-{assessment.pk}.{fmt}"
-            return Response(
-                content, headers={"Content-Disposition": f'attachment; filename="{name}"'}
-            )
-        return Response(s.ReportSerializer(report).data)
+            return deprecated_format(report_file(request, assessment, fmt), f"{request.path}{fmt}/")
+        return Response(s.ReportSerializer(scored_report(assessment)).data)
 
     @extend_schema(
         parameters=[PLAN_TARGET],
@@ -333,11 +310,6 @@ def _expected_version(request, data: dict) -> int | None:
             {"If-Match": ['Send the version you read, quoted: If-Match: "3".']}, code="invalid"
         )
     return int(value)
-
-
-def _for_excel(request) -> bool:
-    """?excel=1: a CSV that starts with a byte-order mark, so that Excel reads it as UTF-8."""
-    return request.query_params.get("excel") == "1"
 
 
 def _update_draft(assessment: Assessment, data: dict, user) -> None:

@@ -276,3 +276,26 @@ def _csv_line(values: list[object]) -> str:
 
 def _timestamp(value: datetime | None) -> str:
     return timestamp(value) or ""
+
+
+def assessments_xlsx(assessments: Iterable[Assessment]) -> bytes:
+    """The list as an Excel workbook: the CSV's columns, its figures as numbers to sum and chart.
+
+    Written row by row (openpyxl's write-only mode), so a long list does not hold every cell.
+    """
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("Assessments")[:31])  # Excel's limit on a sheet name
+    sheet.append([str(column) for column in ASSESSMENT_COLUMNS])
+    tiers = TierTexts(get_language())
+    for a in assessments:
+        row = _assessment_row(a, tiers)
+        result = a.result
+        # overall and readiness_index as numbers (the CSV writes them as text).
+        row[9] = result.overall if result else None
+        row[10] = shown_index(result.readiness_index) if result else None
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

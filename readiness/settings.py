@@ -344,8 +344,8 @@ REST_FRAMEWORK = {
     # Every list pages the same way: page, page_size, a capped count, Link headers.
     "DEFAULT_PAGINATION_CLASS": "api.pagination.BoundedPageNumberPagination",
     "PAGE_SIZE": env_int("API_PAGE_SIZE", 50),
-    # ?format=csv / ?format=pdf pick a renderer; DRF's default name, spelled out because the
-    # API documents it.
+    # The deprecated ?format=csv / ?format=pdf pick a renderer; DRF's default name, spelled out
+    # because the API documents it.
     "URL_FORMAT_OVERRIDE": "format",
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.FixedWindowUserThrottle"],
     # Counted in the default cache: Redis when REDIS_URL is set, so every process shares them.
@@ -373,7 +373,17 @@ How ready a consumer brand is for Chinese-style social commerce, against a China
 `Authorization: Token <token>`. Every answer holds only the brands you serve (consultants: the
 brands assigned to them; brand managers: their brands; admins: all). Anything else is a 404.
 
-**Formats**: `?format=csv` on the assessment list and on a report, `?format=pdf` on a report.
+**Downloads**: a report as a file at `GET /api/v1/assessments/{id}/report/csv/`, `/report/pdf/`
+and `/report/xlsx/`; every assessment the filters match at `GET /api/v1/assessments/export/csv/`
+and `/export/xlsx/`. Each is an operation of its own with one media type (PDF and XLSX also as
+`application/octet-stream`). `?format=csv` and `?format=pdf` on the list and report still answer
+the file, but are deprecated: such an answer carries a `Deprecation` header and a `Link` to its
+successor.
+
+**Errors**: JSON in one format for every status, a download's included. A method a path lacks
+answers 405 with an `Allow` header; an `Accept` an operation cannot answer, 406; every operation
+may answer 429 (throttled, see `Retry-After`), and every write 413 (body too large) and 415 (not
+JSON).
 
 **Languages**: send `Accept-Language: zh-Hans` (or `zh-CN`, `zh`) for Simplified Chinese text
 fields, CSV headers and PDF; English otherwise, and for any text not yet translated. The response

@@ -220,15 +220,17 @@ def test_a_drafts_detail_with_nothing_scored_keeps_the_schema(call, world):
 
 
 @pytest.mark.parametrize(
-    "path,query,content_type",
+    "path,content_type",
     [
-        ("/api/v1/assessments/", {"format": "csv"}, "text/csv"),
-        ("/api/v1/assessments/{id}/report/", {"format": "csv"}, "text/csv"),
-        ("/api/v1/assessments/{id}/report/", {"format": "pdf"}, "application/pdf"),
+        ("/api/v1/assessments/export/csv/", "text/csv"),
+        ("/api/v1/assessments/export/xlsx/", "application/vnd.openxmlformats"),
+        ("/api/v1/assessments/{id}/report/csv/", "text/csv"),
+        ("/api/v1/assessments/{id}/report/pdf/", "application/pdf"),
+        ("/api/v1/assessments/{id}/report/xlsx/", "application/vnd.openxmlformats"),
     ],
 )
-def test_the_file_formats_are_documented(call, world, path, query, content_type):
-    response = call("GET", path, path_parameters={"id": world["own_scored"]}, query=query)
+def test_the_downloads_answer_as_documented(call, world, path, content_type):
+    response = call("GET", path, path_parameters={"id": world["own_scored"]})
     assert response.status_code == 200
     assert response.headers["content-type"][0].startswith(content_type)
 

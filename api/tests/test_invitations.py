@@ -50,7 +50,19 @@ def test_a_consultant_invites_lists_and_revokes(
     listed = client.get(URL).json()
     assert [row["id"] for row in listed["results"]] == [body["id"]]
     assert client.delete(f"{URL}{body['id']}/").status_code == 204
-    assert client.get(f"{URL}{body['id']}/").json()["status"] == "revoked"
+    # Revoked is deleted as far as the API goes: neither found nor listed.
+    assert client.get(f"{URL}{body['id']}/").status_code == 404
+    assert client.get(URL).json()["results"] == []
+    assert Invitation.objects.get(pk=body["id"]).revoked_at is not None
+
+
+def test_an_accepted_invitation_cannot_be_revoked(consultant, lotus):
+    UserFactory(username="amy", email="amy@example.com")
+    client = token_client(consultant)
+    made = create(client, email="amy@example.com", role="consultant").json()
+    response = client.delete(f"{URL}{made['id']}/")
+    assert response.status_code == 409
+    assert client.get(f"{URL}{made['id']}/").json()["status"] == "accepted"
 
 
 def test_inviting_an_existing_user_adds_the_membership(consultant, lotus):
