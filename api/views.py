@@ -26,6 +26,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api import cache as answer_cache
 from api import serializers as s
 from api import webhooks
 from api.exceptions import Conflict, LoginFailed, PreconditionRequired
@@ -38,7 +39,7 @@ from api.schema import IDEMPOTENCY_ERRORS, IDEMPOTENCY_KEY, IF_MATCH
 from api.throttling import FailOpenScopedRateThrottle
 from assessments import downloads, plans, services
 from assessments.core.answers import AnswerErrors
-from assessments.models import Assessment, Category, Edition, Question
+from assessments.models import Assessment, Brand, Category, Edition, Question
 from assessments.report_data import report_for
 
 # Ids are integers in the URL as in the schema: anything else matches no route (a JSON 404,
@@ -139,6 +140,15 @@ class TokenView(StrictQueryParamsMixin, APIView):
         return Response({"token": token.key})
 
 
+def _list_depends_on(request) -> None:
+    """A list shows the rows of the brands its reader serves: their writes make it stale."""
+    if request.user.is_staff:
+        answer_cache.depends_on_any_brand(request)
+        return
+    brands = Brand.objects.visible_to(request.user).values_list("pk", flat=True)
+    answer_cache.depends_on(request, brands=list(brands))
+
+
 def _valid(serializer_class, data, **context) -> dict:
     serializer = serializer_class(data=data, context=context)
     serializer.is_valid(raise_exception=True)
@@ -217,6 +227,7 @@ class AssessmentViewSet(
         no next link to follow. It is streamed, so the first rows arrive at once.
         """
         if request.accepted_renderer.format != "csv":
+            _list_depends_on(request)
             return super().list(request, *args, **kwargs)
         # Read EXPORT_CHUNK_ROWS rows at a time: neither memory nor the first byte waits for all.
         rows = self.filter_queryset(self.get_queryset()).iterator(chunk_size=EXPORT_CHUNK_ROWS)
@@ -317,6 +328,10 @@ class AssessmentViewSet(
     def report(self, request, pk=None):
         """The report of a scored assessment, as JSON, CSV or PDF."""
         assessment = self.get_object()
+        # Its brand (the assessment, its previous one) and its category (the percentile).
+        scopes = {"brands": [assessment.brand_id], "categories": [assessment.category_id]}
+        if not answer_cache.depends_on(request, **scopes):
+            assessment = self.get_object()  # read again, after the scopes' generations
         if assessment.result_id is None:
             raise Conflict(
                 f"This assessment has no report yet: it is "
