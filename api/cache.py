@@ -30,6 +30,8 @@ What a served entry still costs: one round trip for the generations and the entr
 the user's throttle counter (api/throttling.py), counted as for any request. A throttled request
 goes on to DRF, which refuses it with the usual 429.
 
+Answers to the requests it could serve say which they were: `X-Cache: hit` or `miss`.
+
 Left to DRF: requests with cookies (browsers: session auth, CSRF, the language cookie), other
 methods and paths, `Cache-Control: no-cache` (answered fresh, then kept), and any answer that is
 not a 200 or sets a cookie (never kept).
@@ -62,6 +64,9 @@ ENTRY_VERSION = 2
 KNOWN_SCOPES_MAX = 20_000
 _known_scopes: dict[str, tuple[str, ...]] = {}
 REQUEST_ATTRIBUTE = "_answer_cache"
+# On every answer to a request this cache could serve: "hit" (served from it) or "miss" (built),
+# as CDNs say; operators and the benchmark read the hit rate off it (bench/reads.py).
+OUTCOME_HEADER = "X-Cache"
 
 
 @dataclass(frozen=True)
@@ -218,8 +223,11 @@ class AnswerCacheMiddleware:
             return self.get_response(request)
         lookup = fetch(request, key)
         if lookup.entry is not None and FixedWindowUserThrottle().allow_user(lookup.entry.user_id):
-            return lookup.entry.response()
+            response = lookup.entry.response()
+            response[OUTCOME_HEADER] = "hit"
+            return response
         setattr(request, REQUEST_ATTRIBUTE, lookup)
         response = self.get_response(request)
         store(lookup, request, response)
+        response[OUTCOME_HEADER] = "miss"  # after store(): never part of a kept entry
         return response

@@ -47,9 +47,11 @@ def test_a_cached_body_is_byte_identical_to_an_uncached_one(
     fresh = consultant_client.get(url, HTTP_CACHE_CONTROL="no-cache")
     assert hit.content == fresh.content
     # Every header too: type, disposition, language, Vary, the security headers; only the
-    # request's own id differs.
+    # request's own id differs, and X-Cache says which was served from the cache.
     assert hit["X-Request-Id"] != fresh["X-Request-Id"]
-    assert dict(hit.items()) | {"X-Request-Id": ""} == dict(fresh.items()) | {"X-Request-Id": ""}
+    assert (hit["X-Cache"], fresh["X-Cache"]) == ("hit", "miss")
+    ignored = {"X-Request-Id": "", "X-Cache": ""}
+    assert dict(hit.items()) | ignored == dict(fresh.items()) | ignored
 
 
 def test_the_csv_export_of_the_list_is_built_every_time_never_cached(
