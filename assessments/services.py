@@ -256,12 +256,14 @@ def _score_waiting(assessment_id: int, batch_size: int) -> int | None:
     scored. The others are claimed with SKIP LOCKED: a row another worker holds is its to score.
     """
     with transaction.atomic():
-        edition = _claim(assessment_id)
-        if edition is None:
+        found = _claim(assessment_id)
+        if found is None:
             logger.debug("Assessment %s is not waiting to be scored; nothing to do.", assessment_id)
             return None
-        claimed = [assessment_id, *_claim_others(assessment_id, batch_size - 1)]
-        with _scored_scope(claimed):
+        edition, scope = found
+        others = _claim_others(assessment_id, batch_size - 1)
+        claimed = [assessment_id, *(pk for pk, _ in others)]
+        with _scored_scope([scope, *(scope for _, scope in others)]):
             result_ids = results_store_scored(
                 assessment_ids=claimed, edition=edition, scored_at=timezone.now()
             )
@@ -272,18 +274,20 @@ def _score_waiting(assessment_id: int, batch_size: int) -> int | None:
     return result_ids.get(assessment_id)
 
 
-def _scored_scope(assessment_ids: list[int]):
+def _scored_scope(scopes: list[tuple[int, int]]):
     """What a scoring changes: its brands' lists and reports (a later report's previous one),
-    and the percentiles of its categories; not every cached answer (generations.scoped)."""
-    rows = list(
-        Assessment.objects.filter(pk__in=assessment_ids).values_list("brand_id", "category_id")
+    and the percentiles of its categories; not every cached answer (generations.scoped).
+
+    scopes: each claimed assessment's (brand id, category id), read by the claiming queries.
+    """
+    return generations.scoped(
+        brands={brand for brand, _ in scopes}, categories={category for _, category in scopes}
     )
-    brands, categories = zip(*rows, strict=True) if rows else ((), ())
-    return generations.scoped(brands=brands, categories=categories)
 
 
-def _claim(assessment_id: int) -> EditionSpec | None:
-    """Lock a waiting assessment; the current edition's spec, or None if it is not waiting.
+def _claim(assessment_id: int) -> tuple[EditionSpec, tuple[int, int]] | None:
+    """Lock a waiting assessment; the current edition's spec and the assessment's (brand id,
+    category id), or None if it is not waiting.
 
     The current edition is read in the locking query rather than cached in the process: a
     publish must take effect on the next task, and this costs no extra round trip.
@@ -297,23 +301,33 @@ def _claim(assessment_id: int) -> EditionSpec | None:
             current_edition_published_at=Subquery(current.values("published_at")[:1]),
         )
         .filter(pk=assessment_id, status__in=WAITING)
-        .values_list("current_edition_id", "current_edition_status", "current_edition_published_at")
+        .values_list(
+            "current_edition_id",
+            "current_edition_status",
+            "current_edition_published_at",
+            "brand_id",
+            "category_id",
+        )
         .first()
     )
-    return None if row is None else edition_spec_for(*row)
+    return None if row is None else (edition_spec_for(*row[:3]), (row[3], row[4]))
 
 
-def _claim_others(assessment_id: int, limit: int) -> list[int]:
-    """Lock up to `limit` other waiting assessments, oldest first, that nobody else holds."""
+def _claim_others(assessment_id: int, limit: int) -> list[tuple[int, tuple[int, int]]]:
+    """Lock up to `limit` other waiting assessments, oldest first, that nobody else holds.
+
+    Each as (id, (brand id, category id)): the scope of the cached answers its scoring changes.
+    """
     if limit < 1:
         return []
-    return list(
+    rows = (
         Assessment.objects.select_for_update(skip_locked=True)
         .filter(status__in=WAITING)
         .exclude(pk=assessment_id)
         .order_by("updated_at")
-        .values_list("pk", flat=True)[:limit]
+        .values_list("pk", "brand_id", "category_id")[:limit]
     )
+    return [(pk, (brand, category)) for pk, brand, category in rows]
 
 
 def assessment_fail(*, assessment_id: int, reason: str) -> None:
