@@ -19,8 +19,9 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api import cache as answer_cache
 from api import serializers as s
-from api import webhooks
+from api import shapes, webhooks
 from api.downloads import (
     DOWNLOAD_QUERY_PARAMS,
     DOWNLOAD_RENDERERS,
@@ -40,7 +41,7 @@ from api.renderers import FILE_FORMATS, CSVRenderer, PDFRenderer
 from api.schema import IDEMPOTENCY_ERRORS, IDEMPOTENCY_KEY, IF_MATCH
 from assessments import plans, services
 from assessments.core.answers import AnswerErrors
-from assessments.models import Assessment, Category, Edition, Question
+from assessments.models import Assessment, Brand, Category, Edition, Question
 from assessments.report_data import report_for
 
 # Ids are integers in the URL as in the schema: anything else matches no route (a JSON 404,
@@ -96,6 +97,15 @@ class JSONErrorsMixin:
             request.accepted_renderer = JSONRenderer()
             request.accepted_media_type = JSONRenderer.media_type
         return super().finalize_response(request, response, *args, **kwargs)
+
+
+def _list_depends_on(request) -> None:
+    """A list shows the rows of the brands its reader serves: their writes make it stale."""
+    if request.user.is_staff:
+        answer_cache.depends_on_any_brand(request)
+        return
+    brands = Brand.objects.visible_to(request.user).values_list("pk", flat=True)
+    answer_cache.depends_on(request, brands=list(brands))
 
 
 def _valid(serializer_class, data, **context) -> dict:
@@ -176,7 +186,8 @@ class AssessmentViewSet(
         CSV, but is deprecated.)
         """
         if request.accepted_renderer.format != "csv":
-            return super().list(request, *args, **kwargs)
+            _list_depends_on(request)
+            return self._page(request)
         rows = self.filter_queryset(self.get_queryset())
         return deprecated_format(list_csv(request, rows), f"{request.path}export/csv/")
 
@@ -210,6 +221,14 @@ class AssessmentViewSet(
             status=status.HTTP_201_CREATED,
             headers={"Location": f"{request.path}{assessment.pk}/"},
         )
+
+    def _page(self, request) -> Response:
+        # ListModelMixin.list, with the rows built by api/shapes.py (the serializer's JSON).
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        if page is None:
+            return Response(shapes.assessments_json(queryset))
+        return self.get_paginated_response(shapes.assessments_json(page))
 
     def _reload(self, pk: int) -> Assessment:
         return self.get_queryset().get(pk=pk)
@@ -268,10 +287,15 @@ class AssessmentViewSet(
         (`?format=csv` and `?format=pdf` here still answer the file, but are deprecated.)
         """
         assessment = self.get_object()
+        # Its brand (the assessment, its previous one) and its category (the percentile).
+        scopes = {"brands": [assessment.brand_id], "categories": [assessment.category_id]}
+        if not answer_cache.depends_on(request, **scopes):
+            assessment = self.get_object()  # read again, after the scopes' generations
         fmt = request.accepted_renderer.format
         if fmt in ("csv", "pdf"):
             return deprecated_format(report_file(request, assessment, fmt), f"{request.path}{fmt}/")
-        return Response(s.ReportSerializer(scored_report(assessment)).data)
+        # ReportSerializer's JSON, built without it (api/shapes.py)
+        return Response(shapes.report_json(scored_report(assessment)))
 
     @extend_schema(
         parameters=[PLAN_TARGET],

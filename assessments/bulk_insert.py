@@ -96,7 +96,7 @@ def copy_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[
             for row in rows:
                 copy.write_row(row)
     if model in generations.watched_models():
-        generations.bump()
+        generations.bump(model)
 
 
 def _encoder(field: models.Field) -> Encode:

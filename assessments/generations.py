@@ -7,9 +7,14 @@ the reverse of every read a report makes (its peers' percentile, the previous as
 edition's texts, the brand's name, who may see what), which is where staleness bugs hide; a bump
 is one O(1) cache write that cannot miss a dependent entry.
 
-One number for all of it rather than one per assessment: nearly every write that changes a list
-row also changes some report (a peer's score moves percentiles), and writes are rare next to
-reads, so the only cost is a few extra misses after each write.
+Scoped generations: the writes brand managers make all day (starting, answering, submitting, and
+the scoring of a submission) are declared with scoped(): inside it, writes of an assessment's own
+rows (SCOPED_MODELS) bump only the generations of the brands and categories named, instead of the
+global one. An answer names the scopes it depends on (api/cache.py): a list its brands, a report
+its brand (the assessment, its previous one) and its category (the percentile). Everything else
+(editions, memberships, users, tokens, brand names, admin edits, rescoring) bumps the global
+generation, which every answer depends on. While managers submit at a steady rate, a consultant's
+report thus stays cached unless its own brand or category moved (bench/notes/reads.md).
 
 Freshness by construction: the bump lives where every write passes, never at the call sites.
 Saves and deletes send model signals (connect() below); the writes that send none (update(),
@@ -22,7 +27,9 @@ from __future__ import annotations
 
 import contextvars
 import time
+from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TypeVar
 
 from django.apps import apps
@@ -50,6 +57,13 @@ UNWATCHED = {
 UNSHOWN_USER_FIELDS = frozenset({"last_login", "password"})
 # Inside a queryset's delete(): one bump for the whole delete, not one per row's signal.
 _quiet = contextvars.ContextVar("generations_quiet", default=False)
+# An assessment's own rows: inside scoped(), their writes bump the scope's generations only.
+SCOPED_MODELS = frozenset({"Assessment", "Answer", "Result", "PillarResult", "Recommendation"})
+# Every brand's writes bump it too: a staff member's list shows every brand.
+ANY_BRAND = f"{KEY}:brand:any"
+_scope: contextvars.ContextVar[frozenset[str] | None] = contextvars.ContextVar(
+    "generations_scope", default=None
+)
 # A bump that could not reach Redis, and the outages seen to end: see settle().
 _owed = False
 _recoveries_seen = 0
@@ -79,8 +93,72 @@ def current_with(key: str) -> tuple[int | None, object]:
     return int(found[KEY]), found.get(key)
 
 
-def bump() -> None:
-    """Make every cached representation unreachable, now and again once the transaction commits.
+def brand_key(brand_id: int) -> str:
+    return f"{KEY}:brand:{brand_id}"
+
+
+def category_key(category_id: int) -> str:
+    return f"{KEY}:category:{category_id}"
+
+
+@contextmanager
+def scoped(*, brands: Iterable[int] = (), categories: Iterable[int] = ()):
+    """Inside: writes of SCOPED_MODELS bump these brands' and categories' generations only.
+
+    For workflows that change one brand's assessments: what they write shows in that brand's
+    lists and reports, and (once scored) in the percentiles of the categories named. Nested
+    scopes bump the union of both (never less than either asks for).
+    """
+    keys = {ANY_BRAND, *map(brand_key, brands), *map(category_key, categories)}
+    outer = _scope.get()
+    token = _scope.set(frozenset(keys | (outer or set())))
+    try:
+        yield
+    finally:
+        _scope.reset(token)
+
+
+def current_many(keys: Sequence[str]) -> dict[str, int] | None:
+    """The generations of these scopes (key -> number); None when Redis is unreachable."""
+    found = best_effort.call(cache.get_many, list(keys), default=None, what="cache read")
+    if found is None:
+        return None
+    return _seeded(keys, found)
+
+
+def _seeded(keys: Sequence[str], found: dict) -> dict[str, int] | None:
+    missing = [key for key in keys if key not in found]
+    if missing:  # never bumped yet, or evicted: start them where no old entry can match
+        for key in missing:
+            best_effort.call(_add_seed, key, default=False, what="generation seed")
+        more: dict = best_effort.call(cache.get_many, missing, default={}, what="cache read")
+        if any(key not in more for key in missing):
+            return None
+        found = {**found, **more}
+    return {key: int(found[key]) for key in keys}
+
+
+def current_with_scopes(
+    key: str, scopes: Sequence[str]
+) -> tuple[int | None, object, dict[str, int] | None]:
+    """current_with(key), and the generations of these scopes, in the same round trip."""
+    found = best_effort.call(cache.get_many, [KEY, key, *scopes], default=None, what="cache read")
+    if found is None or settle():
+        return None, None, None
+    if KEY not in found:
+        generation, entry = current_with(key)
+        if generation is None:
+            return None, None, None
+        found = {**found, KEY: generation, key: entry}
+    numbers = _seeded(scopes, found) if scopes else {}
+    return int(found[KEY]), found.get(key), numbers
+
+
+def bump(model: type[models.Model] | None = None) -> None:
+    """Make cached representations unreachable, now and again once the transaction commits.
+
+    Every one of them (the global generation), or inside scoped() and for a write of an
+    assessment's own rows (model in SCOPED_MODELS), those of the scope's brands and categories.
 
     The bump after commit is the one that guarantees freshness: a request that read the new
     generation before the commit could have cached the old rows under it. The bump now lets the
@@ -92,10 +170,34 @@ def bump() -> None:
     """
     if _quiet.get():
         return
-    _incr()
+    keys = _keys_for(model)
+    _incr(keys)
+    callback = _Incr(keys)
     # Entries are (savepoint ids, callback, robust); the stubs know only two of the three.
-    if not any(entry[1] is _incr for entry in connection.run_on_commit):
-        transaction.on_commit(_incr)
+    if not any(entry[1] == callback for entry in connection.run_on_commit):
+        transaction.on_commit(callback)
+
+
+def _keys_for(model: type[models.Model] | None) -> frozenset[str]:
+    scope = _scope.get()
+    if (
+        scope is None
+        or model is None
+        or model._meta.app_label != "assessments"
+        or model.__name__ not in SCOPED_MODELS
+    ):
+        return frozenset({KEY})
+    return scope
+
+
+@dataclass(frozen=True)
+class _Incr:
+    """The after-commit bump of some keys; equal callbacks are registered once per transaction."""
+
+    keys: frozenset[str]
+
+    def __call__(self) -> None:
+        _incr(self.keys)
 
 
 def settle() -> bool:
@@ -111,7 +213,8 @@ def settle() -> bool:
     if not _owed and recoveries == _recoveries_seen:
         return False
     _owed, _recoveries_seen = False, recoveries
-    _incr()
+    # The global generation, whatever the missed bumps' scopes were: it covers them all.
+    _incr(frozenset({KEY}))
     return True
 
 
@@ -125,29 +228,30 @@ def _quietly():
         _quiet.reset(token)
 
 
-def _incr() -> None:
+def _incr(keys: frozenset[str]) -> None:
     global _owed
-    if not best_effort.call(_incr_or_seed, default=False, what="generation bump"):
-        _owed = True
+    for key in sorted(keys):
+        if not best_effort.call(_incr_or_seed, key, default=False, what="generation bump"):
+            _owed = True
 
 
-def _incr_or_seed() -> bool:
+def _incr_or_seed(key: str) -> bool:
     try:
-        cache.incr(KEY)
+        cache.incr(key)
     except ValueError:  # missing: evicted, flushed, or never set
-        _add_seed()
-        cache.incr(KEY)
+        _add_seed(key)
+        cache.incr(key)
     return True
 
 
 def _seed() -> None:
-    best_effort.call(_add_seed, default=False, what="generation seed")
+    best_effort.call(_add_seed, KEY, default=False, what="generation seed")
 
 
-def _add_seed() -> bool:
+def _add_seed(key: str) -> bool:
     # Never restart at 1 after an eviction: entries cached under the old numbers would come
     # back. Nanoseconds since the epoch are larger than any generation reached before.
-    return cache.add(KEY, time.time_ns(), timeout=None)
+    return cache.add(key, time.time_ns(), timeout=None)
 
 
 _M = TypeVar("_M", bound=models.Model)
@@ -159,27 +263,27 @@ class FreshQuerySet(models.QuerySet[_M]):
     def update(self, **kwargs) -> int:
         rows = super().update(**kwargs)
         if rows:
-            bump()
+            bump(self.model)
         return rows
 
     def bulk_create(self, objs, *args, **kwargs):
         created = super().bulk_create(objs, *args, **kwargs)
         if created:
-            bump()
+            bump(self.model)
         return created
 
     def bulk_update(self, objs, fields, batch_size=None) -> int:
         with _quietly():  # it runs one update() per batch
             rows = super().bulk_update(objs, fields, batch_size=batch_size)
         if rows:
-            bump()
+            bump(self.model)
         return rows
 
     def delete(self):
         with _quietly():  # each row's post_delete signal
             deleted, per_model = super().delete()
         if deleted:
-            bump()
+            bump(self.model)
         return deleted, per_model
 
 
@@ -199,7 +303,7 @@ def watched_models() -> list[type[models.Model]]:
 def _on_save(sender, update_fields=None, **kwargs) -> None:
     if update_fields is not None and frozenset(update_fields) <= UNSHOWN_USER_FIELDS:
         return  # Django's login saves last_login alone (and a rehash, the password)
-    bump()
+    bump(sender)
 
 
 def _on_m2m(sender, action: str, **kwargs) -> None:
@@ -225,4 +329,4 @@ def connect() -> None:
 
 
 def _on_delete(sender, **kwargs) -> None:
-    bump()
+    bump(sender)

@@ -16,6 +16,7 @@ from django.db.models import F, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from assessments import generations
 from assessments.core.answers import answer_json, validate_answers
 from assessments.core.scoring import Scorecard, score
 from assessments.core.skip import has_skip_logic, hidden_questions
@@ -75,14 +76,15 @@ class StaleDraft(Exception):
 
 def assessment_start(*, brand: Brand, category: Category, user, name: str = "") -> Assessment:
     """A new draft on the current edition's questionnaire."""
-    return Assessment.objects.create(
-        name=name.strip(),
-        brand=brand,
-        category=category,
-        edition=Edition.objects.current(),
-        created_by=user,
-        updated_by=user,
-    )
+    with generations.scoped(brands=[brand.pk]):  # a row in its brand's lists, nothing else
+        return Assessment.objects.create(
+            name=name.strip(),
+            brand=brand,
+            category=category,
+            edition=Edition.objects.current(),
+            created_by=user,
+            updated_by=user,
+        )
 
 
 def assessment_answers(assessment: Assessment) -> dict[str, object]:
@@ -105,7 +107,8 @@ def assessment_save_answers(
     spec = edition_spec(assessment.edition_id)
     saved = assessment_answers(assessment) if has_skip_logic(spec) else {}
     cleaned = validate_answers(spec, answers, complete=False, saved=saved)
-    with transaction.atomic():
+    # A draft shows in its brand's lists only (its version, its time of change).
+    with generations.scoped(brands=[assessment.brand_id]), transaction.atomic():
         _bump_version(assessment, expected_version, resume_step, user)
         _upsert_answers(assessment, cleaned)
         _clear_hidden(assessment, spec, saved | cleaned)
@@ -163,7 +166,7 @@ def assessment_delete_draft(*, assessment: Assessment) -> None:
 
     A conditional DELETE: a draft submitted meanwhile by a colleague is not deleted.
     """
-    with transaction.atomic():
+    with generations.scoped(brands=[assessment.brand_id]), transaction.atomic():
         deleted, _ = Assessment.objects.filter(pk=assessment.pk, status=Status.DRAFT).delete()
         if not deleted:
             assessment.refresh_from_db()
@@ -177,7 +180,8 @@ def assessment_submit(*, assessment: Assessment, user) -> Assessment:
     validate_answers(
         edition_spec(assessment.edition_id), assessment_answers(assessment), complete=True
     )
-    with transaction.atomic():
+    # Submitted, not yet scored: its brand's lists change, no percentile does.
+    with generations.scoped(brands=[assessment.brand_id]), transaction.atomic():
         now = timezone.now()
         moved = Assessment.objects.filter(pk=assessment.pk, status=Status.DRAFT).update(
             status=Status.SUBMITTED, submitted_at=now, submitted_by=user, updated_at=now
@@ -252,23 +256,38 @@ def _score_waiting(assessment_id: int, batch_size: int) -> int | None:
     scored. The others are claimed with SKIP LOCKED: a row another worker holds is its to score.
     """
     with transaction.atomic():
-        edition = _claim(assessment_id)
-        if edition is None:
+        found = _claim(assessment_id)
+        if found is None:
             logger.debug("Assessment %s is not waiting to be scored; nothing to do.", assessment_id)
             return None
-        claimed = [assessment_id, *_claim_others(assessment_id, batch_size - 1)]
-        result_ids = results_store_scored(
-            assessment_ids=claimed, edition=edition, scored_at=timezone.now()
-        )
-        outbox_done(task=SCORE, subject_ids=claimed)
-        # In the transaction: what listeners write (webhook deliveries and their outbox rows)
-        # commits with the results or not at all.
-        assessments_scored.send(sender=Assessment, results=result_ids)
+        edition, scope = found
+        others = _claim_others(assessment_id, batch_size - 1)
+        claimed = [assessment_id, *(pk for pk, _ in others)]
+        with _scored_scope([scope, *(scope for _, scope in others)]):
+            result_ids = results_store_scored(
+                assessment_ids=claimed, edition=edition, scored_at=timezone.now()
+            )
+            outbox_done(task=SCORE, subject_ids=claimed)
+            # In the transaction: what listeners write (webhook deliveries and their outbox
+            # rows) commits with the results or not at all.
+            assessments_scored.send(sender=Assessment, results=result_ids)
     return result_ids.get(assessment_id)
 
 
-def _claim(assessment_id: int) -> EditionSpec | None:
-    """Lock a waiting assessment; the current edition's spec, or None if it is not waiting.
+def _scored_scope(scopes: list[tuple[int, int]]):
+    """What a scoring changes: its brands' lists and reports (a later report's previous one),
+    and the percentiles of its categories; not every cached answer (generations.scoped).
+
+    scopes: each claimed assessment's (brand id, category id), read by the claiming queries.
+    """
+    return generations.scoped(
+        brands={brand for brand, _ in scopes}, categories={category for _, category in scopes}
+    )
+
+
+def _claim(assessment_id: int) -> tuple[EditionSpec, tuple[int, int]] | None:
+    """Lock a waiting assessment; the current edition's spec and the assessment's (brand id,
+    category id), or None if it is not waiting.
 
     The current edition is read in the locking query rather than cached in the process: a
     publish must take effect on the next task, and this costs no extra round trip.
@@ -282,23 +301,33 @@ def _claim(assessment_id: int) -> EditionSpec | None:
             current_edition_published_at=Subquery(current.values("published_at")[:1]),
         )
         .filter(pk=assessment_id, status__in=WAITING)
-        .values_list("current_edition_id", "current_edition_status", "current_edition_published_at")
+        .values_list(
+            "current_edition_id",
+            "current_edition_status",
+            "current_edition_published_at",
+            "brand_id",
+            "category_id",
+        )
         .first()
     )
-    return None if row is None else edition_spec_for(*row)
+    return None if row is None else (edition_spec_for(*row[:3]), (row[3], row[4]))
 
 
-def _claim_others(assessment_id: int, limit: int) -> list[int]:
-    """Lock up to `limit` other waiting assessments, oldest first, that nobody else holds."""
+def _claim_others(assessment_id: int, limit: int) -> list[tuple[int, tuple[int, int]]]:
+    """Lock up to `limit` other waiting assessments, oldest first, that nobody else holds.
+
+    Each as (id, (brand id, category id)): the scope of the cached answers its scoring changes.
+    """
     if limit < 1:
         return []
-    return list(
+    rows = (
         Assessment.objects.select_for_update(skip_locked=True)
         .filter(status__in=WAITING)
         .exclude(pk=assessment_id)
         .order_by("updated_at")
-        .values_list("pk", flat=True)[:limit]
+        .values_list("pk", "brand_id", "category_id")[:limit]
     )
+    return [(pk, (brand, category)) for pk, brand, category in rows]
 
 
 def assessment_fail(*, assessment_id: int, reason: str) -> None:

@@ -18,7 +18,17 @@ from pathlib import Path
 from bench.core import Context, Section
 
 # The order of the items: cheap and in-process first, real processes after.
-MEASURES = ("scoring", "planner", "queries", "api", "portfolio", "celery", "rescore", "growth")
+MEASURES = (
+    "scoring",
+    "planner",
+    "queries",
+    "api",
+    "portfolio",
+    "celery",
+    "rescore",
+    "growth",
+    "reads",
+)
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/readiness_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/9"
 DEFAULT_OUT = Path(__file__).resolve().parent / "RESULTS.md"

@@ -47,10 +47,12 @@ def test_a_cached_body_is_byte_identical_to_an_uncached_one(
     fresh = consultant_client.get(url, HTTP_CACHE_CONTROL="no-cache")
     assert hit.content == fresh.content
     # Every header too: type, disposition, language, Vary, the security headers; only the
-    # request's own id differs, and where the caller stands against its rate (each counts).
+    # request's own id differs, where the caller stands against its rate (each counts), and
+    # X-Cache says which was served from the cache.
     assert hit["X-Request-Id"] != fresh["X-Request-Id"]
     assert int(hit["RateLimit-Remaining"]) == int(fresh["RateLimit-Remaining"]) + 1
-    own = {"X-Request-Id": "", "RateLimit-Remaining": "", "RateLimit-Reset": ""}
+    assert (hit["X-Cache"], fresh["X-Cache"]) == ("hit", "miss")
+    own = {"X-Request-Id": "", "RateLimit-Remaining": "", "RateLimit-Reset": "", "X-Cache": ""}
     assert dict(hit.items()) | own == dict(fresh.items()) | own
 
 

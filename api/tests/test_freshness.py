@@ -12,13 +12,21 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from api.models import WebhookDelivery, WebhookEndpoint
+from api.tests.conftest import token_client
 from assessments import generations, outbox, publishing, services
 from assessments.accounts import Role, user_create
 from assessments.demo import answers_at
-from assessments.models import Assessment, Brand, Edition, EditionJob, OutboxMessage
-from assessments.tests.factories import AssessmentFactory, BrandFactory
+from assessments.models import Assessment, Brand, Category, Edition, EditionJob, OutboxMessage
+from assessments.tests.factories import (
+    AssessmentFactory,
+    BrandFactory,
+    consultant_for,
+    scored_assessment,
+)
 
 ASSESSMENTS = "/api/v1/assessments/"
 Status = Assessment.Status
@@ -140,6 +148,123 @@ def test_deleting_assessments_with_a_queryset_delete_bumps_once(
     Assessment.objects.filter(brand=own_brand).delete()
     assert_fresh_and_changed(consultant_client, ASSESSMENTS, before)
     assert generations.current() == generation + 1, "one bump for the delete, not one per row"
+
+
+# --- scoped: a brand's workflows leave other brands' answers served -------------------------
+
+
+def served_from_cache(client, url: str, before: bytes) -> bool:
+    """True when the answer is the cached one, answered without a query."""
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    return response.content == before and len(ctx) == 0
+
+
+@pytest.fixture
+def other_brand_reader(spec, django_capture_on_commit_callbacks):
+    """A consultant of another brand, with a scored report in another category than beauty's."""
+    brand = BrandFactory(slug="other-brand")
+    other = scored_assessment(
+        brand=brand,
+        category=Category.objects.exclude(slug="beauty").order_by("slug").first(),
+        maturity=0.6,
+        capture=django_capture_on_commit_callbacks,
+    )
+    return token_client(consultant_for(brand)), other
+
+
+def test_scoring_in_one_brand_leaves_another_brands_report_and_list_served(
+    other_brand_reader, consultant_client, submitted
+):
+    # other_brand_reader first: its scoring on commit would score `submitted` too.
+    reader, other = other_brand_reader
+    mine = cached(consultant_client, ASSESSMENTS)
+    theirs = {url: cached(reader, url) for url in (ASSESSMENTS, report_url(other))}
+    services.assessment_score(assessment_id=submitted.pk)
+    assert_fresh_and_changed(consultant_client, ASSESSMENTS, mine)
+    for url, before in theirs.items():
+        assert served_from_cache(reader, url, before), url
+
+
+def test_every_workflow_of_a_brand_is_scoped_to_it(
+    other_brand_reader, consultant_client, consultant, own_brand, beauty, spec
+):
+    reader, other = other_brand_reader
+    answers = answers_at(spec, 0.5)
+    steps = [
+        lambda: services.assessment_start(brand=own_brand, category=beauty, user=consultant),
+        lambda: services.assessment_save_answers(
+            assessment=draft, answers=answers, expected_version=None
+        ),
+        lambda: services.assessment_submit(assessment=draft, user=consultant),
+        lambda: services.assessment_score(assessment_id=draft.pk),
+        lambda: services.assessment_delete_draft(assessment=unwanted),
+    ]
+    draft = services.assessment_start(brand=own_brand, category=beauty, user=consultant)
+    unwanted = AssessmentFactory(brand=own_brand)  # made by the factory: a global bump
+    theirs = {url: cached(reader, url) for url in (ASSESSMENTS, report_url(other))}
+    for step in steps:
+        before = cached(consultant_client, ASSESSMENTS)
+        step()
+        assert_fresh_and_changed(consultant_client, ASSESSMENTS, before)
+        for url, seen in theirs.items():
+            assert served_from_cache(reader, url, seen), url
+
+
+def test_a_scoring_makes_the_reports_of_its_category_stale_in_every_brand(
+    consultant_client, own_brand, make_scored, submitted
+):
+    # The percentile of a beauty report counts other brands' beauty scores.
+    peers = [make_scored(BrandFactory(slug=f"peer-{n}"), n / 10) for n in range(1, 6)]
+    own = make_scored(own_brand, 0.45)
+    before = cached(consultant_client, report_url(own))
+    assert consultant_client.get(report_url(own)).json()["percentile"] is not None
+    peer = Assessment.objects.filter(brand=peers[0].brand).first()
+    assert peer is not None
+    draft = services.assessment_start(brand=peer.brand, category=own.category, user=peer.created_by)
+    services.assessment_save_answers(
+        assessment=draft, answers=answers_at(generations_spec(), 0.9), expected_version=None
+    )
+    services.assessment_submit(assessment=draft, user=peer.created_by)
+    services.assessment_score(assessment_id=draft.pk)
+    assert_fresh_and_changed(consultant_client, report_url(own), before)
+
+
+def generations_spec():
+    from assessments.edition_specs import edition_spec
+
+    return edition_spec(Edition.objects.current().pk)
+
+
+def test_an_admins_list_goes_stale_on_any_brands_scoring(admin_client, submitted):
+    before = cached(admin_client, ASSESSMENTS)
+    services.assessment_score(assessment_id=submitted.pk)
+    assert_fresh_and_changed(admin_client, ASSESSMENTS, before)
+
+
+def test_a_later_report_shows_an_earlier_assessment_scored_late_as_its_previous(
+    consultant_client, consultant, own_brand, beauty, spec, settings
+):
+    # Submitted first, scored after a later one: the later report's previous changes.
+    settings.SCORING_BATCH_SIZE = 1  # each scored alone, in the order the test says
+
+    def submit(maturity: float) -> Assessment:
+        return services.assessment_create(
+            brand=own_brand,
+            category=beauty,
+            user=consultant,
+            answers=answers_at(spec, maturity),
+            submit=True,
+        )
+
+    early, later = submit(0.2), submit(0.7)
+    services.assessment_score(assessment_id=later.pk)
+    before = cached(consultant_client, report_url(later))
+    assert consultant_client.get(report_url(later)).json()["previous"] is None
+    services.assessment_score(assessment_id=early.pk)
+    assert_fresh_and_changed(consultant_client, report_url(later), before)
+    previous = consultant_client.get(report_url(later)).json()["previous"]
+    assert previous["assessment_id"] == early.pk
 
 
 # --- writes no answer depends on: the cache stays useful ---------------------------------------

@@ -1,0 +1,71 @@
+"""api/shapes.py builds the JSON of ReportSerializer and AssessmentSerializer, field for field.
+
+The serializers stay the schema (drf-spectacular reads them); the shapes answer requests. Every
+report and list row of a varied set of assessments, in both languages, must be the same.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import translation
+from rest_framework.renderers import JSONRenderer
+
+from api import serializers as s
+from api import shapes
+from assessments import publishing
+from assessments.models import Assessment, Category, Edition
+from assessments.report_data import report_for
+from assessments.tests.factories import AssessmentFactory, BrandFactory, scored_assessment
+
+
+def json(data) -> bytes:
+    """As the API sends it: the same bytes, keys in the same order."""
+    return JSONRenderer().render(data)
+
+
+@pytest.fixture
+def varied(own_brand, foreign_brand, beauty, django_capture_on_commit_callbacks):
+    """Drafts, scored reports with and without a previous one, with a percentile, across
+    categories, novices (many recommendations) and near-full adopters, and an older edition."""
+
+    def scored(brand, category, maturity):
+        return scored_assessment(
+            brand=brand,
+            category=category,
+            maturity=maturity,
+            capture=django_capture_on_commit_callbacks,
+        )
+
+    categories = list(Category.objects.order_by("slug"))
+    for n in range(6):
+        scored(BrandFactory(slug=f"peer-{n}"), beauty, (n + 1) / 8)
+    scored(own_brand, beauty, 0.05)
+    scored(own_brand, beauty, 0.5)
+    scored(own_brand, beauty, 0.97)
+    for n, category in enumerate(categories[:4]):
+        scored(foreign_brand, category, n / 4)
+    AssessmentFactory(brand=own_brand)
+    draft = publishing.edition_copy(edition=Edition.objects.current(), label="next")
+    publishing.edition_publish(edition_id=draft.pk)  # the others are now on an older edition
+    scored(own_brand, beauty, 0.3)
+    return Assessment.objects.with_report()
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_every_report_is_the_serializers_json(varied, language):
+    reports = [report_for(a) for a in varied if a.result_id]
+    assert any(r.previous for r in reports) and any(r.percentile is not None for r in reports)
+    assert any(r.current_edition_label for r in reports)
+    assert len({len(r.recommendations) for r in reports}) > 2
+    with translation.override(language):
+        for report in reports:
+            assert json(shapes.report_json(report)) == json(s.ReportSerializer(report).data)
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_every_list_row_is_the_serializers_json(varied, language):
+    rows = list(Assessment.objects.for_list())
+    assert {a.status for a in rows} >= {"draft", "scored"}
+    with translation.override(language):
+        served = shapes.assessments_json(rows)
+        assert json(served) == json(s.AssessmentSerializer(rows, many=True).data)
