@@ -11,16 +11,17 @@ serializer's field does (float(), int(), str(), DRF's ISO 8601 times in the curr
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, tzinfo
 
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from assessments.core.evidence import Evidence
 from assessments.core.texts import Text
 from assessments.evidence_words import share_words
-from assessments.localized import shown
-from assessments.models import Assessment, ContextFigure
+from assessments.localized import TierTexts, shown
+from assessments.models import Assessment, ContextFigure, Result
 from assessments.report_data import PillarRow, Previous, RecommendationRow, Report
 
 
@@ -28,7 +29,10 @@ def report_json(report: Report) -> dict:
     """ReportSerializer(report).data, field for field."""
     zone = timezone.get_current_timezone()
     return {
-        "assessment": assessment_json(report.assessment, zone),
+        # The assessment's tier as the report names it (already read: no query).
+        "assessment": assessment_json(
+            report.assessment, zone, lambda _: (report.tier_name, report.tier_summary)
+        ),
         "overall": _float(report.overall),
         "benchmark_overall": _float(report.benchmark_overall),
         "readiness_index": _float(report.readiness_index),
@@ -55,10 +59,15 @@ def report_json(report: Report) -> dict:
 def assessments_json(assessments: Iterable[Assessment]) -> list[dict]:
     """AssessmentSerializer(assessments, many=True).data: the rows of a list page."""
     zone = timezone.get_current_timezone()
-    return [assessment_json(a, zone) for a in assessments]
+    tiers = TierTexts(get_language())  # one query per edition met, in Chinese only
+    return [assessment_json(a, zone, tiers.of) for a in assessments]
 
 
-def assessment_json(assessment: Assessment, zone: tzinfo) -> dict:
+def assessment_json(
+    assessment: Assessment, zone: tzinfo, tier_texts: Callable[[Result], tuple[Text, Text]]
+) -> dict:
+    """A stored result's tier named as its edition names it in the request's language (the
+    serializer's ResultTierSerializer), not by the result's English copy."""
     brand, category, edition, result = (
         assessment.brand,
         assessment.category,
@@ -78,14 +87,13 @@ def assessment_json(assessment: Assessment, zone: tzinfo) -> dict:
         "scored_at": _time(assessment.scored_at, zone),
         "overall": None if result is None else _float(result.overall),
         "readiness_index": None if result is None else _float(result.readiness_index),
-        "tier": None
-        if result is None
-        else {
-            "key": _str(result.tier_key),
-            "name": _text(result.tier_name),
-            "summary": _text(result.tier_summary),
-        },
+        "tier": None if result is None else _result_tier(result, tier_texts),
     }
+
+
+def _result_tier(result: Result, tier_texts: Callable[[Result], tuple[Text, Text]]) -> dict:
+    name, summary = tier_texts(result)
+    return {"key": _str(result.tier_key), "name": _text(name), "summary": _text(summary)}
 
 
 def _pillar(row: PillarRow) -> dict:
