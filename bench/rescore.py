@@ -39,6 +39,8 @@ SAMPLE_EVERY = 0.1
 # PSS walks each process's page tables (smaps_rollup: 1.6 ms for 120 MB), RSS does not: every
 # other sample reads PSS too: the sampler takes about 2% of a core, not 5%.
 PSS_EVERY = 2
+# The backends' CPU every half second: a replaced backend's last half second is not counted.
+BACKENDS_EVERY = 5
 MB = 1024 * 1024
 
 
@@ -58,6 +60,7 @@ class MemorySampler:
     """The peak RSS of a process tree: all of it together, the root, and its largest child."""
 
     root: int
+    backends: BackendCpu | None = None
     peak_total: int = 0
     peak_pss: int = 0
     peak_main: int = 0
@@ -80,6 +83,8 @@ class MemorySampler:
         tick = 0
         while not self._stop.wait(SAMPLE_EVERY):
             self.sample(root, with_pss=tick % PSS_EVERY == 0)
+            if self.backends is not None and tick % BACKENDS_EVERY == 0:
+                self.backends.sample()
             tick += 1
 
     def sample(self, root: psutil.Process, *, with_pss: bool = True) -> None:
@@ -132,8 +137,9 @@ def _wait_ready(worker: subprocess.Popen[bytes], log: Path) -> None:
 
 def _run(n: int, worker: subprocess.Popen[bytes]) -> RunFigures:
     draft = _changed_draft()
-    cpu_before = _worker_cpu(worker.pid), _backends_cpu()
-    with MemorySampler(worker.pid) as memory:
+    worker_before = _worker_cpu(worker.pid)
+    backends = BackendCpu(connection.settings_dict["NAME"])
+    with MemorySampler(worker.pid, backends) as memory:
         started = time.time()
         edition = edition_publish(edition_id=draft.pk)
         job = rescore_start(edition=edition)
@@ -142,8 +148,8 @@ def _run(n: int, worker: subprocess.Popen[bytes]) -> RunFigures:
     # process noticed, so that it can look seldom and leave the two cores to the worker.
     job.refresh_from_db()
     elapsed = job.finished_at.timestamp() - started
-    worker_cpu = _worker_cpu(worker.pid) - cpu_before[0]
-    database_cpu = sum(t - cpu_before[1].get(pid, 0.0) for pid, t in _backends_cpu().items())
+    worker_cpu = _worker_cpu(worker.pid) - worker_before
+    database_cpu = backends.used()
     # Every brand's latest assessment: the portfolio's n, plus the few of the items run before
     # (API, Celery) in the same database.
     total = job.total
@@ -167,19 +173,41 @@ def _worker_cpu(root: int) -> float:
     return sum(_cpu(p) for p in [process, *process.children(recursive=True)])
 
 
-def _backends_cpu() -> dict[int, float]:
-    """CPU seconds so far of each PostgreSQL session on this database but this process's own.
+@dataclass
+class BackendCpu:
+    """The CPU the PostgreSQL sessions of the worker use, read while they live.
 
-    The machine may be shared: CPU time per assessment is what the work costs, wall-clock
-    throughput is that cost plus the queue for the cores. PostgreSQL runs on this machine.
+    The worker's backends are replaced every DB_CONN_MAX_AGE seconds, so they are followed
+    while they run: each session of this database but this process's own (found by its client
+    port in the backend's process title), sampled with the memory. PostgreSQL runs on this
+    machine. On a shared machine CPU time per assessment is what the work costs; wall-clock
+    throughput is that cost plus the queue for the cores.
     """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
-            " AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
-        )
-        pids = [pid for (pid,) in cursor.fetchall()]
-    return {pid: _cpu(psutil.Process(pid)) for pid in pids if psutil.pid_exists(pid)}
+
+    database: str
+    start: dict[int, float] = field(default_factory=dict)
+    last: dict[int, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.start = self._now()
+        self.last = dict(self.start)
+
+    def sample(self) -> None:
+        self.last.update(self._now())
+
+    def used(self) -> float:
+        self.sample()
+        return sum(cpu - self.start.get(pid, 0.0) for pid, cpu in self.last.items())
+
+    def _now(self) -> dict[int, float]:
+        own = {f"({c.laddr.port})" for c in psutil.Process().net_connections("tcp") if c.raddr}
+        now = {}
+        for process in psutil.process_iter(["name", "cmdline"]):
+            title = " ".join(process.info["cmdline"] or ())
+            ours = title.startswith("postgres: ") and f" {self.database} " in title
+            if ours and not any(port in title for port in own):
+                now[process.pid] = _cpu(process)
+        return now
 
 
 def _cpu(process: psutil.Process) -> float:
