@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from copy import deepcopy
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -21,7 +22,7 @@ from assessments.core.evidence import citation_json
 from assessments.core.prevalence import ResolvedPrevalence, resolve_prevalence
 from assessments.core.recommendations import recommend
 from assessments.core.scoring import Scorecard, score
-from assessments.core.specs import EditionSpec
+from assessments.core.specs import CitationSpec, EditionSpec
 from assessments.edition_specs import edition_spec
 from assessments.models import (
     Answer,
@@ -93,11 +94,39 @@ def result_fields(*, assessment_id: int, edition: EditionSpec, card: Scorecard) 
             "priority_score": r.priority_score,
             "share": r.share,
             "basis": str(r.basis),
-            "evidence": [citation_json(c) for c in r.evidence],
+            "evidence": evidence_json(edition, r.evidence),
         }
         for r in recommend(card, edition)
     ]
     return ResultFields(result, pillars, recommendations)
+
+
+# Past this many distinct evidence lists an edition's memo starts again (a guard, never reached:
+# one list per practice and category).
+_EVIDENCE_MEMO_LIMIT = 10_000
+
+
+def evidence_json(edition: EditionSpec, citations: tuple[CitationSpec, ...]) -> list[object]:
+    """The evidence a recommendation stores, built once per edition and list of citations.
+
+    Every assessment of a category ranks the same practice on the same citations (its
+    benchmark is resolved once per edition and category), and building each citation's JSON
+    field by field was a sixth of a bulk rescoring's Python time (bench/notes/rescoring.md).
+    Keyed by identity: the tuples are the edition's own resolved prevalence, alive as long as
+    the edition spec; the memo holds each tuple, so its id is never reused meanwhile. The list
+    is shared by every row that stores it: read it, never change it.
+    """
+    memo: dict[int, tuple[tuple[CitationSpec, ...], list[object]]] = edition.derived(
+        ("evidence json",), dict
+    )
+    hit = memo.get(id(citations))
+    if hit is not None and hit[0] is citations:
+        return hit[1]
+    if len(memo) >= _EVIDENCE_MEMO_LIMIT:
+        memo.clear()
+    value: list[object] = [citation_json(c) for c in citations]
+    memo[id(citations)] = (citations, value)
+    return value
 
 
 def as_rows(fields: ResultFields) -> ResultRows:
@@ -106,7 +135,12 @@ def as_rows(fields: ResultFields) -> ResultRows:
     return ResultRows(
         result,
         [PillarResult(result=result, **values) for values in fields.pillars],
-        [Recommendation(result=result, **values) for values in fields.recommendations],
+        # The evidence lists are shared between results (evidence_json): an instance, which
+        # its caller may change, gets a copy of its own.
+        [
+            Recommendation(result=result, **{**values, "evidence": deepcopy(values["evidence"])})
+            for values in fields.recommendations
+        ],
     )
 
 

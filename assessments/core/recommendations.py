@@ -50,9 +50,12 @@ def recommend(scorecard: Scorecard, edition: EditionSpec) -> tuple[Recommendatio
     the score, so it can gain nothing and its priority is 0: it ranks last (but is
     still listed, because the brand has room to improve it).
     """
+    # The denominators once per scorecard and pillar, not once per practice: a bulk rescoring
+    # ranks a dozen practices of each of 100,000 scorecards (bench/notes/rescoring.md).
+    overall_weight = scorecard.scored_weight
     unranked = [
-        _unranked(scorecard, pillar, practice, edition)
-        for pillar in scorecard.pillars
+        _unranked(pillar, practice, edition, pillar_weight, overall_weight)
+        for pillar, pillar_weight in ((p, p.counted_weight) for p in scorecard.pillars)
         for practice in pillar.practices
         if practice.adoption is not None and practice.adoption < MAX_LEVEL
     ]
@@ -84,8 +87,12 @@ def expected_gain(scorecard: Scorecard, pillar: PillarScore, practice: PracticeS
     0 when the practice does not count towards the score (not applicable or no
     benchmark share) or its pillar or the overall carries no weight.
     """
-    pillar_weight = pillar.counted_weight
-    overall_weight = scorecard.scored_weight
+    return _gain(pillar, practice, pillar.counted_weight, scorecard.scored_weight)
+
+
+def _gain(
+    pillar: PillarScore, practice: PracticeScore, pillar_weight: float, overall_weight: float
+) -> float:
     if not practice.counted or pillar.score is None or not overall_weight > 0:
         return 0.0
     assert practice.adoption is not None  # implied by counted
@@ -94,12 +101,16 @@ def expected_gain(scorecard: Scorecard, pillar: PillarScore, practice: PracticeS
 
 
 def _unranked(
-    scorecard: Scorecard, pillar: PillarScore, practice: PracticeScore, edition: EditionSpec
+    pillar: PillarScore,
+    practice: PracticeScore,
+    edition: EditionSpec,
+    pillar_weight: float,
+    overall_weight: float,
 ) -> dict[str, Any]:
     """A recommendation's fields but its rank and bucket, known once all are sorted."""
     spec = edition.practice(practice.key)
     share = practice.prevalence.share
-    gain = expected_gain(scorecard, pillar, practice)
+    gain = _gain(pillar, practice, pillar_weight, overall_weight)
     return dict(
         practice_key=practice.key,
         pillar_key=pillar.key,

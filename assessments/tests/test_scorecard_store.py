@@ -10,9 +10,11 @@ from django.db import connection, models
 
 from assessments import publishing, scorecard_store, services
 from assessments.bulk_insert import copy_fields
+from assessments.core.evidence import citation_json
+from assessments.core.recommendations import recommend
 from assessments.core.scoring import score
 from assessments.edition_specs import edition_spec
-from assessments.models import Assessment, PillarResult, Result
+from assessments.models import Assessment, PillarResult, Recommendation, Result
 from assessments.tests.factories import BrandFactory, scored_assessment
 
 pytestmark = pytest.mark.django_db
@@ -142,3 +144,85 @@ def test_the_json_a_result_stores_is_compressed_with_lz4():
             " WHERE attrelid = 'assessments_recommendation'::regclass AND attname = 'evidence'"
         )
         assert cursor.fetchall() == [("l",)]
+
+
+def _as_scored_alone(card, spec) -> list[tuple[int, object]]:
+    """Each recommendation's rank and evidence as ranking this one scorecard gives them."""
+    return [
+        (r.rank, json.loads(json.dumps([citation_json(c) for c in r.evidence])))
+        for r in recommend(card, spec)
+    ]
+
+
+def test_results_stored_together_each_keep_the_evidence_their_own_scoring_gives(
+    beauty, edition, django_capture_on_commit_callbacks
+):
+    # One bulk call shares each practice's evidence list between its results and encodes it
+    # once (scorecard_store.evidence_json, bulk_insert._memoized): every result must still
+    # store its own practices' evidence, as scoring it alone ranks them.
+    together = [
+        scored_assessment(
+            brand=BrandFactory(),
+            category=beauty,
+            maturity=maturity,
+            capture=django_capture_on_commit_callbacks,
+        )
+        for maturity in (0.3, 0.6)
+    ]
+    draft = publishing.edition_copy(edition=edition, label="Rescored together")
+    published = publishing.edition_publish(edition_id=draft.pk)
+
+    stored = scorecard_store.results_store_bulk(
+        assessment_ids=[a.pk for a in together], edition_id=published.pk
+    )
+
+    assert stored == 2
+    new_spec = edition_spec(published.pk)
+    for assessment in together:
+        card = score(new_spec, "beauty", services.assessment_answers(assessment))
+        result = Result.objects.get(assessment=assessment, edition=published)
+        rows = [(r.rank, r.evidence) for r in result.recommendations.order_by("rank")]
+        assert rows == _as_scored_alone(card, new_spec)
+        assert any(evidence for _, evidence in rows), "the practices cite their benchmark"
+
+
+def test_a_result_row_its_caller_changes_leaves_the_next_results_evidence_alone(assessment, spec):
+    [(pk, card)] = scorecard_store.scorecards_for_ids([assessment.pk], spec)
+    first = scorecard_store.as_rows(
+        scorecard_store.result_fields(assessment_id=pk, edition=spec, card=card)
+    )
+    changed = next(r for r in first.recommendations if r.evidence)
+    changed.evidence[0]["percent"] = -1
+    changed.evidence.append({"statement": "added by the caller"})
+
+    again = scorecard_store.result_fields(assessment_id=pk, edition=spec, card=card)
+
+    assert [(r["rank"], r["evidence"]) for r in again.recommendations] == _as_scored_alone(
+        card, spec
+    )
+
+
+def test_copy_stores_each_rows_json_when_rows_share_or_repeat_a_value(assessment):
+    # The JSON encoding is kept per object for one COPY: a list shared by two rows is written
+    # twice, and an equal list or another list each as they are.
+    shared = [{"statement": "shared"}]
+    rows = [
+        (101, shared),
+        (102, shared),
+        (103, [{"statement": "shared"}]),
+        (104, [{"statement": "another"}]),
+    ]
+    base = {
+        "result_id": assessment.result_id,
+        "bucket": "P1",
+        **dict.fromkeys(("practice_key", "pillar_key", "title", "text", "basis"), "x"),
+        "effort": 1,
+        "expected_gain": 0.0,
+        "priority_score": 0.0,
+        "share": None,
+    }
+
+    copy_fields(Recommendation, [{**base, "rank": rank, "evidence": ev} for rank, ev in rows])
+
+    stored = Recommendation.objects.filter(result_id=assessment.result_id, rank__gt=100)
+    assert list(stored.order_by("rank").values_list("rank", "evidence")) == rows
