@@ -13,7 +13,11 @@ BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
 
 class StrictNullBooleanField(forms.NullBooleanField):
     """true/false (or 1/0), or empty for no filter: Django's field reads anything else as "no
-    filter" too, so a typo (?overdue=yes) answered the unfiltered list."""
+    filter" too, so a typo (?overdue=yes) answered the unfiltered list. A plain text widget:
+    NullBooleanSelect, the default, turns any value it does not know into None before
+    to_python sees it."""
+
+    widget = forms.TextInput
 
     def to_python(self, value):
         if value in (None, ""):

@@ -134,8 +134,17 @@ def test_the_list_filters_by_status_owner_overdue_and_brand(manager_client, user
     assert ids("?status=done") == {done_late}
     assert ids("?owner=the-consultant") == {late}
     assert ids("?brand=foreign-brand") == set()
+    assert ids("?overdue=1") == {late} and ids("?overdue=0") == {done_late, later}
     row = manager_client.get(f"{ACTIONS}?overdue=true").json()["results"][0]
     assert row["overdue"] is True
+
+
+@pytest.mark.parametrize("value", ["yes", "-1", "1.0", "-2957480233723.0"])
+def test_overdue_other_than_true_or_false_is_a_400_naming_it(manager_client, value):
+    # Found by schemathesis: Django's select widget read any of these as "no filter".
+    response = manager_client.get(ACTIONS, {"overdue": value})
+    assert response.status_code == 400
+    assert "overdue" in fields(response)
 
 
 def test_the_list_takes_the_same_queries_for_few_or_many_actions(own_brand, users):
