@@ -224,6 +224,24 @@ def test_a_lone_surrogate_in_an_answer_names_the_question(consultant_client, cou
     assert counts() == before
 
 
+@pytest.mark.parametrize(
+    "path, body",
+    [
+        # Found by schemathesis: the owner's lookup queried PostgreSQL with the NUL (a 500).
+        ("/api/v1/actions/", '{"brand": "own-brand", "practice_key": "x", "owner": "a\\u0000"}'),
+        (ASSESSMENTS, '{"brand": "own\\u0000", "category": "beauty"}'),
+        (TOKEN, '{"username": "x", "password": "y", "a\\u0000": 1}'),
+    ],
+)
+def test_a_nul_anywhere_in_a_body_is_a_400_naming_its_field(consultant_client, counts, path, body):
+    before = counts()
+    response = consultant_client.post(path, body, content_type="application/json")
+    assert response.status_code == 400
+    [(field, [message])] = fields(response).items()
+    assert "NUL" in message and field in ("owner", "brand", "a\\u0000")
+    assert counts() == before
+
+
 def test_a_surrogate_pair_is_a_character_and_accepted(db):
     # U+1F600 written as its UTF-16 pair: valid JSON, one character, no surrogate left.
     body = '{"username":"\\ud83d\\ude00","password":"y"}'
