@@ -98,12 +98,17 @@ def attachment(response, name: str):
     return response
 
 
-def scored_report(assessment: Assessment) -> Report:
+def require_scored(assessment: Assessment) -> None:
+    """A draft's (or a queued assessment's) report is a 409 that says why."""
     if assessment.result_id is None:
         raise Conflict(
             f"This assessment has no report yet: it is "
             f"{assessment.get_status_display().lower()}. Reports exist once it is scored."
         )
+
+
+def scored_report(assessment: Assessment) -> Report:
+    require_scored(assessment)
     return report_for(assessment)
 
 

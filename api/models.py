@@ -122,3 +122,35 @@ class ApiToken(models.Model):
 
     def has_expired(self, now=None) -> bool:
         return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+
+
+class StoredReport(models.Model):
+    """The part of a result's API report that never changes, as built once per language.
+
+    A result and its edition (published: read-only) fix everything a report shows but its
+    previous assessment, percentile and current edition (assessments.report_data.ReportState):
+    its tier, pillars, recommendations with their evidence, and the edition's context. Built,
+    that part was most of a report's time (bench/notes/reads.md), so the first read of a report
+    keeps it here and later reads only add the rest (api/stored_reports.py). `shape` names the
+    code, translations and migrations it was built by: a deploy that changes any of them makes
+    older rows unreachable, and they are built again on their next read.
+    """
+
+    result = models.ForeignKey(
+        "assessments.Result", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    language = models.CharField(max_length=10)
+    shape = models.CharField(max_length=64)
+    # JSON as text, not a JSONField: PostgreSQL's jsonb reorders keys, and the API's answer
+    # keeps the serializer's order.
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            # Indexes the read: the report's query looks up (result, language).
+            models.UniqueConstraint(fields=["result", "language"], name="one_report_per_language")
+        ]
+
+    def __str__(self) -> str:
+        return f"Report of result {self.result_id} ({self.language})"

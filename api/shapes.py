@@ -11,32 +11,62 @@ serializer's field does (float(), int(), str(), DRF's ISO 8601 times in the curr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from assessments.core.evidence import Evidence
-from assessments.core.texts import Text
+from assessments.core.texts import Text, text
 from assessments.evidence_words import share_words
 from assessments.localized import TierTexts, shown
-from assessments.models import Assessment, ContextFigure, Result
-from assessments.report_data import PillarRow, Previous, RecommendationRow, Report
+from assessments.models import Assessment, ContextFigure
+from assessments.report_data import (
+    PillarRow,
+    Previous,
+    RecommendationRow,
+    Report,
+    ReportState,
+    pillar_change,
+)
 
 
 def report_json(report: Report) -> dict:
     """ReportSerializer(report).data, field for field."""
-    zone = timezone.get_current_timezone()
+    changes = {row.key: row.change for row in report.pillars}
+    state = Changing(report.previous, report.percentile, report.current_edition_label, changes)
+    return report_from(report_part(report), report.assessment, state)
+
+
+@dataclass(frozen=True)
+class Changing:
+    """What a report shows that may change after scoring (assessments.report_data.ReportState),
+    with each pillar's change since the previous assessment by pillar key."""
+
+    previous: Previous | None
+    percentile: float | None
+    current_edition_label: str | None
+    changes: Mapping[str, float | None]
+
+
+def changing(part: dict, state: ReportState) -> Changing:
+    """A stored part's Changing: its pillars' scores against the previous assessment's."""
+    changes = {
+        row["key"]: pillar_change(row["score"], state.scores_before.get(row["key"]))
+        for row in part["pillars"]
+    }
+    return Changing(state.previous, state.percentile, state.current_edition_label, changes)
+
+
+def report_part(report: Report) -> dict:
+    """The part of a report's JSON that its result and edition fix, in the request's language.
+
+    api/stored_reports.py keeps it per result and language; report_from() adds the rest.
+    """
     return {
-        # The assessment's tier as the report names it (already read: no query).
-        "assessment": assessment_json(
-            report.assessment, zone, lambda _: (report.tier_name, report.tier_summary)
-        ),
-        "overall": _float(report.overall),
-        "benchmark_overall": _float(report.benchmark_overall),
-        "readiness_index": _float(report.readiness_index),
-        "index_change": _float(report.index_change),
         "tier": {
             "key": _str(report.tier_key),
             "name": _text(report.tier_name),
@@ -47,63 +77,132 @@ def report_json(report: Report) -> dict:
             "label": _str(report.edition_label),
             "release_note": _str(report.edition_release_note),
         },
-        "current_edition_label": _str(report.current_edition_label),
         "pillars": [_pillar(p) for p in report.pillars],
         "recommendations": [_recommendation(r) for r in report.recommendations],
-        "previous": _previous(report.previous, zone),
-        "percentile": _float(report.percentile),
         "context": [_context(c) for c in report.context],
     }
 
 
-def assessments_json(assessments: Iterable[Assessment]) -> list[dict]:
-    """AssessmentSerializer(assessments, many=True).data: the rows of a list page."""
+def report_from(part: dict, assessment: Assessment, state: Changing) -> dict:
+    """The report's JSON: a part from report_part() and what changes, in the serializer's order."""
     zone = timezone.get_current_timezone()
-    tiers = TierTexts(get_language())  # one query per edition met, in Chinese only
-    return [assessment_json(a, zone, tiers.of) for a in assessments]
-
-
-def assessment_json(
-    assessment: Assessment, zone: tzinfo, tier_texts: Callable[[Result], tuple[Text, Text]]
-) -> dict:
-    """A stored result's tier named as its edition names it in the request's language (the
-    serializer's ResultTierSerializer), not by the result's English copy."""
-    brand, category, edition, result = (
-        assessment.brand,
-        assessment.category,
-        assessment.edition,
-        assessment.result,
-    )
+    result = assessment.result
+    assert result is not None  # a report is of a scored assessment
+    index = result.readiness_index
+    before = state.previous.readiness_index if state.previous else None
     return {
-        "id": int(assessment.pk),
-        "brand": {"slug": _str(brand.slug), "name": _str(brand.name)},
-        "category": {"slug": _str(category.slug), "name": _str(category.name)},
-        "status": _str(assessment.status),
-        "version": int(assessment.version),
-        "edition": {"id": int(edition.pk), "label": _str(edition.label)},
-        "created_at": _time(assessment.created_at, zone),
-        "updated_at": _time(assessment.updated_at, zone),
-        "submitted_at": _time(assessment.submitted_at, zone),
-        "scored_at": _time(assessment.scored_at, zone),
-        "overall": None if result is None else _float(result.overall),
-        "readiness_index": None if result is None else _float(result.readiness_index),
-        "tier": None if result is None else _result_tier(result, tier_texts),
+        # The assessment's tier as the report names it.
+        "assessment": assessment_json(values_of(assessment), zone, lambda _: part["tier"]),
+        "overall": _float(result.overall),
+        "benchmark_overall": _float(result.benchmark_overall),
+        "readiness_index": _float(index),
+        "index_change": None if index is None or before is None else float(index - before),
+        "tier": part["tier"],
+        "edition": part["edition"],
+        "current_edition_label": _str(state.current_edition_label),
+        "pillars": [
+            {**row, "change": _float(state.changes.get(row["key"]))} for row in part["pillars"]
+        ],
+        "recommendations": part["recommendations"],
+        "previous": _previous(state.previous, zone),
+        "percentile": _float(state.percentile),
+        "context": part["context"],
     }
 
 
-def _result_tier(result: Result, tier_texts: Callable[[Result], tuple[Text, Text]]) -> dict:
-    name, summary = tier_texts(result)
-    return {"key": _str(result.tier_key), "name": _text(name), "summary": _text(summary)}
+# What a list row shows, read as values() (no model instances: 250 of them were most of a
+# 50-row page's time); values_of() gives the same for an assessment already read.
+LIST_VALUES = (
+    *("id", "status", "version", "created_at", "updated_at", "submitted_at", "scored_at"),
+    *("brand__slug", "brand__name", "category__slug", "category__name_en"),
+    *("category__name_zh_hans", "edition_id", "edition__label", "result_id"),
+    *("result__overall", "result__readiness_index", "result__edition_id"),
+    *("result__tier_key", "result__tier_name", "result__tier_summary"),
+)
+
+
+def list_rows(queryset: QuerySet[Assessment]) -> QuerySet:
+    """The rows assessments_json() takes: each assessment's LIST_VALUES, in the queryset's order."""
+    return queryset.values(*LIST_VALUES)
+
+
+def assessments_json(rows: Iterable[Mapping]) -> list[dict]:
+    """AssessmentSerializer(assessments, many=True).data: the rows of a list page."""
+    zone = timezone.get_current_timezone()
+    tiers = TierTexts(get_language())  # one query per edition met, in Chinese only
+    return [assessment_json(row, zone, lambda row: _result_tier(row, tiers)) for row in rows]
+
+
+def values_of(assessment: Assessment) -> dict:
+    """An assessment read as a model instance, as list_rows() reads it."""
+    brand, category, result = assessment.brand, assessment.category, assessment.result
+    return {
+        "id": assessment.pk,
+        "status": assessment.status,
+        "version": assessment.version,
+        "created_at": assessment.created_at,
+        "updated_at": assessment.updated_at,
+        "submitted_at": assessment.submitted_at,
+        "scored_at": assessment.scored_at,
+        "brand__slug": brand.slug,
+        "brand__name": brand.name,
+        "category__slug": category.slug,
+        # The translated columns (assessments/translation.py), which the stubs do not know.
+        "category__name_en": getattr(category, "name_en"),  # noqa: B009
+        "category__name_zh_hans": getattr(category, "name_zh_hans"),  # noqa: B009
+        "edition_id": assessment.edition_id,
+        "edition__label": assessment.edition.label,
+        "result_id": assessment.result_id,
+        "result__overall": result and result.overall,
+        "result__readiness_index": result and result.readiness_index,
+        "result__edition_id": result and result.edition_id,
+        "result__tier_key": result and result.tier_key,
+        "result__tier_name": result and result.tier_name,
+        "result__tier_summary": result and result.tier_summary,
+    }
+
+
+def assessment_json(row: Mapping, zone: tzinfo, tier: Callable[[Mapping], dict]) -> dict:
+    """A row of LIST_VALUES as the serializer gives it. A stored result's tier is named as its
+    edition names it in the request's language (the serializer's ResultTierSerializer), not by
+    the result's English copy."""
+    scored = row["result_id"] is not None
+    return {
+        "id": int(row["id"]),
+        "brand": {"slug": _str(row["brand__slug"]), "name": _str(row["brand__name"])},
+        "category": {
+            "slug": _str(row["category__slug"]),
+            "name": _text(text(row["category__name_en"], row["category__name_zh_hans"])),
+        },
+        "status": _str(row["status"]),
+        "version": int(row["version"]),
+        "edition": {"id": int(row["edition_id"]), "label": _str(row["edition__label"])},
+        "created_at": _time(row["created_at"], zone),
+        "updated_at": _time(row["updated_at"], zone),
+        "submitted_at": _time(row["submitted_at"], zone),
+        "scored_at": _time(row["scored_at"], zone),
+        "overall": _float(row["result__overall"]) if scored else None,
+        "readiness_index": _float(row["result__readiness_index"]) if scored else None,
+        "tier": tier(row) if scored else None,
+    }
+
+
+def _result_tier(row: Mapping, tiers: TierTexts) -> dict:
+    key = row["result__tier_key"]
+    name, summary = tiers.texts(
+        key, row["result__tier_name"], row["result__tier_summary"], row["result__edition_id"]
+    )
+    return {"key": _str(key), "name": _text(name), "summary": _text(summary)}
 
 
 def _pillar(row: PillarRow) -> dict:
+    """Without its change since the previous assessment: report_from() adds it, last."""
     return {
         "key": _str(row.key),
         "name": _text(row.name),
         "score": _float(row.score),
         "benchmark": _float(row.benchmark),
         "gap": _float(row.gap),
-        "change": _float(row.change),
     }
 
 

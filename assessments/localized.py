@@ -53,10 +53,14 @@ class TierTexts:
 
     def of(self, result) -> tuple[Text, Text]:
         """(name, summary) of the result's tier; the stored copy where the edition has none."""
-        stored = (Text(result.tier_name), Text(result.tier_summary))
-        if not is_chinese(self.language) or not result.tier_key:
+        return self.texts(result.tier_key, result.tier_name, result.tier_summary, result.edition_id)
+
+    def texts(self, key: str, name: str, summary: str, edition_id: int) -> tuple[Text, Text]:
+        """of() for a result read as values: its tier's key, stored copy and edition."""
+        stored = (Text(name), Text(summary))
+        if not is_chinese(self.language) or not key:
             return stored
-        return self._tiers(result.edition_id).get(result.tier_key, stored)
+        return self._tiers(edition_id).get(key, stored)
 
     def name(self, result) -> str:
         return self.of(result)[0].get(self.language)

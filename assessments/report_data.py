@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Subquery
 
 from assessments.core import evidence as ev
 from assessments.core.evidence import Evidence, Wording
@@ -151,14 +151,49 @@ class Report:
         return self.readiness_index - before
 
 
-def report_for(assessment: Assessment) -> Report:
-    """The report of a scored assessment (load it with Assessment.objects.with_report())."""
+@dataclass(frozen=True)
+class ReportState:
+    """What a report shows that may change after its result is stored: the brand's previous
+    scored assessment (one scored late moves in before it), the category's percentile (peers
+    keep being scored), and the current edition's label (a new one is published).
+
+    The rest of a report is fixed with its result and its (read-only) edition; the API keeps
+    that part built (api/stored_reports.py) and reads only this afresh.
+    """
+
+    previous: Previous | None
+    # The previous result's pillar scores by key, for each pillar's change.
+    scores_before: Mapping[str, float | None]
+    percentile: float | None
+    current_edition_label: str | None
+
+
+def report_state(assessment: Assessment) -> ReportState:
+    """A scored assessment's ReportState, in two queries (three on an older edition)."""
     result = assessment.result
     if result is None:
         raise ValueError(f"Assessment {assessment.pk} has no result yet ({assessment.status}).")
-    previous = _previous(assessment)
-    earlier = previous.result if previous else None
-    before = {p.key: p.score for p in earlier.pillars.all()} if earlier else {}
+    previous, scores_before = _previous_with_scores(assessment, result.edition_id)
+    return ReportState(
+        previous=previous,
+        scores_before=scores_before,
+        percentile=percentile(assessment),
+        current_edition_label=_current_label(result.edition),
+    )
+
+
+def pillar_change(score: float | None, score_before: float | None) -> float | None:
+    """A pillar's change since the previous assessment (None when either score is missing)."""
+    if score is None or score_before is None:
+        return None
+    return score - score_before
+
+
+def report_for(assessment: Assessment) -> Report:
+    """The report of a scored assessment (load it with Assessment.objects.with_report())."""
+    state = report_state(assessment)
+    result = assessment.result
+    assert result is not None  # report_state() raised otherwise
     # No query once the edition is cached: published editions are read once per process.
     spec = edition_spec_of(result.edition)
     texts, known = spec.texts, ev.edition_evidence(spec)
@@ -172,13 +207,15 @@ def report_for(assessment: Assessment) -> Report:
         tier_summary=texts.tier_summary(result.tier_key, result.tier_summary),
         edition_id=result.edition_id,
         edition_label=result.edition.label,
-        current_edition_label=_current_label(result.edition),
-        pillars=[_pillar_row(p, before.get(p.key), texts) for p in result.pillars.all()],
+        current_edition_label=state.current_edition_label,
+        pillars=[
+            _pillar_row(p, state.scores_before.get(p.key), texts) for p in result.pillars.all()
+        ],
         recommendations=[
             _recommendation_row(r, texts, known) for r in result.recommendations.all()
         ],
-        previous=_previous_row(previous, result.edition_id) if previous else None,
-        percentile=percentile(assessment),
+        previous=state.previous,
+        percentile=state.percentile,
         context=list(ContextFigure.objects.filter(edition_id=result.edition_id)),
         next_tier=_next_tier(spec.tiers, result.readiness_index, texts),
         edition_release_note=result.edition.release_note or "",
@@ -190,20 +227,6 @@ def _current_label(edition: Edition) -> str | None:
     if edition.is_current:
         return None
     return Edition.objects.filter(is_current=True).values_list("label", flat=True).first()
-
-
-def _previous_row(previous: Assessment, edition_id: int) -> Previous | None:
-    result = previous.result
-    if result is None:
-        return None
-    return Previous(
-        assessment_id=previous.pk,
-        submitted_at=previous.submitted_at,
-        readiness_index=result.readiness_index,
-        edition_id=result.edition_id,
-        edition_label=result.edition.label,
-        same_edition=result.edition_id == edition_id,
-    )
 
 
 def _next_tier(tiers, index: float | None, texts: EditionTexts) -> NextTier | None:
@@ -219,34 +242,59 @@ def _next_tier(tiers, index: float | None, texts: EditionTexts) -> NextTier | No
     return NextTier(tier.key, texts.tier_name(tier.key, tier.name), tier.min_index, points)
 
 
-def _previous(assessment: Assessment) -> Assessment | None:
-    """The brand's latest scored assessment submitted before this one."""
+def _previous_with_scores(
+    assessment: Assessment, edition_id: int
+) -> tuple[Previous | None, dict[str, float | None]]:
+    """The brand's latest scored assessment submitted before this one, and its pillar scores.
+
+    One query: a row per pillar of its result, each repeating the assessment's own columns.
+    """
     if assessment.submitted_at is None:
-        return None
-    return (
+        return None, {}
+    latest = (
         Assessment.objects.filter(
             brand_id=assessment.brand_id,
             status=Assessment.Status.SCORED,
             submitted_at__lt=assessment.submitted_at,
         )
-        .select_related("result__edition")
-        .prefetch_related("result__pillars")
         .order_by("-submitted_at")
-        .first()
+        .values("pk")[:1]
     )
+    rows = list(
+        Assessment.objects.filter(pk=Subquery(latest), result__isnull=False)
+        .order_by()
+        .values_list(
+            "pk",
+            "submitted_at",
+            "result__readiness_index",
+            "result__edition_id",
+            "result__edition__label",
+            "result__pillars__key",
+            "result__pillars__score",
+        )
+    )
+    if not rows:
+        return None, {}
+    pk, submitted_at, index, previous_edition, label = rows[0][:5]
+    previous = Previous(
+        assessment_id=pk,
+        submitted_at=submitted_at,
+        readiness_index=index,
+        edition_id=previous_edition,
+        edition_label=label,
+        same_edition=previous_edition == edition_id,
+    )
+    return previous, {key: score for *_, key, score in rows if key is not None}
 
 
 def _pillar_row(pillar, score_before: float | None, texts: EditionTexts) -> PillarRow:
-    change = None
-    if pillar.score is not None and score_before is not None:
-        change = pillar.score - score_before
     return PillarRow(
         key=pillar.key,
         name=texts.pillar(pillar.key, pillar.name),
         score=pillar.score,
         benchmark=pillar.benchmark,
         gap=pillar.gap,
-        change=change,
+        change=pillar_change(pillar.score, score_before),
     )
 
 

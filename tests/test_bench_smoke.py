@@ -19,7 +19,7 @@ from conftest import require
 from tests.processes import ROOT
 
 pytestmark = pytest.mark.e2e
-MEASURES = "scoring,planner,queries,api,portfolio,celery"
+MEASURES = "scoring,planner,queries,api,portfolio,celery,reads"
 SECTIONS = [
     "## 1. API throughput",
     "## 2. Queries per request",
@@ -27,6 +27,7 @@ SECTIONS = [
     "## 7. The target planner alone",
     "## 8. The portfolio page",
     "## 4. Celery end to end",
+    "## 9. Reads while busy",
     "## Profiled and fixed",
 ]
 
@@ -58,7 +59,7 @@ def results(postgres_url, redis_url, tmp_path_factory) -> str:
     done = subprocess.run(
         [sys.executable, "-m", "bench", "--size", "smoke", "--runs", "1",
          "--only", MEASURES, "--out", str(out)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=240,
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=360,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-4000:]
     return out.read_text()

@@ -11,7 +11,8 @@ from django.utils import translation
 from rest_framework.renderers import JSONRenderer
 
 from api import serializers as s
-from api import shapes
+from api import shapes, stored_reports
+from api.models import StoredReport
 from assessments import publishing
 from assessments.models import Assessment, Category, Edition
 from assessments.report_data import report_for
@@ -67,5 +68,25 @@ def test_every_list_row_is_the_serializers_json(varied, language):
     rows = list(Assessment.objects.for_list())
     assert {a.status for a in rows} >= {"draft", "scored"}
     with translation.override(language):
-        served = shapes.assessments_json(rows)
+        served = shapes.assessments_json(shapes.list_rows(Assessment.objects.for_list()))
         assert json(served) == json(s.AssessmentSerializer(rows, many=True).data)
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_a_report_built_from_its_stored_part_is_the_serializers_json(varied, language):
+    scored = [a.pk for a in varied if a.result_id]
+    with translation.override(language):
+        first = {a.pk: json(stored_reports.report_json(a)) for a in _with_parts(scored)}
+        assert StoredReport.objects.filter(language=language).count() == len(scored)
+        for assessment in _with_parts(scored):
+            assert assessment.stored_report is not None
+            expected = json(s.ReportSerializer(report_for(_reloaded(assessment.pk))).data)
+            assert json(stored_reports.report_json(assessment)) == expected == first[assessment.pk]
+
+
+def _with_parts(pks):
+    return stored_reports.with_stored_report(Assessment.objects.filter(pk__in=pks))
+
+
+def _reloaded(pk):
+    return Assessment.objects.with_report().get(pk=pk)
