@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -9,6 +11,9 @@ from django.utils.functional import cached_property
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+
+# How a page's slice of a queryset is read: e.g. api.shapes.list_rows (values()).
+RowsOf = Callable[[QuerySet[Any]], QuerySet[Any]]
 
 
 class CappedCountPaginator(Paginator):
@@ -23,6 +28,18 @@ class CappedCountPaginator(Paginator):
     limit = settings.API_COUNT_LIMIT
     # Only querysets: their slice counts in the database, as a COUNT over a LIMIT subquery.
     object_list: QuerySet[Any]
+
+    def __init__(self, object_list, per_page, *args, rows: RowsOf | None = None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.rows = rows
+
+    def _get_page(self, object_list, *args, **kwargs):
+        # The page's slice read as rows (e.g. values()), while the count reads the queryset: a
+        # values() queryset's count selects its columns and joins for every row counted, which
+        # made a list of 100,000 assessments three times slower than one of 1,000.
+        if self.rows is not None:
+            object_list = self.rows(object_list)
+        return super()._get_page(object_list, *args, **kwargs)
 
     @cached_property
     def matches(self) -> int:
@@ -48,6 +65,12 @@ class BoundedPageNumberPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = settings.API_MAX_PAGE_SIZE
     django_paginator_class = CappedCountPaginator
+
+    def paginate_rows(self, queryset, request, view, rows: RowsOf) -> list | None:
+        """paginate_queryset(), with the page's rows read by `rows` (the count by the queryset)."""
+        # DRF makes the paginator with (queryset, page_size): a factory that adds the rows.
+        self.django_paginator_class = partial(CappedCountPaginator, rows=rows)  # type: ignore[assignment]
+        return self.paginate_queryset(queryset, request, view)
 
     def get_page_size(self, request) -> int:
         # DRF falls back to the default for a page_size it cannot read, and cuts one over the

@@ -36,6 +36,7 @@ from api.exceptions import Conflict, PreconditionRequired
 from api.filters import AssessmentFilter
 from api.idempotency import idempotent
 from api.models import WebhookEndpoint, new_secret
+from api.pagination import BoundedPageNumberPagination
 from api.params import StrictQueryParamsMixin
 from api.renderers import FILE_FORMATS, CSVRenderer, PDFRenderer
 from api.schema import IDEMPOTENCY_ERRORS, IDEMPOTENCY_KEY, IF_MATCH
@@ -238,11 +239,11 @@ class AssessmentViewSet(
 
     def _page(self, request) -> Response:
         # ListModelMixin.list, with the rows built by api/shapes.py (the serializer's JSON).
-        queryset = shapes.list_rows(self.filter_queryset(self.get_queryset()))
-        page = self.paginate_queryset(queryset)
-        if page is None:
-            return Response(shapes.assessments_json(queryset))
-        return self.get_paginated_response(shapes.assessments_json(page))
+        queryset = self.filter_queryset(self.get_queryset())
+        paginator = self.paginator
+        assert isinstance(paginator, BoundedPageNumberPagination)  # settings: always paginated
+        page = paginator.paginate_rows(queryset, request, self, shapes.list_rows)
+        return self.get_paginated_response(shapes.assessments_json(page or []))
 
     def _reload(self, pk: int) -> Assessment:
         return self.get_queryset().get(pk=pk)

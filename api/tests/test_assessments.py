@@ -243,6 +243,22 @@ def test_a_list_page_takes_the_same_queries_for_3_or_30_assessments(
     assert few == many == (1 if query else 3) + chinese
 
 
+def test_a_list_page_counts_ids_without_the_columns_and_joins_its_rows_show(
+    consultant_client, own_brand, make_scored
+):
+    # The rows are read as values() (api/shapes.py); a count over that selected every row's
+    # columns and joins, which made a list of 100,000 assessments 2.8 times slower than one of
+    # 1,000 (bench/notes/list-growth.md).
+    make_scored(own_brand)
+    with CaptureQueriesContext(connection) as ctx:
+        response = consultant_client.get(ASSESSMENTS, HTTP_CACHE_CONTROL="no-cache")
+    assert response.json()["count"] == 1
+    (count,) = [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"]]
+    # Only the access rule's subquery (brands through memberships): no row's tables.
+    for shown in ("assessments_category", "assessments_edition", "assessments_result", "status"):
+        assert shown not in count, count
+
+
 def test_the_csv_list_holds_every_assessment_the_filters_match_not_a_page(
     consultant_client, own_brand, make_scored
 ):
