@@ -12,7 +12,6 @@ serializer's field does (float(), int(), str(), DRF's ISO 8601 times in the curr
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from django.db.models import QuerySet
@@ -36,29 +35,7 @@ from assessments.report_data import (
 
 def report_json(report: Report) -> dict:
     """ReportSerializer(report).data, field for field."""
-    changes = {row.key: row.change for row in report.pillars}
-    state = Changing(report.previous, report.percentile, report.current_edition_label, changes)
-    return report_from(report_part(report), report.assessment, state)
-
-
-@dataclass(frozen=True)
-class Changing:
-    """What a report shows that may change after scoring (assessments.report_data.ReportState),
-    with each pillar's change since the previous assessment by pillar key."""
-
-    previous: Previous | None
-    percentile: float | None
-    current_edition_label: str | None
-    changes: Mapping[str, float | None]
-
-
-def changing(part: dict, state: ReportState) -> Changing:
-    """A stored part's Changing: its pillars' scores against the previous assessment's."""
-    changes = {
-        row["key"]: pillar_change(row["score"], state.scores_before.get(row["key"]))
-        for row in part["pillars"]
-    }
-    return Changing(state.previous, state.percentile, state.current_edition_label, changes)
+    return report_from(report_part(report), report.assessment, report.state)
 
 
 def report_part(report: Report) -> dict:
@@ -83,7 +60,7 @@ def report_part(report: Report) -> dict:
     }
 
 
-def report_from(part: dict, assessment: Assessment, state: Changing) -> dict:
+def report_from(part: dict, assessment: Assessment, state: ReportState) -> dict:
     """The report's JSON: a part from report_part() and what changes, in the serializer's order."""
     zone = timezone.get_current_timezone()
     result = assessment.result
@@ -100,9 +77,7 @@ def report_from(part: dict, assessment: Assessment, state: Changing) -> dict:
         "tier": part["tier"],
         "edition": part["edition"],
         "current_edition_label": _str(state.current_edition_label),
-        "pillars": [
-            {**row, "change": _float(state.changes.get(row["key"]))} for row in part["pillars"]
-        ],
+        "pillars": [_pillar_changed(row, state) for row in part["pillars"]],
         "recommendations": part["recommendations"],
         "previous": _previous(state.previous, zone),
         "percentile": _float(state.percentile),
@@ -193,6 +168,12 @@ def _result_tier(row: Mapping, tiers: TierTexts) -> dict:
         key, row["result__tier_name"], row["result__tier_summary"], row["result__edition_id"]
     )
     return {"key": _str(key), "name": _text(name), "summary": _text(summary)}
+
+
+def _pillar_changed(row: dict, state: ReportState) -> dict:
+    """A part's pillar with its change since the previous assessment, as PillarRow.change."""
+    change = pillar_change(row["score"], state.scores_before.get(row["key"]))
+    return {**row, "change": _float(change)}
 
 
 def _pillar(row: PillarRow) -> dict:

@@ -56,8 +56,7 @@ def report_json(assessment: Assessment) -> dict:
     stored = getattr(assessment, "stored_report", None)
     if stored is not None:
         part = orjson.loads(stored)
-        state = report_data.report_state(assessment)
-        return shapes.report_from(part, assessment, shapes.changing(part, state))
+        return shapes.report_from(part, assessment, report_data.report_state(assessment))
     prefetch_related_objects([assessment], "result__pillars", "result__recommendations")
     report = report_data.report_for(assessment)  # raises for an assessment without a result
     _keep(cast(int, assessment.result_id), shapes.report_part(report))

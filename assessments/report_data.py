@@ -107,6 +107,23 @@ TOP_ACTIONS = 3
 
 
 @dataclass(frozen=True)
+class ReportState:
+    """What a report shows that may change after its result is stored: the brand's previous
+    scored assessment (one scored late moves in before it), the category's percentile (peers
+    keep being scored), and the current edition's label (a new one is published).
+
+    The rest of a report is fixed with its result and its (read-only) edition; the API keeps
+    that part built (api/stored_reports.py) and reads only this afresh.
+    """
+
+    previous: Previous | None
+    # The previous result's pillar scores by key, for each pillar's change.
+    scores_before: Mapping[str, float | None]
+    percentile: float | None
+    current_edition_label: str | None
+
+
+@dataclass(frozen=True)
 class Report:
     assessment: Assessment
     overall: float | None
@@ -119,15 +136,26 @@ class Report:
     tier_summary: Text
     edition_id: int
     edition_label: str
-    # None while the result's edition is current; else the current one's label (a 2017 result
-    # stays on 2017 and says so).
-    current_edition_label: str | None
     pillars: list[PillarRow]
     recommendations: list[RecommendationRow]
-    previous: Previous | None
-    percentile: float | None
     context: list[ContextFigure]
+    # The previous assessment, the percentile and the current edition, read afresh.
+    state: ReportState
     next_tier: NextTier | None = None
+
+    @property
+    def previous(self) -> Previous | None:
+        return self.state.previous
+
+    @property
+    def percentile(self) -> float | None:
+        return self.state.percentile
+
+    @property
+    def current_edition_label(self) -> str | None:
+        """None while the result's edition is current; else the current one's label (a 2017
+        result stays on 2017 and says so)."""
+        return self.state.current_edition_label
 
     @property
     def top_actions(self) -> list[RecommendationRow]:
@@ -149,23 +177,6 @@ class Report:
         if before is None or self.readiness_index is None:
             return None
         return self.readiness_index - before
-
-
-@dataclass(frozen=True)
-class ReportState:
-    """What a report shows that may change after its result is stored: the brand's previous
-    scored assessment (one scored late moves in before it), the category's percentile (peers
-    keep being scored), and the current edition's label (a new one is published).
-
-    The rest of a report is fixed with its result and its (read-only) edition; the API keeps
-    that part built (api/stored_reports.py) and reads only this afresh.
-    """
-
-    previous: Previous | None
-    # The previous result's pillar scores by key, for each pillar's change.
-    scores_before: Mapping[str, float | None]
-    percentile: float | None
-    current_edition_label: str | None
 
 
 def report_state(assessment: Assessment) -> ReportState:
@@ -207,16 +218,14 @@ def report_for(assessment: Assessment) -> Report:
         tier_summary=texts.tier_summary(result.tier_key, result.tier_summary),
         edition_id=result.edition_id,
         edition_label=result.edition.label,
-        current_edition_label=state.current_edition_label,
         pillars=[
             _pillar_row(p, state.scores_before.get(p.key), texts) for p in result.pillars.all()
         ],
         recommendations=[
             _recommendation_row(r, texts, known) for r in result.recommendations.all()
         ],
-        previous=state.previous,
-        percentile=state.percentile,
         context=list(ContextFigure.objects.filter(edition_id=result.edition_id)),
+        state=state,
         next_tier=_next_tier(spec.tiers, result.readiness_index, texts),
         edition_release_note=result.edition.release_note or "",
     )
