@@ -161,6 +161,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # after the operating system's TCP timeout of minutes.
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 3))
+    # Each query planned once per connection, not on every request (readiness/db.py).
+    if env_bool("DB_PREPARED_STATEMENTS", True):
+        from readiness.db import prepared_options
+
+        DATABASES["default"]["OPTIONS"].update(prepared_options(env_int("DB_PREPARE_THRESHOLD", 5)))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")

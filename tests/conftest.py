@@ -42,7 +42,10 @@ def _name_live_server_session(sender, connection, **kwargs) -> None:
     # its own session); every other thread here is a live server request thread.
     if threading.current_thread() is not threading.main_thread():
         with connection.cursor() as cursor:
-            cursor.execute("SET application_name TO %s", [LIVE_SERVER_SESSION])
+            # set_config(), not SET: SET takes no bound parameter (readiness/db.py).
+            cursor.execute(
+                "SELECT set_config('application_name', %s, false)", [LIVE_SERVER_SESSION]
+            )
 
 
 @pytest.fixture(scope="session")
