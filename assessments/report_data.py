@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q, Subquery
+from django.db import connection
+from django.db.models import Subquery
 
+from assessments import standings
 from assessments.core import evidence as ev
 from assessments.core.evidence import Evidence, Wording
 from assessments.core.presentation import shown_index
@@ -260,28 +262,10 @@ def _previous_with_scores(
     """
     if assessment.submitted_at is None:
         return None, {}
-    latest = (
-        Assessment.objects.filter(
-            brand_id=assessment.brand_id,
-            status=Assessment.Status.SCORED,
-            submitted_at__lt=assessment.submitted_at,
-        )
-        .order_by("-submitted_at")
-        .values("pk")[:1]
-    )
-    rows = list(
-        Assessment.objects.filter(pk=Subquery(latest), result__isnull=False)
-        .order_by()
-        .values_list(
-            "pk",
-            "submitted_at",
-            "result__readiness_index",
-            "result__edition_id",
-            "result__edition__label",
-            "result__pillars__key",
-            "result__pillars__score",
-        )
-    )
+    if connection.vendor == "postgresql":
+        rows = _previous_rows_sql(assessment)
+    else:
+        rows = _previous_rows(assessment)
     if not rows:
         return None, {}
     pk, submitted_at, index, previous_edition, label = rows[0][:5]
@@ -294,6 +278,56 @@ def _previous_with_scores(
         same_edition=previous_edition == edition_id,
     )
     return previous, {key: score for *_, key, score in rows if key is not None}
+
+
+# _previous_rows() as one fixed statement: building and compiling that queryset was most of a
+# built API report's time once its fixed part was stored (bench/notes/reads.md).
+_PREVIOUS_SQL = """
+SELECT a.id, a.submitted_at, r.readiness_index, r.edition_id, e.label, p.key, p.score
+FROM assessments_assessment a
+JOIN assessments_result r ON r.id = a.result_id
+JOIN assessments_edition e ON e.id = r.edition_id
+LEFT JOIN assessments_pillarresult p ON p.result_id = r.id
+WHERE a.id = (
+    SELECT id FROM assessments_assessment
+    WHERE brand_id = %s AND status = %s AND submitted_at < %s
+    ORDER BY submitted_at DESC
+    LIMIT 1
+)
+"""
+
+
+def _previous_rows_sql(assessment: Assessment) -> list[tuple]:
+    with connection.cursor() as cursor:
+        status = Assessment.Status.SCORED.value
+        cursor.execute(_PREVIOUS_SQL, (assessment.brand_id, status, assessment.submitted_at))
+        return cursor.fetchall()
+
+
+def _previous_rows(assessment: Assessment) -> list[tuple]:
+    """The previous assessment's columns and its pillars, a row per pillar (or one without)."""
+    latest = (
+        Assessment.objects.filter(
+            brand_id=assessment.brand_id,
+            status=Assessment.Status.SCORED,
+            submitted_at__lt=assessment.submitted_at,
+        )
+        .order_by("-submitted_at")
+        .values("pk")[:1]
+    )
+    return list(
+        Assessment.objects.filter(pk=Subquery(latest), result__isnull=False)
+        .order_by()
+        .values_list(
+            "pk",
+            "submitted_at",
+            "result__readiness_index",
+            "result__edition_id",
+            "result__edition__label",
+            "result__pillars__key",
+            "result__pillars__score",
+        )
+    )
 
 
 def _pillar_row(pillar, score_before: float | None, texts: EditionTexts) -> PillarRow:
@@ -339,17 +373,10 @@ def percentile(assessment: Assessment) -> float | None:
     index = assessment.result.readiness_index if assessment.result else None
     if index is None:
         return None
-    peers = Assessment.objects.filter(
-        category_id=assessment.category_id,
-        status=Assessment.Status.SCORED,
-        result__readiness_index__isnull=False,
-    ).exclude(brand_id=assessment.brand_id)
-    counts = peers.aggregate(
-        brands=Count("brand", distinct=True),
-        total=Count("pk"),
-        below=Count("pk", filter=Q(result__readiness_index__lt=index)),
-        equal=Count("pk", filter=Q(result__readiness_index=index)),
+    # From the category's standing (assessments/standings.py), whatever the category's size.
+    peers = standings.peer_counts(
+        category_id=assessment.category_id, brand_id=assessment.brand_id, index=index
     )
-    if counts["brands"] < MIN_PEER_BRANDS:
+    if peers.brands < MIN_PEER_BRANDS:
         return None
-    return 100 * (counts["below"] + counts["equal"] / 2) / counts["total"]
+    return 100 * (peers.below + peers.equal / 2) / peers.total

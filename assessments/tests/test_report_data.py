@@ -83,3 +83,25 @@ def test_the_pdf_holds_the_index_and_the_first_recommendation(scored_assessment)
     text = " ".join(text.split())
     assert f"Readiness index {report.readiness_index:.0f}" in text
     assert report.recommendations[0].title in text
+
+
+def test_the_previous_assessment_read_in_sql_is_the_one_the_orm_reads(
+    spec, beauty, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+
+    from assessments import report_data
+    from conftest import require
+
+    require(connection.vendor == "postgresql", "set DATABASE_URL to a PostgreSQL database")
+    brand = BrandFactory()
+    scored(spec, BrandFactory(), 0.5, beauty, django_capture_on_commit_callbacks)  # another brand
+    chain = [
+        scored(spec, brand, m, beauty, django_capture_on_commit_callbacks) for m in (0.2, 0.6, 0.9)
+    ]
+    for assessment in chain:
+        sql = sorted(report_data._previous_rows_sql(assessment), key=repr)
+        assert sql == sorted(report_data._previous_rows(assessment), key=repr)
+    assert report_data._previous_rows_sql(chain[0]) == []
+    assert {row[0] for row in report_data._previous_rows_sql(chain[2])} == {chain[1].pk}
+    assert len(report_data._previous_rows_sql(chain[2])) == chain[1].result.pillars.count()
