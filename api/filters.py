@@ -70,7 +70,12 @@ class AssessmentFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
 
     def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        # The id breaks ties, so pages never repeat or skip a row with an equal sort value.
+        return self.ordered(super().filter_queryset(queryset))
+
+    @staticmethod
+    def ordered(queryset):
+        """In the ordering param's order, else newest first. An unfiltered list takes this
+        alone (api/views.py)."""
         ordering = queryset.query.order_by or ("-created_at",)
+        # The id breaks ties, so pages never repeat or skip a row with an equal sort value.
         return queryset.order_by(*ordering, "-id")

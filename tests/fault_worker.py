@@ -3,7 +3,7 @@ or a process that dies right after the scoring commit.
 
 Started as `celery -A tests.fault_worker worker`; FAULT_SCORING_DELAY seconds pass after an
 assessment is claimed (its row locked, inside the scoring transaction) and before its result is
-written.
+written. FAULT_ATTEMPTS_LOG=<file> gets a line at each such claim.
 """
 
 from __future__ import annotations
@@ -24,9 +24,13 @@ def _slow_down_scoring(**kwargs) -> None:
     from assessments import services
 
     delay = float(os.environ.get("FAULT_SCORING_DELAY", "0"))
+    attempts = os.environ.get("FAULT_ATTEMPTS_LOG")
     store = services.results_store_scored
 
     def slow_store(**store_kwargs):
+        if attempts:  # a line per attempt, written while the assessment's row is locked
+            with open(attempts, "a") as log:
+                log.write(f"{store_kwargs.get('assessment_ids')}\n")
         time.sleep(delay)
         return store(**store_kwargs)
 

@@ -397,18 +397,24 @@ def test_two_dropped_database_connections_during_scoring_are_retried_not_failed(
     spec = edition_spec(Edition.objects.current().pk)
     category = Category.objects.get(slug="cpg")
     proxy = TcpProxy(5432)
+    attempts = tmp_path / "attempts"
     env = {**FAULT_ENV, "SCORING_RETRY_DELAY": "1", "SCORING_RETRY_MAX_DELAY": "2"}
+    env["FAULT_ATTEMPTS_LOG"] = str(attempts)
     through_proxy = proxy.url_for(session_database_url())
     worker = start_worker(broker.url, app="tests.fault_worker", env=env, database_url=through_proxy)
     try:
         assessment = submit(spec, category)
         for drop in range(2):
-            claimed = wait_for(lambda: being_scored(assessment), timeout=60)
+            # The attempt after each drop: a retry may claim the row again within milliseconds
+            # (its delay is jittered down to 0), too soon for a poll to see the row free first.
+            claimed = wait_for(
+                lambda n=drop + 1: _lines(attempts) == n and being_scored(assessment), timeout=60
+            )
             assessment.refresh_from_db()
             assert claimed, (drop, assessment.status, assessment.failure_reason)
             proxy.drop()  # mid-transaction: the worker's next query meets a closed connection
-            assert wait_for(lambda: not being_scored(assessment), timeout=10)
         wait_until_scored([assessment], timeout=60)
+        assert _lines(attempts) == 3  # two attempts cut short, the third scored
     finally:
         stop(worker)
         proxy.close()
@@ -418,6 +424,10 @@ def test_two_dropped_database_connections_during_scoring_are_retried_not_failed(
         print("\n" + figures("two dropped database connections", dropped=2, **outcome))
     assert (assessment.status, assessment.failure_reason) == (Status.SCORED, "")
     assert_scored_exactly_once([assessment])
+
+
+def _lines(path) -> int:
+    return len(path.read_text().splitlines()) if path.exists() else 0
 
 
 def test_ready_is_503_while_the_database_is_down_and_200_once_it_is_back(broker, tmp_path):

@@ -169,6 +169,22 @@ def test_the_list_orders_by_readiness_index(admin_client, own_brand, make_scored
     assert [r["id"] for r in rows] == [high.pk, low.pk]
 
 
+def test_an_unfiltered_list_is_newest_first_as_a_filtered_one_is(
+    admin_client, own_brand, make_scored
+):
+    scored = [make_scored(own_brand, m) for m in (0.2, 0.8, 0.5)]
+    # Two created in the same instant: the later id first, on every page.
+    Assessment.objects.filter(pk__in=[a.pk for a in scored]).update(created_at=scored[0].created_at)
+
+    def ids(query: str) -> list[int]:
+        return [r["id"] for r in admin_client.get(ASSESSMENTS + query).json()["results"]]
+
+    newest_first = sorted((a.pk for a in scored), reverse=True)
+    assert ids("") == newest_first
+    assert ids("?brand=" + own_brand.slug) == newest_first
+    assert ids("?page_size=1&page=2") == newest_first[1:2]
+
+
 def test_a_bad_filter_value_is_a_400(admin_client, db):
     assert admin_client.get(ASSESSMENTS + "?status=bogus").status_code == 400
     assert admin_client.get(ASSESSMENTS + "?submitted_after=yesterday").status_code == 400
