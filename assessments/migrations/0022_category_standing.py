@@ -23,17 +23,11 @@ CREATE TABLE assessments_standing_change (
 );
 CREATE INDEX assessments_standing_change_category ON assessments_standing_change (category_id);
 
-CREATE FUNCTION assessments_standing_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Rows inserted or deleted: both triggers name their transition table `touched_rows`.
+CREATE FUNCTION assessments_standing_touched() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO assessments_standing_change (category_id)
-    SELECT DISTINCT category_id FROM new_rows WHERE status = 'scored';
-    RETURN NULL;
-END $$;
-
-CREATE FUNCTION assessments_standing_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO assessments_standing_change (category_id)
-    SELECT DISTINCT category_id FROM old_rows WHERE status = 'scored';
+    SELECT DISTINCT category_id FROM touched_rows WHERE status = 'scored';
     RETURN NULL;
 END $$;
 
@@ -138,11 +132,11 @@ BEGIN
 END $$;
 
 CREATE TRIGGER standing_inserted AFTER INSERT ON assessments_assessment
-    REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION assessments_standing_inserted();
+    REFERENCING NEW TABLE AS touched_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION assessments_standing_touched();
 CREATE TRIGGER standing_deleted AFTER DELETE ON assessments_assessment
-    REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION assessments_standing_deleted();
+    REFERENCING OLD TABLE AS touched_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION assessments_standing_touched();
 CREATE TRIGGER standing_updated AFTER UPDATE ON assessments_assessment
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION assessments_standing_updated();
@@ -159,8 +153,7 @@ DROP FUNCTION assessments_peer_counts(bigint, bigint, double precision, double p
 DROP FUNCTION assessments_standing_rebuild(bigint);
 DROP FUNCTION assessments_standing_truncated();
 DROP FUNCTION assessments_standing_updated();
-DROP FUNCTION assessments_standing_deleted();
-DROP FUNCTION assessments_standing_inserted();
+DROP FUNCTION assessments_standing_touched();
 DROP TABLE assessments_standing_change;
 DROP TABLE assessments_category_standing;
 """
