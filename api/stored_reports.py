@@ -22,8 +22,10 @@ from typing import cast
 
 import orjson
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import DatabaseError, transaction
 from django.db.models import OuterRef, QuerySet, Subquery, TextField, prefetch_related_objects
+from django.http import Http404
 from django.utils.translation import get_language
 
 from api import shapes
@@ -31,6 +33,7 @@ from api.models import StoredReport
 from assessments import evidence_words, localized, report_data
 from assessments.core import evidence, texts
 from assessments.models import Assessment
+from readiness.compiled import CompiledRead
 
 logger = logging.getLogger(__name__)
 
@@ -40,15 +43,53 @@ SHAPE_VERSION = 1
 SHAPED_BY = (shapes, report_data, evidence_words, localized, evidence, texts)
 
 
-def with_stored_report(queryset: QuerySet[Assessment]) -> QuerySet[Assessment]:
+# An id past the column's range matches no row; bound as a value, PostgreSQL would refuse it.
+LARGEST_ID = 2**63 - 1
+
+
+def with_stored_report(
+    queryset: QuerySet[Assessment], language: str | None = None
+) -> QuerySet[Assessment]:
     """The assessments with their result's stored part in the request's language, if kept
     (`stored_report`, None otherwise): a subquery of the main query, not a query of its own."""
     stored = StoredReport.objects.filter(
-        result_id=OuterRef("result_id"), language=_language(), shape=shape()
+        result_id=OuterRef("result_id"), language=language or _language(), shape=shape()
     ).values("body")[:1]
     return queryset.select_related("brand", "category", "edition", "result__edition").annotate(
         stored_report=Subquery(stored, output_field=TextField())
     )
+
+
+def _member_report(language: str, *, user_id: int, pk: int) -> QuerySet[Assessment]:
+    # A stand-in with the reader's id: the access rule reads nothing else of a member.
+    return _report(get_user_model()(pk=user_id, is_staff=False), language, pk)
+
+
+def _admin_report(language: str, *, pk: int) -> QuerySet[Assessment]:
+    return _report(get_user_model()(is_staff=True), language, pk)
+
+
+def _report(reader, language: str, pk: int) -> QuerySet[Assessment]:
+    return with_stored_report(Assessment.objects.visible_to(reader).filter(pk=pk), language)
+
+
+# The report's main query, compiled once per thread, role and language (readiness/compiled.py):
+# building and compiling it was a third of a built report's time (bench/notes/reads.md).
+_MEMBER_READ: CompiledRead[Assessment] = CompiledRead(_member_report, "user_id", "pk")
+_ADMIN_READ: CompiledRead[Assessment] = CompiledRead(_admin_report, "pk")
+
+
+def visible_report(user, pk: int) -> Assessment:
+    """The assessment `pk` if `user` may read it, as with_stored_report() reads it; else 404."""
+    if not user.is_authenticated or not 0 < pk <= LARGEST_ID:
+        raise Http404
+    if user.is_staff:
+        found = _ADMIN_READ.read(_language(), pk=pk)
+    else:
+        found = _MEMBER_READ.read(_language(), user_id=user.pk, pk=pk)
+    if not found:
+        raise Http404
+    return found[0]
 
 
 def report_json(assessment: Assessment) -> dict:

@@ -15,7 +15,6 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -38,7 +37,7 @@ from api.idempotency import idempotent
 from api.models import WebhookEndpoint, new_secret
 from api.pagination import BoundedPageNumberPagination
 from api.params import StrictQueryParamsMixin
-from api.renderers import FILE_FORMATS, CSVRenderer, PDFRenderer
+from api.renderers import FILE_FORMATS, CSVRenderer, JSONRenderer, PDFRenderer
 from api.schema import IDEMPOTENCY_ERRORS, IDEMPOTENCY_KEY, IF_MATCH
 from assessments import plans, services
 from assessments.core.answers import AnswerErrors
@@ -175,6 +174,14 @@ class AssessmentViewSet(
         if self.action in LISTING_ACTIONS:
             return visible.for_list()
         return visible.select_related("brand", "category", "edition", "result")
+
+    def get_object(self):
+        if self.action == "report" and self.request.accepted_renderer.format == "json":
+            # The same access rule and rows as get_queryset()'s, from SQL compiled once.
+            assessment = stored_reports.visible_report(self.request.user, int(self.kwargs["pk"]))
+            self.check_object_permissions(self.request, assessment)
+            return assessment
+        return super().get_object()
 
     def filter_queryset(self, queryset):
         # Only the list and its exports take the filters (api/params.py refuses them elsewhere).

@@ -8,13 +8,16 @@ import logging
 from unittest import mock
 
 import pytest
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
+from django.db.models.sql.compiler import SQLCompiler
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from rest_framework.renderers import JSONRenderer
 
 from api import serializers as s
 from api import stored_reports
 from api.models import StoredReport
+from api.tests.errors import detail, error_code
 from assessments import publishing
 from assessments.models import Assessment, Edition
 from assessments.report_data import MIN_PEER_BRANDS, report_for
@@ -117,3 +120,30 @@ def test_a_part_that_cannot_be_stored_still_answers_the_report(consultant_client
     assert not StoredReport.objects.exists()
     assert built(consultant_client, scored).content == expected(scored, "en")  # kept now
     assert StoredReport.objects.count() == 1
+
+
+def test_the_report_query_is_compiled_once_for_every_reader_of_a_role_and_language(
+    clients, scored, make_scored, own_brand
+):
+    others = [make_scored(own_brand, 0.3 + n / 10) for n in range(3)]
+    for assessment in (scored, *others):  # each result's part kept, and the query compiled
+        built(clients["consultant"], assessment)
+        built(clients["manager"], assessment)
+    answers = {a.pk: expected(a, "en") for a in (scored, *others)}
+    compiles = mock.patch.object(
+        SQLCompiler, "as_sql", autospec=True, side_effect=SQLCompiler.as_sql
+    )
+    with compiles as as_sql, CaptureQueriesContext(connection) as queries:
+        for assessment in (scored, *others):
+            for role in ("consultant", "manager"):
+                assert built(clients[role], assessment).content == answers[assessment.pk]
+    compiled = [call.args[0].query.model.__name__ for call in as_sql.call_args_list]
+    assert "Assessment" not in compiled, compiled
+    assert len(queries) == 3 * 8  # the assessment with its part, its previous one, its percentile
+
+
+@pytest.mark.parametrize("pk", ["0", str(2**63), "9" * 30])
+def test_an_id_no_assessment_can_have_is_not_found(consultant_client, pk):
+    response = consultant_client.get(f"{ASSESSMENTS}{pk}/report/", HTTP_CACHE_CONTROL="no-cache")
+    assert response.status_code == 404, response.content
+    assert error_code(response) == "not_found" and detail(response) == "Not found."
