@@ -104,8 +104,11 @@ def list_rows(queryset: QuerySet[Assessment]) -> QuerySet:
 def assessments_json(rows: Iterable[Mapping]) -> list[dict]:
     """AssessmentSerializer(assessments, many=True).data: the rows of a list page."""
     zone = timezone.get_current_timezone()
-    tiers = TierTexts(get_language())  # one query per edition met, in Chinese only
-    return [assessment_json(row, zone, lambda row: _result_tier(row, tiers)) for row in rows]
+    language = get_language()  # read once: it was a tenth of a page's conversion, read per text
+    tiers = TierTexts(language)  # one query per edition met, in Chinese only
+    return [
+        assessment_json(row, zone, lambda row: _result_tier(row, tiers), language) for row in rows
+    ]
 
 
 def values_of(assessment: Assessment) -> dict:
@@ -137,17 +140,21 @@ def values_of(assessment: Assessment) -> dict:
     }
 
 
-def assessment_json(row: Mapping, zone: tzinfo, tier: Callable[[Mapping], dict]) -> dict:
+def assessment_json(
+    row: Mapping, zone: tzinfo, tier: Callable[[Mapping], dict], language: str | None = None
+) -> dict:
     """A row of LIST_VALUES as the serializer gives it. A stored result's tier is named as its
     edition names it in the request's language (the serializer's ResultTierSerializer), not by
-    the result's English copy."""
+    the result's English copy. `language` is the request's, when the caller has read it once
+    for many rows."""
+    language = language or get_language()
     scored = row["result_id"] is not None
     return {
         "id": int(row["id"]),
         "brand": {"slug": _str(row["brand__slug"]), "name": _str(row["brand__name"])},
         "category": {
             "slug": _str(row["category__slug"]),
-            "name": _text(text(row["category__name_en"], row["category__name_zh_hans"])),
+            "name": text(row["category__name_en"], row["category__name_zh_hans"]).get(language),
         },
         "status": _str(row["status"]),
         "version": int(row["version"]),
@@ -167,7 +174,11 @@ def _result_tier(row: Mapping, tiers: TierTexts) -> dict:
     name, summary = tiers.texts(
         key, row["result__tier_name"], row["result__tier_summary"], row["result__edition_id"]
     )
-    return {"key": _str(key), "name": _text(name), "summary": _text(summary)}
+    return {
+        "key": _str(key),
+        "name": name.get(tiers.language),
+        "summary": summary.get(tiers.language),
+    }
 
 
 def _pillar_changed(row: dict, state: ReportState) -> dict:
