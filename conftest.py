@@ -166,3 +166,15 @@ def _redis_breaker_closed():
     generations._recoveries_seen = best_effort.breaker.recoveries
     yield
     best_effort.reset()
+
+
+@pytest.fixture
+def edits_a_published_edition():
+    """For a test that edits a published edition's rows, which are read-only in use and so
+    cached per process as specs (assessments/edition_specs.py): the test clears the cache after
+    its edit, and this clears it again after the test, so no later test reads the edited copy
+    (a report test run after one that blanked a Chinese title found the title in English)."""
+    from assessments.edition_specs import _published_edition_spec
+
+    yield _published_edition_spec.cache_clear
+    _published_edition_spec.cache_clear()

@@ -12,8 +12,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-# How a page's slice of a queryset is read: e.g. api.shapes.list_rows (values()).
-RowsOf = Callable[[QuerySet[Any]], QuerySet[Any]]
+# How a page's slice of a queryset is read: e.g. api.shapes.list_rows (values()), or
+# api.listing.Listing.rows_of for a list read from compiled SQL.
+RowsOf = Callable[[Any], Any]
 
 
 class CappedCountPaginator(Paginator):
@@ -26,7 +27,8 @@ class CappedCountPaginator(Paginator):
     """
 
     limit = settings.API_COUNT_LIMIT
-    # Only querysets: their slice counts in the database, as a COUNT over a LIMIT subquery.
+    # Only querysets (or api.listing.Listing): a slice counts in the database, as a COUNT over
+    # a LIMIT subquery.
     object_list: QuerySet[Any]
 
     def __init__(self, object_list, per_page, *args, rows: RowsOf | None = None, **kwargs):

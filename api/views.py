@@ -19,8 +19,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import cache as answer_cache
+from api import listing, shapes, stored_reports, webhooks
 from api import serializers as s
-from api import shapes, stored_reports, webhooks
 from api.downloads import (
     DOWNLOAD_QUERY_PARAMS,
     DOWNLOAD_RENDERERS,
@@ -41,7 +41,7 @@ from api.renderers import FILE_FORMATS, CSVRenderer, JSONRenderer, PDFRenderer
 from api.schema import IDEMPOTENCY_ERRORS, IDEMPOTENCY_KEY, IF_MATCH
 from assessments import plans, services
 from assessments.core.answers import AnswerErrors
-from assessments.models import Assessment, Brand, Category, Edition, Question
+from assessments.models import Assessment, Category, Edition, Question
 from assessments.report_data import report_for
 
 # Ids are integers in the URL as in the schema: anything else matches no route (a JSON 404,
@@ -104,8 +104,7 @@ def _list_depends_on(request) -> None:
     if request.user.is_staff:
         answer_cache.depends_on_any_brand(request)
         return
-    brands = Brand.objects.visible_to(request.user).values_list("pk", flat=True)
-    answer_cache.depends_on(request, brands=list(brands))
+    answer_cache.depends_on(request, brands=listing.brand_ids(request.user))
 
 
 def _valid(serializer_class, data, **context) -> dict:
@@ -191,7 +190,7 @@ class AssessmentViewSet(
             return queryset
         # With no filter asked for (a list's first page), building the FilterSet (a deep copy
         # of its filters and a form) only to filter nothing was a tenth of a built page.
-        if self.request.query_params.keys().isdisjoint(AssessmentFilter.base_filters):
+        if self._unfiltered():
             return AssessmentFilter.ordered(queryset)
         return super().filter_queryset(queryset)
 
@@ -250,11 +249,18 @@ class AssessmentViewSet(
 
     def _page(self, request) -> Response:
         # ListModelMixin.list, with the rows built by api/shapes.py (the serializer's JSON).
-        queryset = self.filter_queryset(self.get_queryset())
         paginator = self.paginator
         assert isinstance(paginator, BoundedPageNumberPagination)  # settings: always paginated
-        page = paginator.paginate_rows(queryset, request, self, shapes.list_rows)
+        if self._unfiltered():  # the same rows, from SQL compiled once (api/listing.py)
+            rows = listing.Listing(request.user)
+            page = paginator.paginate_rows(rows, request, self, listing.Listing.rows_of)
+        else:
+            queryset = self.filter_queryset(self.get_queryset())
+            page = paginator.paginate_rows(queryset, request, self, shapes.list_rows)
         return self.get_paginated_response(shapes.assessments_json(page or []))
+
+    def _unfiltered(self) -> bool:
+        return self.request.query_params.keys().isdisjoint(AssessmentFilter.base_filters)
 
     def _reload(self, pk: int) -> Assessment:
         return self.get_queryset().get(pk=pk)

@@ -6,7 +6,9 @@ bound to it. For the API's built report, building and compiling its main query (
 join with the stored part's subquery and the access rule) was about 2.3 ms of a 7 ms request
 (bench/notes/reads.md). A CompiledRead builds and compiles it once per thread and key, and on
 every later call binds the call's values in place of stand-ins and reads model instances as
-Django's ModelIterable does: the same rows, objects and select_related relations.
+Django's ModelIterable does: the same rows, objects and select_related relations. A values()
+queryset's rows come as its dicts; a page of rows is a window (LIMIT and OFFSET bound, not
+compiled in), and count() counts the rows up to a cap, for a paginator.
 
 How the stand-ins are found: the queryset is built twice, with two sets of stand-in values
 (large negative ids, which no row has). Both must compile to the same SQL, differing only at
@@ -43,6 +45,7 @@ class _Compiled:
     params: tuple
     slots: dict[str, tuple[int, ...]]  # slot -> its positions in params
     compiler: Any  # the SQLCompiler that compiled it: its select, converters, klass_info
+    names: tuple[str, ...] | None  # a values() queryset's keys; None for model instances
     init_list: list[str]
     fields_start: int
     fields_end: int
@@ -62,16 +65,44 @@ class CompiledRead(Generic[M]):
         self._slots = slots
         self._local = threading.local()
 
-    def read(self, key: Hashable, **values: int) -> list[M]:
+    def read(
+        self, key: Hashable, *, window: tuple[int, int] | None = None, **values: int
+    ) -> list[Any]:
+        """The rows for `values`: model instances, or dicts for a values() queryset. `window`
+        (offset, limit) reads a page of an unsliced queryset, bound rather than compiled in."""
         compiled = self._compiled(key)
+        sql, params = compiled.sql, self._params(compiled, values)
+        if window is not None:
+            sql, params = f"{sql} LIMIT %s OFFSET %s", [*params, window[1], window[0]]
+        rows = self._fetch(compiled, sql, params)
+        if compiled.names is not None:
+            names = compiled.names
+            return [
+                dict(zip(names, row, strict=True))
+                for row in compiled.compiler.results_iter(results=[rows])
+            ]
+        return list(self._instances(compiled, rows))
+
+    def count(self, key: Hashable, *, cap: int, **values: int) -> int:
+        """How many rows there are for `values`, counting at most `cap`."""
+        compiled = self._compiled(key)
+        sql = f"SELECT COUNT(*) FROM ({compiled.sql} LIMIT %s) counted"
+        [(counted,)] = self._fetch(compiled, sql, [*self._params(compiled, values), cap])
+        return int(counted)
+
+    @staticmethod
+    def _params(compiled: _Compiled, values: dict[str, int]) -> list:
         params = list(compiled.params)
         for slot, positions in compiled.slots.items():
             for position in positions:
                 params[position] = values[slot]
+        return params
+
+    @staticmethod
+    def _fetch(compiled: _Compiled, sql: str, params: list) -> list:
         with connections[compiled.compiler.using].cursor() as cursor:
-            cursor.execute(compiled.sql, params)
-            rows = cursor.fetchall()
-        return list(self._instances(compiled, rows))
+            cursor.execute(sql, params)
+            return cursor.fetchall()
 
     def _compiled(self, key: Hashable) -> _Compiled:
         # Per thread: a compiler holds its thread's connection (for its converters).
@@ -98,14 +129,26 @@ class CompiledRead(Generic[M]):
         unbound = [slot for slot, positions in slots.items() if not positions]
         if unbound:
             raise NotCompilable(f"{key!r}: the SQL binds no value of {', '.join(unbound)}")
-        select, klass_info = compiler.select, compiler.klass_info
-        fields = klass_info["select_fields"]
-        start, end = fields[0], fields[-1] + 1
-        return _Compiled(
+        shape = dict(
             sql=sql,
             params=tuple(params),
             slots={slot: tuple(positions) for slot, positions in slots.items()},
             compiler=compiler,
+        )
+        query = compiler.query
+        if query.is_sliced:  # its LIMIT is compiled in: read(window=...) binds one instead
+            raise NotCompilable(f"{key!r}: a sliced queryset (read a window of it instead)")
+        if not query.default_cols:  # a values() queryset: its names, as ValuesIterable's
+            names = (*query.extra_select, *query.values_select, *query.annotation_select)
+            return _Compiled(
+                **shape, names=names, init_list=[], fields_start=0, fields_end=0, populators=[]
+            )
+        select, klass_info = compiler.select, compiler.klass_info
+        fields = klass_info["select_fields"]
+        start, end = fields[0], fields[-1] + 1
+        return _Compiled(
+            **shape,
+            names=None,
             init_list=[column[0].target.attname for column in select[start:end]],
             fields_start=start,
             fields_end=end,

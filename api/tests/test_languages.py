@@ -9,7 +9,6 @@ import io
 import pytest
 
 from api.tests.errors import fields
-from assessments.edition_specs import _published_edition_spec
 from assessments.models import Practice, Question
 from assessments.tests.factories import zh_seed
 
@@ -61,13 +60,12 @@ def test_the_benchmark_names_practices_tiers_and_citations_in_chinese(consultant
 
 
 def test_a_report_is_in_chinese_with_english_where_no_chinese_exists(
-    consultant_client, own_brand, make_scored, spec
+    consultant_client, own_brand, make_scored, spec, edits_a_published_edition
 ):
     a = make_scored(own_brand, 0.3)
     first = a.result.recommendations.order_by("rank").values_list("practice_key", flat=True)[0]
     Practice.objects.filter(edition_id=a.result.edition_id, key=first).update(title_zh_hans=None)
-    # Published editions are read-only, so their specs are cached; this test edits one anyway.
-    _published_edition_spec.cache_clear()
+    edits_a_published_edition()  # the cached spec of the edition as it was, dropped
     url = f"/api/v1/assessments/{a.pk}/report/"
     zh = consultant_client.get(url, HTTP_ACCEPT_LANGUAGE="zh-Hans").json()
     en = consultant_client.get(url).json()

@@ -13,7 +13,6 @@ import pytest
 from django.conf import settings
 from pypdf import PdfReader
 
-from assessments.edition_specs import _published_edition_spec
 from assessments.models import Practice, Question
 from assessments.tests.factories import scored_assessment, zh_seed
 
@@ -97,12 +96,13 @@ def test_english_pages_carry_no_fallback_mark(client, manager, scored):
     assert "What to do next" in html and "fallback-badge" not in html
 
 
-def test_the_report_is_shown_in_chinese_with_untranslated_content_marked(web, scored, edition):
+def test_the_report_is_shown_in_chinese_with_untranslated_content_marked(
+    web, scored, edition, edits_a_published_edition
+):
     recommended = scored.result.recommendations.order_by("rank").values_list("practice_key")
     untranslated = Practice.objects.get(edition=edition, key=recommended[0][0])
     Practice.objects.filter(pk=untranslated.pk).update(title_zh_hans=None)
-    # Published editions are read-only, so their specs are cached; this test edits one anyway.
-    _published_edition_spec.cache_clear()
+    edits_a_published_edition()  # the cached spec of the edition as it was, dropped
     html = web.get(f"/assessments/{scored.pk}/report/").content.decode()
     assert "社交电商成熟度" in html and "下一步建议" in html and "各维度表现" in html
     pillar = scored.result.pillars.order_by("position").first()
