@@ -53,9 +53,10 @@ class _Compiled:
 
 
 class CompiledRead(Generic[M]):
-    """`build(key, **slots)` -> a queryset of model instances that binds each slot's value.
+    """`build(key, **slots)` -> a queryset (of model instances or of values() rows) that binds
+    each slot's value.
 
-    `read(key, **values)` returns its instances for those values; `key` names everything else
+    `read(key, **values)` returns its rows for those values; `key` names everything else
     that shapes the SQL (a language, a role), and each key is compiled once per thread. Every
     slot must be bound: a build that drops one is refused, never run without it.
     """

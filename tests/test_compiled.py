@@ -59,6 +59,36 @@ def test_a_key_is_compiled_once_and_each_call_is_one_query():
     assert len(queries) == 9
 
 
+def test_values_rows_a_window_of_them_and_a_capped_count():
+    brand = BrandFactory()
+    ids = sorted(a.pk for a in AssessmentFactory.create_batch(5, brand=brand))
+    read = CompiledRead(
+        lambda key, *, brand_id: (
+            Assessment.objects.filter(brand_id=brand_id)
+            .order_by("pk")
+            .values("pk", "brand__slug", "created_at")
+        ),
+        "brand_id",
+    )
+    expected = list(
+        Assessment.objects.filter(brand_id=brand.pk)
+        .order_by("pk")
+        .values("pk", "brand__slug", "created_at")
+    )
+    assert read.read("all", brand_id=brand.pk) == expected  # the ORM's dicts, converted alike
+    assert [row["pk"] for row in read.read("all", window=(1, 3), brand_id=brand.pk)] == ids[1:4]
+    assert read.read("all", window=(5, 3), brand_id=brand.pk) == []  # past the end
+    assert read.count("all", cap=3, brand_id=brand.pk) == 3
+    assert read.count("all", cap=50, brand_id=brand.pk) == 5
+    assert read.count("all", cap=50, brand_id=BrandFactory().pk) == 0
+
+
+def test_a_sliced_queryset_is_refused_a_window_is_read_instead():
+    read = CompiledRead(lambda key, *, pk: Assessment.objects.filter(pk__gt=pk)[:10], "pk")
+    with pytest.raises(NotCompilable, match="sliced"):
+        read.read("key", pk=0)
+
+
 @pytest.mark.parametrize(
     "build",
     [
