@@ -10,35 +10,26 @@ ordered rows. A filtered or reordered list builds its FilterSet and queries as b
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from api.filters import AssessmentFilter
+from api.readers import SLOTS, role_of, stand_in
 from api.shapes import LIST_VALUES
 from assessments.models import Assessment, Brand
 from readiness.compiled import CompiledRead
 
 
-def _reader(user_id: int | None = None):
-    """A stand-in for the reader: the access rules read only a member's id or an admin's role."""
-    if user_id is None:
-        return get_user_model()(is_staff=True)
-    return get_user_model()(pk=user_id, is_staff=False)
-
-
 def _rows(role: str, **slots: int) -> QuerySet:
-    visible = Assessment.objects.visible_to(_reader(**slots))
+    visible = Assessment.objects.visible_to(stand_in(**slots))
     return AssessmentFilter.ordered(visible).values(*LIST_VALUES)
 
 
 def _counted(role: str, **slots: int) -> QuerySet:
-    return Assessment.objects.visible_to(_reader(**slots)).order_by().values("pk")
+    return Assessment.objects.visible_to(stand_in(**slots)).order_by().values("pk")
 
 
 def _brands(role: str, **slots: int) -> QuerySet:
-    return Brand.objects.visible_to(_reader(**slots)).order_by().values("pk")
+    return Brand.objects.visible_to(stand_in(**slots)).order_by().values("pk")
 
 
 # Per role: a member's queries bind their id; an admin's read every row and bind nothing.
@@ -47,17 +38,13 @@ _READS = {
         name: CompiledRead(build, *slots)
         for name, build in (("rows", _rows), ("counted", _counted), ("brands", _brands))
     }
-    for role, slots in (("member", ("user_id",)), ("admin", ()))
+    for role, slots in SLOTS.items()
 }
-
-
-def _of(user) -> tuple[str, dict[str, Any]]:
-    return ("admin", {}) if user.is_staff else ("member", {"user_id": user.pk})
 
 
 def brand_ids(user) -> list[int]:
     """The ids of the brands `user` may read (Brand.objects.visible_to)."""
-    role, slots = _of(user)
+    role, slots = role_of(user)
     return [row["pk"] for row in _READS[role]["brands"].read(role, **slots)]
 
 
@@ -68,7 +55,7 @@ class Listing:
     ordered = True  # newest first, ties broken by id (AssessmentFilter.ordered)
 
     def __init__(self, user) -> None:
-        self.role, self.slots = _of(user)
+        self.role, self.slots = role_of(user)
 
     def __getitem__(self, window: slice) -> _Window:
         return _Window(self, window.start or 0, window.stop)

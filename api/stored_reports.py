@@ -22,7 +22,6 @@ from typing import cast
 
 import orjson
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import DatabaseError, transaction
 from django.db.models import OuterRef, QuerySet, Subquery, TextField, prefetch_related_objects
 from django.http import Http404
@@ -30,6 +29,7 @@ from django.utils.translation import get_language
 
 from api import shapes
 from api.models import StoredReport
+from api.readers import SLOTS, role_of, stand_in
 from assessments import evidence_words, localized, report_data
 from assessments.core import evidence, texts
 from assessments.models import Assessment
@@ -60,33 +60,23 @@ def with_stored_report(
     )
 
 
-def _member_report(language: str, *, user_id: int, pk: int) -> QuerySet[Assessment]:
-    # A stand-in with the reader's id: the access rule reads nothing else of a member.
-    return _report(get_user_model()(pk=user_id, is_staff=False), language, pk)
-
-
-def _admin_report(language: str, *, pk: int) -> QuerySet[Assessment]:
-    return _report(get_user_model()(is_staff=True), language, pk)
-
-
-def _report(reader, language: str, pk: int) -> QuerySet[Assessment]:
-    return with_stored_report(Assessment.objects.visible_to(reader).filter(pk=pk), language)
+def _report(language: str, **slots: int) -> QuerySet[Assessment]:
+    pk = slots.pop("pk")
+    visible = Assessment.objects.visible_to(stand_in(**slots))
+    return with_stored_report(visible.filter(pk=pk), language)
 
 
 # The report's main query, compiled once per thread, role and language (readiness/compiled.py):
 # building and compiling it was a third of a built report's time (bench/notes/reads.md).
-_MEMBER_READ: CompiledRead[Assessment] = CompiledRead(_member_report, "user_id", "pk")
-_ADMIN_READ: CompiledRead[Assessment] = CompiledRead(_admin_report, "pk")
+_READS = {role: CompiledRead(_report, *slots, "pk") for role, slots in SLOTS.items()}
 
 
 def visible_report(user, pk: int) -> Assessment:
     """The assessment `pk` if `user` may read it, as with_stored_report() reads it; else 404."""
     if not user.is_authenticated or not 0 < pk <= LARGEST_ID:
         raise Http404
-    if user.is_staff:
-        found = _ADMIN_READ.read(_language(), pk=pk)
-    else:
-        found = _MEMBER_READ.read(_language(), user_id=user.pk, pk=pk)
+    role, slots = role_of(user)
+    found = _READS[role].read(_language(), pk=pk, **slots)
     if not found:
         raise Http404
     return found[0]
