@@ -151,6 +151,13 @@ def fetch(request: HttpRequest, key: str) -> Lookup:
     return Lookup(key, generation, entry, scopes)
 
 
+def generation_read(request: HttpRequest) -> int | None:
+    """The global generation read for this request before its view ran; None when its answer
+    is not cached (not a cached path, or Redis unreachable)."""
+    lookup: Lookup | None = getattr(request, REQUEST_ATTRIBUTE, None)
+    return None if lookup is None else lookup.generation
+
+
 def depends_on(
     request: HttpRequest, *, brands: Iterable[int] = (), categories: Iterable[int] = ()
 ) -> bool:

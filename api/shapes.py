@@ -12,14 +12,14 @@ serializer's field does (float(), int(), str(), DRF's ISO 8601 times in the curr
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from assessments.core.evidence import Evidence
-from assessments.core.texts import Text, text
+from assessments.core.texts import Text, pick
 from assessments.evidence_words import share_words
 from assessments.localized import TierTexts, shown
 from assessments.models import Assessment, ContextFigure
@@ -62,7 +62,7 @@ def report_part(report: Report) -> dict:
 
 def report_from(part: dict, assessment: Assessment, state: ReportState) -> dict:
     """The report's JSON: a part from report_part() and what changes, in the serializer's order."""
-    zone = timezone.get_current_timezone()
+    zone = _zone()
     result = assessment.result
     assert result is not None  # a report is of a scored assessment
     index = result.readiness_index
@@ -103,7 +103,7 @@ def list_rows(queryset: QuerySet[Assessment]) -> QuerySet:
 
 def assessments_json(rows: Iterable[Mapping]) -> list[dict]:
     """AssessmentSerializer(assessments, many=True).data: the rows of a list page."""
-    zone = timezone.get_current_timezone()
+    zone = _zone()
     language = get_language()  # read once: it was a tenth of a page's conversion, read per text
     tiers = TierTexts(language)  # one query per edition met, in Chinese only
     return [
@@ -154,7 +154,7 @@ def assessment_json(
         "brand": {"slug": _str(row["brand__slug"]), "name": _str(row["brand__name"])},
         "category": {
             "slug": _str(row["category__slug"]),
-            "name": text(row["category__name_en"], row["category__name_zh_hans"]).get(language),
+            "name": pick(row["category__name_en"], row["category__name_zh_hans"], language),
         },
         "status": _str(row["status"]),
         "version": int(row["version"]),
@@ -171,14 +171,10 @@ def assessment_json(
 
 def _result_tier(row: Mapping, tiers: TierTexts) -> dict:
     key = row["result__tier_key"]
-    name, summary = tiers.texts(
+    name, summary = tiers.shown(
         key, row["result__tier_name"], row["result__tier_summary"], row["result__edition_id"]
     )
-    return {
-        "key": _str(key),
-        "name": name.get(tiers.language),
-        "summary": summary.get(tiers.language),
-    }
+    return {"key": _str(key), "name": name, "summary": summary}
 
 
 def _pillar_changed(row: dict, state: ReportState) -> dict:
@@ -278,9 +274,18 @@ def _text(value) -> str | None:
     return shown(value) if isinstance(value, Text) else str(value)
 
 
+def _zone() -> tzinfo:
+    """The current time zone; for UTC, the tzinfo the database's values carry (readiness/db.py),
+    so that _time() need not convert them."""
+    zone = timezone.get_current_timezone()
+    return UTC if getattr(zone, "key", None) == "UTC" else zone
+
+
 def _time(value: datetime | None, zone: tzinfo) -> str | None:
     """DRF's DateTimeField: ISO 8601 in the current time zone, with Z for UTC."""
     if not value:
         return None
-    text = timezone.localtime(value, zone).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
+    if value.tzinfo is not zone:
+        value = timezone.localtime(value, zone)
+    written = value.isoformat()
+    return written[:-6] + "Z" if written.endswith("+00:00") else written

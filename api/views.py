@@ -104,7 +104,8 @@ def _list_depends_on(request) -> None:
     if request.user.is_staff:
         answer_cache.depends_on_any_brand(request)
         return
-    answer_cache.depends_on(request, brands=listing.brand_ids(request.user))
+    generation = answer_cache.generation_read(request)
+    answer_cache.depends_on(request, brands=listing.brand_ids(request.user, generation))
 
 
 def _valid(serializer_class, data, **context) -> dict:

@@ -65,6 +65,14 @@ class TierTexts:
     def name(self, result) -> str:
         return self.of(result)[0].get(self.language)
 
+    def shown(self, key: str, name: str, summary: str, edition_id: int) -> tuple[str, str]:
+        """texts() in the reader's language, without building a Text for an English reader."""
+        if key and is_chinese(self.language):
+            tier = self._tiers(edition_id).get(key)
+            if tier is not None:
+                return tier[0].get(self.language), tier[1].get(self.language)
+        return name, summary
+
     def _tiers(self, edition_id: int) -> dict[str, tuple[Text, Text]]:
         from assessments.models import Tier  # models import nothing from here; keep it so
 

@@ -11,7 +11,8 @@ from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 
 from api.pagination import CappedCountPaginator
-from assessments.tests.factories import AssessmentFactory
+from assessments.models import Membership
+from assessments.tests.factories import AssessmentFactory, MembershipFactory
 
 ASSESSMENTS = "/api/v1/assessments/"
 # A filter that changes nothing (the default order): the list is built by its FilterSet.
@@ -59,7 +60,7 @@ def test_a_reader_sees_only_the_brands_they_serve(clients, many, own_brand):
     assert page(clients["outsider"], "page_size=50")["results"] == []
 
 
-def test_the_lists_queries_are_compiled_once_and_stay_three(clients, many):
+def test_the_lists_queries_are_compiled_once_and_stay_two(clients, many):
     for role in ("consultant", "admin"):
         page(clients[role], "page_size=2")  # compiled here
     compiles = mock.patch.object(
@@ -71,5 +72,19 @@ def test_the_lists_queries_are_compiled_once_and_stay_three(clients, many):
             page(clients["admin"], f"page_size=2&page={number}")
     compiled = {call.args[0].query.model.__name__ for call in as_sql.call_args_list}
     assert not compiled & {"Assessment", "Brand"}, compiled
-    # The consultant's brands, count and page; an admin's count and page (every brand's).
-    assert len(queries) == 3 * 3 + 2 * 3
+    # Count and page: the consultant's brands were read on the first page, and nothing written
+    # since could change them; an admin's list shows every brand.
+    assert len(queries) == 2 * 3 + 2 * 3
+
+
+def test_a_readers_brands_are_read_again_once_a_membership_changes(clients, consultant, many):
+    client = clients["consultant"]
+    before = {row["brand"]["slug"] for row in page(client, "page_size=50")["results"]}
+    joined = MembershipFactory(user=consultant, role=Membership.Role.CONSULTANT).brand
+    AssessmentFactory(brand=joined)
+    with CaptureQueriesContext(connection) as queries:
+        after = {row["brand"]["slug"] for row in page(client, "page_size=50")["results"]}
+    assert after == before | {joined.slug}
+    # The token again (its cached lookup is stale too), the brands again, count and page.
+    brands_read = [q for q in queries if q["sql"].startswith('SELECT DISTINCT "assessments_brand"')]
+    assert len(brands_read) == 1 and len(queries) == 4

@@ -6,8 +6,10 @@ report and list row of a varied set of assessments, in both languages, must be t
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from rest_framework.renderers import JSONRenderer
 
 from api import serializers as s
@@ -70,6 +72,20 @@ def test_every_list_row_is_the_serializers_json(varied, language):
     with translation.override(language):
         served = shapes.assessments_json(shapes.list_rows(Assessment.objects.for_list()))
         assert json(served) == json(s.AssessmentSerializer(rows, many=True).data)
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Shanghai", "America/New_York"])
+def test_list_rows_in_any_time_zone_are_the_serializers_json(varied, zone):
+    # A time of whole seconds too, which ISO 8601 writes without its fraction.
+    whole = Assessment.objects.filter(result__isnull=False).first()
+    Assessment.objects.filter(pk=whole.pk).update(created_at=datetime(2026, 3, 1, 8, 0, tzinfo=UTC))
+    rows = list(Assessment.objects.for_list())
+    with timezone.override(zone):
+        served = shapes.assessments_json(shapes.list_rows(Assessment.objects.for_list()))
+        assert json(served) == json(s.AssessmentSerializer(rows, many=True).data)
+    shown = {row["id"]: row["created_at"] for row in served}
+    offset = {"UTC": "Z", "Asia/Shanghai": "+08:00", "America/New_York": "-05:00"}[zone]
+    assert shown[whole.pk].endswith(f":00{offset}")
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 ENGLISH = "en"
 CHINESE = "zh-hans"
 
 
+# Cached: a list page asks for every text of every row, and the languages asked are a handful.
+@lru_cache(maxsize=64)
 def is_chinese(language: str | None) -> bool:
     """zh-hans, zh-Hans, zh-cn, zh: every Chinese variant reads the Simplified Chinese text."""
     return bool(language and language.lower().split("-")[0] == "zh")
@@ -47,11 +50,17 @@ class Text(str):
 
     def get(self, language: str | None) -> str:
         """The text in ``language``: Chinese when asked for and written, else English."""
-        return self.zh if is_chinese(language) and self.zh else self.en
+        return pick(self.en, self.zh, language)
 
     def is_fallback(self, language: str | None) -> bool:
         """True when Chinese is asked for but only the English exists, so English is shown."""
         return is_chinese(language) and not self.zh and bool(self.en)
+
+
+def pick(en: str | None, zh: str | None, language: str | None) -> str:
+    """``text(en, zh).get(language)`` without building the Text: a list page picks a few texts
+    from the columns of each of its rows."""
+    return zh if zh and is_chinese(language) else en or ""
 
 
 def text(en: str | None, zh: str | None = "") -> Text:

@@ -6,7 +6,7 @@ import pickle
 
 import pytest
 
-from assessments.core.texts import EditionTexts, Text, is_chinese
+from assessments.core.texts import EditionTexts, Text, is_chinese, pick, text
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "zh-Hans", "zh-cn", "zh", "ZH-HANT"])
@@ -27,6 +27,15 @@ def test_missing_chinese_falls_back_to_english_and_says_so():
     assert Text("Leader").is_fallback("zh-hans")
     assert not Text("Leader", "领先").is_fallback("zh-hans")
     assert not Text("").is_fallback("zh-hans")  # nothing shown, nothing to mark
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "zh", "en", "fr", None])
+@pytest.mark.parametrize(
+    "columns", [("Leader", "领先"), ("Leader", ""), ("Leader", None), (None, "领先"), (None, None)]
+)
+def test_a_text_picked_from_its_columns_is_the_one_its_text_shows(columns, language):
+    # A list page picks texts from database columns without building each Text.
+    assert pick(*columns, language) == text(*columns).get(language)
 
 
 def test_a_text_is_its_english_wherever_a_string_is_expected():
