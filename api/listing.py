@@ -5,7 +5,8 @@ queries built and compiled anew on every request: the reader's brands (the answe
 scopes), the capped count and the page's rows. Building and compiling them was about 1.4 ms of
 a 6 ms built page (bench/notes/reads.md). Here each is compiled once per thread and role
 (readiness/compiled.py) from the same querysets the view uses, and the page is a window of the
-ordered rows. A filtered or reordered list builds its FilterSet and queries as before.
+ordered rows. A filtered or reordered list builds its FilterSet and queries as before. The
+reader's brands are read once per global generation, not on every built page (brand_ids).
 """
 
 from __future__ import annotations
