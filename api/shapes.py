@@ -101,11 +101,13 @@ def list_rows(queryset: QuerySet[Assessment]) -> QuerySet:
     return queryset.values(*LIST_VALUES)
 
 
-def assessments_json(rows: Iterable[Mapping]) -> list[dict]:
-    """AssessmentSerializer(assessments, many=True).data: the rows of a list page."""
+def assessments_json(rows: Iterable[Mapping], generation: int | None = None) -> list[dict]:
+    """AssessmentSerializer(assessments, many=True).data: the rows of a list page.
+
+    `generation`: the global one the request read before its rows, if any (TierTexts)."""
     zone = _zone()
     language = get_language()  # read once: it was a tenth of a page's conversion, read per text
-    tiers = TierTexts(language)  # one query per edition met, in Chinese only
+    tiers = TierTexts(language, generation)  # a query per edition met, in Chinese only
     return [
         assessment_json(row, zone, lambda row: _result_tier(row, tiers), language) for row in rows
     ]

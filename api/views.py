@@ -258,7 +258,8 @@ class AssessmentViewSet(
         else:
             queryset = self.filter_queryset(self.get_queryset())
             page = paginator.paginate_rows(queryset, request, self, shapes.list_rows)
-        return self.get_paginated_response(shapes.assessments_json(page or []))
+        generation = answer_cache.generation_read(request)
+        return self.get_paginated_response(shapes.assessments_json(page or [], generation))
 
     def _unfiltered(self) -> bool:
         return self.request.query_params.keys().isdisjoint(AssessmentFilter.base_filters)

@@ -37,18 +37,29 @@ def marked(value: Text | str) -> SafeString:
     )
 
 
+# Per process: each edition's tiers in both languages, and the global generation they were read
+# under (assessments/generations.py). A built list page in Chinese read them on every request.
+_tiers_read: dict[int, tuple[int, dict[str, tuple[Text, Text]]]] = {}
+TIERS_READ_MAX = 1_000  # editions remembered; forgotten all at once past this
+
+
 class TierTexts:
     """Stored results' tier names and summaries as their editions word them, in both languages.
 
     A result keeps an English copy of its tier's name and summary (scoring is English only), so a
     list or a CSV showing that copy would say "Lagging" where the report beside it says 落后.
     Results are read through this instead: one query per edition met, not per row (make one
-    per response). English answers need no query: the copy is the edition's English (published
-    editions are read-only; only their Chinese may be corrected).
+    per response), or once per process and generation when given one. English answers need no
+    query: the copy is the edition's English (published editions are read-only; only their
+    Chinese may be corrected).
     """
 
-    def __init__(self, language: str | None) -> None:
+    def __init__(self, language: str | None, generation: int | None = None) -> None:
+        """`generation`: the global one, read before this request read its rows (api/cache.py).
+        With it, an edition's tiers are read once per generation in the process, not once per
+        response: an admin's edit of a tier bumps it, as every write of the benchmark does."""
         self.language = language
+        self.generation = generation
         self._editions: dict[int, dict[str, tuple[Text, Text]]] = {}
 
     def of(self, result) -> tuple[Text, Text]:
@@ -76,11 +87,19 @@ class TierTexts:
     def _tiers(self, edition_id: int) -> dict[str, tuple[Text, Text]]:
         from assessments.models import Tier  # models import nothing from here; keep it so
 
-        if edition_id not in self._editions:
+        if edition_id in self._editions:
+            return self._editions[edition_id]
+        known = _tiers_read.get(edition_id)
+        if self.generation is not None and known is not None and known[0] == self.generation:
+            tiers = known[1]
+        else:
             rows = Tier.objects.filter(edition_id=edition_id).only(
                 "key", "name_en", "name_zh_hans", "summary_en", "summary_zh_hans"
             )
-            self._editions[edition_id] = {
-                row.key: (row_text(row, "name"), row_text(row, "summary")) for row in rows
-            }
-        return self._editions[edition_id]
+            tiers = {row.key: (row_text(row, "name"), row_text(row, "summary")) for row in rows}
+            if self.generation is not None:
+                if len(_tiers_read) >= TIERS_READ_MAX:
+                    _tiers_read.clear()
+                _tiers_read[edition_id] = (self.generation, tiers)
+        self._editions[edition_id] = tiers
+        return tiers

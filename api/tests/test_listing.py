@@ -11,7 +11,7 @@ from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 
 from api.pagination import CappedCountPaginator
-from assessments.models import Membership
+from assessments.models import Assessment, Membership, Tier
 from assessments.tests.factories import AssessmentFactory, MembershipFactory
 
 ASSESSMENTS = "/api/v1/assessments/"
@@ -88,3 +88,27 @@ def test_a_readers_brands_are_read_again_once_a_membership_changes(clients, cons
     # The token again (its cached lookup is stale too), the brands again, count and page.
     brands_read = [q for q in queries if q["sql"].startswith('SELECT DISTINCT "assessments_brand"')]
     assert len(brands_read) == 1 and len(queries) == 4
+
+
+def test_tier_names_in_chinese_are_read_once_until_one_is_corrected(clients, many):
+    client = clients["consultant"]
+
+    def tier_names() -> set[str]:
+        response = client.get(
+            f"{ASSESSMENTS}?page_size=50",
+            HTTP_CACHE_CONTROL="no-cache",
+            HTTP_ACCEPT_LANGUAGE="zh-hans",
+        )
+        return {row["tier"]["name"] for row in response.json()["results"] if row["tier"]}
+
+    shown = tier_names()
+    with CaptureQueriesContext(connection) as queries:
+        assert tier_names() == shown
+    assert not [q for q in queries if '"assessments_tier"' in q["sql"]]
+    assert len(queries) == 2  # count and page
+    scored = Assessment.objects.filter(result__isnull=False, brand__slug=many[0].brand.slug)
+    result = scored.select_related("result").first().result
+    Tier.objects.filter(edition_id=result.edition_id, key=result.tier_key).update(
+        name_zh_hans="更正后的名称"
+    )
+    assert "更正后的名称" in tier_names()
