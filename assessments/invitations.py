@@ -2,13 +2,16 @@
 
 One service for the web pages and the API. The invitee follows a single-use link that expires
 (INVITATION_MAX_AGE_DAYS), chooses a username and a password (Django's validators) and lands on
-their dashboard; an address that already has an account gets the membership at once.
+their dashboard; an address that already has an account gets the membership at once. The mail
+is sent by a worker, which retries while the mail relay is down (send_invitation_mail_task).
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
+import smtplib
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -18,11 +21,13 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assessments import mail
 from assessments.models import Brand, Invitation, Membership, Profile
+from readiness import best_effort
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -32,6 +37,12 @@ ROLE_LABELS: dict[str, StrOrPromise] = {
     Membership.Role.MANAGER: gettext_lazy("brand manager"),
     Membership.Role.CONSULTANT: gettext_lazy("consultant"),
 }
+
+
+logger = logging.getLogger(__name__)
+
+# A mail relay that refuses, drops or times out: the same send may succeed later.
+MAIL_ERRORS = (smtplib.SMTPException, OSError)
 
 
 class InvitationUnusable(Exception):
@@ -56,6 +67,46 @@ def invitations_visible_to(user):
     return Invitation.objects.filter(brand__in=brands_inviting(user)).select_related(
         "brand", "invited_by"
     )
+
+
+def _queue_mail(invitation_id: int) -> None:
+    """The worker sends the mail, retrying while the mail relay is down; the request that
+    invites only queues it. From the request itself only when no broker answers."""
+    task = import_string("assessments.tasks.send_invitation_mail_task")  # tasks import this
+    queued = best_effort.call(
+        task.apply_async, (invitation_id,), retry=False, default=None, what="invitation mail"
+    )
+    if queued is not None:
+        return
+    try:
+        invitation_mail_send(invitation_id=invitation_id)
+    except MAIL_ERRORS:
+        # Saved and pending: re-sending it from the list tries again.
+        logger.exception("Invitation %s: its mail could not be sent", invitation_id)
+
+
+def invitation_mail_send(*, invitation_id: int) -> None:
+    """Draw the invitation's link now and mail it, if it is still pending (a task's work).
+
+    Only the link's hash is stored, so the link is drawn where the mail is written. A send that
+    fails and is tried again draws another: only the link of the mail that went out works. The
+    link's days run from this send, not from the request that queued it.
+    """
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.pending()
+            .select_for_update()
+            .select_related("brand")
+            .filter(pk=invitation_id)
+            .first()
+        )
+        if invitation is None:  # accepted, revoked or expired since it was queued
+            return
+        invitation.token_hash = _hash(token)
+        invitation.sent_at = timezone.now()
+        invitation.save(update_fields=["token_hash", "sent_at"])
+    _send(invitation, token)
 
 
 def _send(invitation: Invitation, token: str) -> None:
@@ -87,18 +138,22 @@ def invite(*, inviter, email: str, brand: Brand, role: str, language: str) -> In
         pending = Invitation.objects.pending().filter(email__iexact=email, brand=brand).first()
         if pending is not None:
             return resend(pending, role=role)
-        token = secrets.token_urlsafe(32)
         invitation = Invitation.objects.create(
             email=email,
             brand=brand,
             role=role,
             language=language,
             invited_by=inviter,
-            token_hash=_hash(token),
+            token_hash=_unsent_hash(),
             sent_at=timezone.now(),
         )
-        transaction.on_commit(lambda: _send(invitation, token))
+        transaction.on_commit(lambda: _queue_mail(invitation.pk))
     return invitation
+
+
+def _unsent_hash() -> str:
+    # The hash of a link never sent: nothing opens the invitation until its mail draws one.
+    return _hash(secrets.token_urlsafe(32))
 
 
 def _join(user, *, inviter, brand: Brand, role: str, language: str) -> Invitation:
@@ -111,26 +166,33 @@ def _join(user, *, inviter, brand: Brand, role: str, language: str) -> Invitatio
         role=role,
         language=language,
         invited_by=inviter,
-        token_hash=_hash(secrets.token_urlsafe(32)),  # never sent: nothing to accept
+        token_hash=_unsent_hash(),  # nothing to accept
         sent_at=now,
         accepted_at=now,
         accepted_by=user,
     )
     context = {"invitation": invitation, "role_label": ROLE_LABELS[invitation.role]}
-    transaction.on_commit(lambda: mail.send_to_user(user, "brand_joined", context))
+    transaction.on_commit(lambda: _note_joined(user, context))
     return invitation
 
 
+def _note_joined(user, context: dict) -> None:
+    try:
+        mail.send_to_user(user, "brand_joined", context)
+    except MAIL_ERRORS:
+        # A courtesy note: the membership is in place, and the brand shows on their dashboard.
+        logger.exception("The note to %s that they joined a brand could not be sent", user.pk)
+
+
 def resend(invitation: Invitation, *, role: str | None = None) -> Invitation:
-    """A new link (the old one stops working) and a new expiry; only a pending one."""
+    """A new link (the old one stops working now) and a new expiry; only a pending one."""
     if invitation.accepted_at or invitation.revoked_at:
         raise InvitationUnusable(_("This invitation was already used or revoked."))
-    token = secrets.token_urlsafe(32)
-    invitation.token_hash = _hash(token)
+    invitation.token_hash = _unsent_hash()
     invitation.sent_at = timezone.now()
     invitation.role = role or invitation.role
     invitation.save(update_fields=["token_hash", "sent_at", "role"])
-    transaction.on_commit(lambda: _send(invitation, token))
+    transaction.on_commit(lambda: _queue_mail(invitation.pk))
     return invitation
 
 

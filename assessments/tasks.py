@@ -8,7 +8,7 @@ from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
 
-from assessments import outbox, passwords, publishing, services
+from assessments import invitations, outbox, passwords, publishing, services
 
 logger = logging.getLogger(__name__)
 
@@ -21,6 +21,16 @@ def backoff(retries: int) -> float:
         factor=settings.SCORING_RETRY_DELAY,
         retries=retries,
         maximum=settings.SCORING_RETRY_MAX_DELAY,
+        full_jitter=True,
+    )
+
+
+def mail_backoff(retries: int) -> float:
+    """backoff() for mail: doubling from MAIL_RETRY_DELAY, capped at MAIL_RETRY_MAX_DELAY."""
+    return get_exponential_backoff_interval(
+        factor=settings.MAIL_RETRY_DELAY,
+        retries=retries,
+        maximum=settings.MAIL_RETRY_MAX_DELAY,
         full_jitter=True,
     )
 
@@ -55,6 +65,22 @@ def outbox_dispatch_task() -> int:
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def send_reset_mail_task(user_id: int, language: str) -> None:
     passwords.reset_mail_send(user_id=user_id, language=language)
+
+
+@shared_task(
+    bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=settings.MAIL_MAX_RETRIES
+)
+def send_invitation_mail_task(self, invitation_id: int) -> None:
+    try:
+        invitations.invitation_mail_send(invitation_id=invitation_id)
+    except invitations.MAIL_ERRORS as exc:
+        # No worker to wait in (tasks run in-process): the invitation stays pending, and
+        # re-sending it from the list tries again.
+        if self.request.is_eager or self.request.retries >= self.max_retries:
+            logger.error("Invitation %s: its mail could not be sent (%s)", invitation_id, exc)
+            return
+        logger.warning("Invitation %s: the mail relay failed (%r); retrying", invitation_id, exc)
+        raise self.retry(exc=exc, countdown=mail_backoff(self.request.retries)) from exc
 
 
 @shared_task

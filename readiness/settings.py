@@ -498,6 +498,13 @@ SECURE_HSTS_PRELOAD = not DEBUG
 EMAIL_URL = env_str("EMAIL_URL", "console://" if DEBUG else "smtp://localhost:25")
 vars().update(dj_email_url.parse(EMAIL_URL))
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+# An invitation's mail that the relay refuses is sent again this many times, waiting 30 s, 60 s,
+# 120 s ... (full jitter) up to the maximum: about two and a half hours in all at the defaults.
+# The maximum stays below CELERY_VISIBILITY_TIMEOUT, or Redis would hand a waiting retry to a
+# second worker.
+MAIL_MAX_RETRIES = env_int("MAIL_MAX_RETRIES", 10)
+MAIL_RETRY_DELAY = env_int("MAIL_RETRY_DELAY", 30)
+MAIL_RETRY_MAX_DELAY = env_int("MAIL_RETRY_MAX_DELAY", 1800)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "readiness <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The address links in mail and URLs in webhook payloads point at: both are built outside any

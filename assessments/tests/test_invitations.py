@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import re
+import socket
 
 import pytest
+from celery.exceptions import Retry
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.utils import timezone
 
 from assessments import invitations
 from assessments.models import Invitation, Membership, Profile
+from assessments.tasks import send_invitation_mail_task
 from assessments.tests.factories import (
     AdminFactory,
     BrandFactory,
@@ -218,3 +222,73 @@ def test_the_list_reads_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(8):
         page = client.get("/invitations/")
     assert page.content.decode().count("p1") >= 3  # p1, p10, p11 all listed
+
+
+# --- the mail relay down --------------------------------------------------------------------
+
+
+@pytest.fixture
+def relay_down(settings):
+    """SMTP to a loopback port nothing listens on: every send is refused."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    return settings
+
+
+def test_an_invitation_made_while_the_relay_is_down_is_kept_and_can_be_sent_again(
+    client, consultant, lotus, relay_down, django_capture_on_commit_callbacks, caplog
+):
+    client.force_login(consultant)
+    with django_capture_on_commit_callbacks(execute=True):
+        page = invite(client, lotus)
+    assert page.status_code == 200  # the invitations page again, not a server error
+    invitation = Invitation.objects.pending().get(email="new@example.com")
+    assert not mail.outbox and "its mail could not be sent" in caplog.text
+    relay_down.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # back up
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/invitations/{invitation.pk}/resend/")
+    client.post("/logout/")
+    assert join(client, link(mail.outbox[-1])).status_code == 200
+    assert Membership.objects.filter(user__username="nina", brand=lotus).exists()
+
+
+def test_the_worker_tries_a_refused_mail_again_later(consultant, lotus, relay_down, monkeypatch):
+    invitation = Invitation.objects.create(
+        email="new@example.com",
+        brand=lotus,
+        role="manager",
+        language="en",
+        invited_by=consultant,
+        token_hash="0" * 64,
+        sent_at=timezone.now(),
+    )
+    retries = []
+
+    def retry(*, exc, countdown):
+        retries.append((exc, countdown))
+        return Retry()
+
+    monkeypatch.setattr(send_invitation_mail_task, "retry", retry)
+    with pytest.raises(Retry):
+        send_invitation_mail_task.run(invitation.pk)  # as a worker runs it, not in-process
+    [(exc, countdown)] = retries
+    assert isinstance(exc, OSError)
+    assert 0 <= countdown <= relay_down.MAIL_RETRY_DELAY  # the first wait, with jitter
+    assert not mail.outbox and Invitation.objects.pending().filter(pk=invitation.pk).exists()
+
+
+def test_a_mail_queued_for_an_invitation_revoked_since_is_not_sent(
+    consultant, lotus, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as queued:
+        invitation = invitations.invite(
+            inviter=consultant, email="new@example.com", brand=lotus, role="manager", language="en"
+        )
+    invitations.revoke(invitation)
+    for callback in queued:
+        callback()
+    assert not mail.outbox
