@@ -58,6 +58,20 @@ def failure_record(username: str) -> None:
     until = timezone.now() + timedelta(minutes=settings.ACCOUNT_LOCKOUT_MINUTES)
     if not best_effort.call(_lock, username, until, default=False, what="account lock"):
         return  # not locked: no mail that says it is
+    # Queued for every username, known or not: a mail sent from the request would make a
+    # lockout of a real account take longer than one of an unknown name, and fail with the relay.
+    mail.queue(
+        "assessments.tasks.send_lockout_mail_task",
+        username,
+        failures,
+        until.isoformat(),
+        send=lambda: lockout_mail_send(username=username, failures=failures, until=until),
+        what="A lockout notice",
+    )
+
+
+def lockout_mail_send(*, username: str, failures: int, until: datetime) -> None:
+    """Tell the account's owner it is locked, and until when; nobody for an unknown name."""
     owner = get_user_model().objects.filter(username=username, is_active=True).first()
     if owner is not None and owner.email:
         mail.send_to_user(

@@ -9,9 +9,7 @@ is sent by a worker, which retries while the mail relay is down (send_invitation
 from __future__ import annotations
 
 import hashlib
-import logging
 import secrets
-import smtplib
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -21,13 +19,11 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assessments import mail
 from assessments.models import Brand, Invitation, Membership, Profile
-from readiness import best_effort
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -37,12 +33,6 @@ ROLE_LABELS: dict[str, StrOrPromise] = {
     Membership.Role.MANAGER: gettext_lazy("brand manager"),
     Membership.Role.CONSULTANT: gettext_lazy("consultant"),
 }
-
-
-logger = logging.getLogger(__name__)
-
-# A mail relay that refuses, drops or times out: the same send may succeed later.
-MAIL_ERRORS = (smtplib.SMTPException, OSError)
 
 
 class InvitationUnusable(Exception):
@@ -70,19 +60,13 @@ def invitations_visible_to(user):
 
 
 def _queue_mail(invitation_id: int) -> None:
-    """The worker sends the mail, retrying while the mail relay is down; the request that
-    invites only queues it. From the request itself only when no broker answers."""
-    task = import_string("assessments.tasks.send_invitation_mail_task")  # tasks import this
-    queued = best_effort.call(
-        task.apply_async, (invitation_id,), retry=False, default=None, what="invitation mail"
+    # Saved and pending whatever the relay does: re-sending it from the list tries again.
+    mail.queue(
+        "assessments.tasks.send_invitation_mail_task",
+        invitation_id,
+        send=lambda: invitation_mail_send(invitation_id=invitation_id),
+        what=f"Invitation {invitation_id}'s mail",
     )
-    if queued is not None:
-        return
-    try:
-        invitation_mail_send(invitation_id=invitation_id)
-    except MAIL_ERRORS:
-        # Saved and pending: re-sending it from the list tries again.
-        logger.exception("Invitation %s: its mail could not be sent", invitation_id)
 
 
 def invitation_mail_send(*, invitation_id: int) -> None:
@@ -171,17 +155,28 @@ def _join(user, *, inviter, brand: Brand, role: str, language: str) -> Invitatio
         accepted_at=now,
         accepted_by=user,
     )
-    context = {"invitation": invitation, "role_label": ROLE_LABELS[invitation.role]}
-    transaction.on_commit(lambda: _note_joined(user, context))
+    transaction.on_commit(
+        lambda: mail.queue(
+            "assessments.tasks.send_joined_note_task",
+            invitation.pk,
+            send=lambda: joined_note_send(invitation_id=invitation.pk),
+            what=f"The note of invitation {invitation.pk}",
+        )
+    )
     return invitation
 
 
-def _note_joined(user, context: dict) -> None:
-    try:
-        mail.send_to_user(user, "brand_joined", context)
-    except MAIL_ERRORS:
-        # A courtesy note: the membership is in place, and the brand shows on their dashboard.
-        logger.exception("The note to %s that they joined a brand could not be sent", user.pk)
+def joined_note_send(*, invitation_id: int) -> None:
+    """Tell the owner of an existing account that they joined the invitation's brand."""
+    invitation = (
+        Invitation.objects.select_related("brand", "accepted_by")
+        .filter(pk=invitation_id, accepted_by__is_active=True)
+        .first()
+    )
+    if invitation is None or invitation.accepted_by is None:
+        return
+    context = {"invitation": invitation, "role_label": ROLE_LABELS[invitation.role]}
+    mail.send_to_user(invitation.accepted_by, "brand_joined", context)
 
 
 def resend(invitation: Invitation, *, role: str | None = None) -> Invitation:

@@ -2,12 +2,41 @@
 
 from __future__ import annotations
 
+import logging
+import smtplib
+from collections.abc import Callable
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.module_loading import import_string
 
 from assessments.models import Profile
+from readiness import best_effort
+
+logger = logging.getLogger(__name__)
+
+# A mail relay that refuses, drops or times out: the same send may succeed later.
+MAIL_ERRORS = (smtplib.SMTPException, OSError)
+
+
+def queue(task: str, *args: object, send: Callable[[], None], what: str) -> None:
+    """Have a worker send a mail (the task named), retrying while the relay refuses.
+
+    A request only queues its mail: it neither waits for the relay nor fails with it, and it
+    takes as long whether or not a mail goes out. Only when no broker answers is the mail sent
+    from the request itself (`send`), and a refusal is then logged, never the request's error.
+    """
+    queued = best_effort.call(
+        import_string(task).apply_async, args, retry=False, default=None, what=what
+    )
+    if queued is not None:
+        return
+    try:
+        send()
+    except MAIL_ERRORS:
+        logger.exception("%s could not be sent", what)
 
 
 def user_language(user) -> str:

@@ -23,7 +23,6 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from api.throttling import client_address
@@ -64,12 +63,13 @@ class ResetForm(PasswordResetForm):
         profile = Profile.objects.filter(user=user).only("language").first()
         # The language the person chose; else the one they asked in.
         language = (profile and profile.language) or translation.get_language()
-        task = import_string("assessments.tasks.send_reset_mail_task")  # tasks import this module
-        sent = best_effort.call(
-            task.apply_async, (user.pk, language), retry=False, default=None, what="reset mail"
+        mail.queue(
+            "assessments.tasks.send_reset_mail_task",
+            user.pk,
+            language,
+            send=lambda: reset_mail_send(user_id=user.pk, language=language),
+            what=f"The reset mail of user {user.pk}",
         )
-        if sent is None:  # no broker answered: slower to answer than to lose the mail
-            reset_mail_send(user_id=user.pk, language=language)
 
 
 def reset_mail_send(*, user_id: int, language: str) -> None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from datetime import datetime
 
 from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
 
-from assessments import invitations, outbox, passwords, publishing, services
+from assessments import account_lockout, invitations, mail, outbox, passwords, publishing, services
 
 logger = logging.getLogger(__name__)
 
@@ -62,25 +64,65 @@ def outbox_dispatch_task() -> int:
     return outbox.outbox_dispatch()
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
-def send_reset_mail_task(user_id: int, language: str) -> None:
-    passwords.reset_mail_send(user_id=user_id, language=language)
+# Mail: the request queues it (mail.queue); these send it, and try again while the relay refuses.
+MAIL_TASK = {
+    "bind": True,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "max_retries": settings.MAIL_MAX_RETRIES,
+}
 
 
-@shared_task(
-    bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=settings.MAIL_MAX_RETRIES
-)
+@shared_task(**MAIL_TASK)
+def send_reset_mail_task(self, user_id: int, language: str) -> None:
+    _mail_or_retry(
+        self,
+        f"The reset mail of user {user_id}",
+        lambda: passwords.reset_mail_send(user_id=user_id, language=language),
+    )
+
+
+@shared_task(**MAIL_TASK)
 def send_invitation_mail_task(self, invitation_id: int) -> None:
+    _mail_or_retry(
+        self,
+        f"Invitation {invitation_id}'s mail",
+        lambda: invitations.invitation_mail_send(invitation_id=invitation_id),
+    )
+
+
+@shared_task(**MAIL_TASK)
+def send_joined_note_task(self, invitation_id: int) -> None:
+    _mail_or_retry(
+        self,
+        f"The note of invitation {invitation_id}",
+        lambda: invitations.joined_note_send(invitation_id=invitation_id),
+    )
+
+
+@shared_task(**MAIL_TASK)
+def send_lockout_mail_task(self, username: str, failures: int, until: str) -> None:
+    # A username, not an id: the request queues the same for unknown names (account_lockout).
+    _mail_or_retry(
+        self,
+        "A lockout notice",
+        lambda: account_lockout.lockout_mail_send(
+            username=username, failures=failures, until=datetime.fromisoformat(until)
+        ),
+    )
+
+
+def _mail_or_retry(task, what: str, send: Callable[[], None]) -> None:
     try:
-        invitations.invitation_mail_send(invitation_id=invitation_id)
-    except invitations.MAIL_ERRORS as exc:
-        # No worker to wait in (tasks run in-process): the invitation stays pending, and
-        # re-sending it from the list tries again.
-        if self.request.is_eager or self.request.retries >= self.max_retries:
-            logger.error("Invitation %s: its mail could not be sent (%s)", invitation_id, exc)
+        send()
+    except mail.MAIL_ERRORS as exc:
+        # In-process (no worker to wait in) or past the last retry: logged, and given up. An
+        # invitation stays pending (re-sending it tries again); a reset can be asked again.
+        if task.request.is_eager or task.request.retries >= task.max_retries:
+            logger.error("%s could not be sent (%s)", what, exc)
             return
-        logger.warning("Invitation %s: the mail relay failed (%r); retrying", invitation_id, exc)
-        raise self.retry(exc=exc, countdown=mail_backoff(self.request.retries)) from exc
+        logger.warning("%s: the mail relay failed (%r); retrying", what, exc)
+        raise task.retry(exc=exc, countdown=mail_backoff(task.request.retries)) from exc
 
 
 @shared_task

@@ -498,8 +498,8 @@ SECURE_HSTS_PRELOAD = not DEBUG
 EMAIL_URL = env_str("EMAIL_URL", "console://" if DEBUG else "smtp://localhost:25")
 vars().update(dj_email_url.parse(EMAIL_URL))
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
-# An invitation's mail that the relay refuses is sent again this many times, waiting 30 s, 60 s,
-# 120 s ... (full jitter) up to the maximum: about two and a half hours in all at the defaults.
+# A mail that the relay refuses is sent again this many times (assessments/tasks.py), waiting
+# 30 s, 60 s, 120 s ... (full jitter) up to the maximum: about two and a half hours in all.
 # The maximum stays below CELERY_VISIBILITY_TIMEOUT, or Redis would hand a waiting retry to a
 # second worker.
 MAIL_MAX_RETRIES = env_int("MAIL_MAX_RETRIES", 10)

@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from api.tests.errors import detail
 from assessments.models import Profile
 from assessments.tests.factories import UserFactory
-from tests.processes import ROOT
+from tests.processes import ROOT, spare_port
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +70,15 @@ def test_an_unknown_username_gets_the_same_lock_and_nobody_is_mailed(owner):
     spread_guesses(20, username="nobody")
     assert login("whatever", "203.0.113.99", username="nobody").status_code == 429
     assert mail.outbox == []
+
+
+def test_a_lock_while_the_mail_relay_is_down_still_answers_and_holds(owner, settings, caplog):
+    port = spare_port()  # nothing listens there: the relay refuses every mail
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    spread_guesses(20)  # the twentieth locks the account, and its notice is refused
+    assert "A lockout notice could not be sent" in caplog.text
+    assert login(PASSWORD, "203.0.113.99").status_code == 429
 
 
 def test_the_lock_ends_after_the_cool_off(owner, monkeypatch):
