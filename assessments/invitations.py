@@ -80,7 +80,7 @@ def invitation_mail_send(*, invitation_id: int) -> None:
     with transaction.atomic():
         invitation = (
             Invitation.objects.pending()
-            .select_for_update()
+            .select_for_update(of=("self",))  # the invitation's row, not its brand's
             .select_related("brand")
             .filter(pk=invitation_id)
             .first()
