@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from api.filters import AssessmentFilter
 from api.readers import SLOTS, role_of, stand_in
 from api.shapes import LIST_VALUES
+from assessments.generations import Remembered
 from assessments.models import Assessment, Brand
 from readiness.compiled import CompiledRead
 
@@ -43,30 +44,24 @@ _READS = {
 }
 
 
-# Per process: each reader's brand ids, and the global generation they were read under.
-_brands_read: dict[tuple, tuple[int, tuple[int, ...]]] = {}
-BRANDS_READ_MAX = 20_000  # readers remembered; forgotten all at once past this
+# Per process: each reader's brand ids, under the global generation they were read under.
+_brands_read: Remembered[tuple, tuple[int, ...]] = Remembered(limit=20_000)
 
 
 def brand_ids(user, generation: int | None = None) -> tuple[int, ...]:
     """The ids of the brands `user` may read (Brand.objects.visible_to).
 
-    `generation`: the global one (assessments/generations.py), read before this call. The
-    brands are then read once per reader and generation, not on every built page: which brands
-    a user reads changes only with a membership, a brand or the user, and every write of those
-    bumps the global generation, whose numbers are never reused.
+    `generation`: the global one, read before this call. The brands are then read once per
+    reader and generation, not on every built page: which brands a user reads changes only with
+    a membership, a brand or the user, and every write of those bumps it (Remembered).
     """
     role, slots = role_of(user)
     reader = (role, *sorted(slots.items()))
-    known = _brands_read.get(reader)
-    if generation is not None and known is not None and known[0] == generation:
-        return known[1]
-    ids = tuple(row["pk"] for row in _READS[role]["brands"].read(role, **slots))
-    if generation is not None:
-        if len(_brands_read) >= BRANDS_READ_MAX:
-            _brands_read.clear()
-        _brands_read[reader] = (generation, ids)
-    return ids
+    return _brands_read.get(
+        reader,
+        generation,
+        lambda: tuple(row["pk"] for row in _READS[role]["brands"].read(role, **slots)),
+    )
 
 
 class Listing:

@@ -27,10 +27,10 @@ from __future__ import annotations
 
 import contextvars
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -252,6 +252,36 @@ def _add_seed(key: str) -> bool:
     # Never restart at 1 after an eviction: entries cached under the old numbers would come
     # back. Nanoseconds since the epoch are larger than any generation reached before.
     return cache.add(key, time.time_ns(), timeout=None)
+
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+class Remembered(Generic[_K, _V]):
+    """Values read from the database, kept in this process under the global generation.
+
+    For what only writes that bump the global generation can change (a reader's brands, an
+    edition's tier texts): `get` reads a value once per key and generation, and again when the
+    generation has moved. Generations are never reused (_add_seed), so an old value never
+    matches a new number. With no generation (Redis unreachable, an uncached request) it reads.
+    The values are shared by every caller: read them, never change them.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit  # keys kept; forgotten all at once past this
+        self._values: dict[_K, tuple[int, _V]] = {}
+
+    def get(self, key: _K, generation: int | None, read: Callable[[], _V]) -> _V:
+        known = self._values.get(key)
+        if generation is not None and known is not None and known[0] == generation:
+            return known[1]
+        value = read()
+        if generation is not None:
+            if len(self._values) >= self.limit:
+                self._values.clear()
+            self._values[key] = (generation, value)
+        return value
 
 
 _M = TypeVar("_M", bound=models.Model)

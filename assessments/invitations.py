@@ -155,15 +155,17 @@ def _join(user, *, inviter, brand: Brand, role: str, language: str) -> Invitatio
         accepted_at=now,
         accepted_by=user,
     )
-    transaction.on_commit(
-        lambda: mail.queue(
-            "assessments.tasks.send_joined_note_task",
-            invitation.pk,
-            send=lambda: joined_note_send(invitation_id=invitation.pk),
-            what=f"The note of invitation {invitation.pk}",
-        )
-    )
+    transaction.on_commit(lambda: _queue_note(invitation.pk))
     return invitation
+
+
+def _queue_note(invitation_id: int) -> None:
+    mail.queue(
+        "assessments.tasks.send_joined_note_task",
+        invitation_id,
+        send=lambda: joined_note_send(invitation_id=invitation_id),
+        what=f"The note of invitation {invitation_id}",
+    )
 
 
 def joined_note_send(*, invitation_id: int) -> None:

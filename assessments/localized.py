@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext
 
 from assessments.core.texts import Text, is_chinese, text
+from assessments.generations import Remembered
 
 
 def row_text(row: object, name: str) -> Text:
@@ -37,10 +38,9 @@ def marked(value: Text | str) -> SafeString:
     )
 
 
-# Per process: each edition's tiers in both languages, and the global generation they were read
-# under (assessments/generations.py). A built list page in Chinese read them on every request.
-_tiers_read: dict[int, tuple[int, dict[str, tuple[Text, Text]]]] = {}
-TIERS_READ_MAX = 1_000  # editions remembered; forgotten all at once past this
+# Per process: each edition's tiers in both languages, under the global generation they were
+# read under. A built list page in Chinese read them on every request.
+_tiers_read: Remembered[int, dict[str, tuple[Text, Text]]] = Remembered(limit=1_000)
 
 
 class TierTexts:
@@ -89,17 +89,13 @@ class TierTexts:
 
         if edition_id in self._editions:
             return self._editions[edition_id]
-        known = _tiers_read.get(edition_id)
-        if self.generation is not None and known is not None and known[0] == self.generation:
-            tiers = known[1]
-        else:
+
+        def read() -> dict[str, tuple[Text, Text]]:
             rows = Tier.objects.filter(edition_id=edition_id).only(
                 "key", "name_en", "name_zh_hans", "summary_en", "summary_zh_hans"
             )
-            tiers = {row.key: (row_text(row, "name"), row_text(row, "summary")) for row in rows}
-            if self.generation is not None:
-                if len(_tiers_read) >= TIERS_READ_MAX:
-                    _tiers_read.clear()
-                _tiers_read[edition_id] = (self.generation, tiers)
+            return {row.key: (row_text(row, "name"), row_text(row, "summary")) for row in rows}
+
+        tiers = _tiers_read.get(edition_id, self.generation, read)
         self._editions[edition_id] = tiers
         return tiers
