@@ -86,6 +86,18 @@ class BoundedPageNumberPagination(PageNumberPagination):
             )
         return int(value)
 
+    def get_page_number(self, request, paginator) -> int | str:
+        # DRF reads an empty page as the first and any other word as a page past the end (404):
+        # a page number that is not one is the client's mistake, named as such.
+        value = request.query_params.get(self.page_query_param)
+        if value is None:
+            return 1
+        if value in self.last_page_strings:
+            return paginator.num_pages
+        if not value.isdigit() or int(value) < 1:
+            raise ValidationError({self.page_query_param: ["A whole number from 1."]})
+        return int(value)
+
     def get_paginated_response(self, data) -> Response:
         # DRF calls this after paginate_queryset(), which made the page with our paginator.
         assert self.page is not None and isinstance(self.page.paginator, CappedCountPaginator)
