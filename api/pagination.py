@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -88,13 +89,14 @@ class BoundedPageNumberPagination(PageNumberPagination):
 
     def get_page_number(self, request, paginator) -> int | str:
         # DRF reads an empty page as the first and any other word as a page past the end (404):
-        # a page number that is not one is the client's mistake, named as such.
+        # what is not a whole number is the client's mistake, named as such. A whole number
+        # outside the pages (0, or past the last) stays the documented 404.
         value = request.query_params.get(self.page_query_param)
         if value is None:
             return 1
         if value in self.last_page_strings:
             return paginator.num_pages
-        if not value.isdigit() or int(value) < 1:
+        if not re.fullmatch(r"-?\d+", value):
             raise ValidationError({self.page_query_param: ["A whole number from 1."]})
         return int(value)
 

@@ -43,7 +43,7 @@ def test_a_bad_page_size_is_a_400_naming_it(consultant_client, world, size):
     assert fields(response) == {"page_size": ["A whole number from 1 to 200."]}
 
 
-@pytest.mark.parametrize("number", ["", "abc", "0", "-1", "1.5"])
+@pytest.mark.parametrize("number", ["", "abc", "1.5", "2e3"])
 @pytest.mark.parametrize("path", [ASSESSMENTS, "/api/v1/actions/"])
 def test_a_page_number_that_is_not_one_is_a_400_naming_it(consultant_client, world, path, number):
     # An empty page was read as the first (schemathesis found it on a webhook's deliveries).
@@ -56,7 +56,8 @@ def test_the_first_and_the_last_page_by_number_and_by_name(consultant_client, wo
     first = consultant_client.get(f"{ASSESSMENTS}?page_size=1&page=1").json()
     last = consultant_client.get(f"{ASSESSMENTS}?page_size=1&page=last").json()
     assert first["previous"] is None and last["next"] is None
-    assert consultant_client.get(f"{ASSESSMENTS}?page_size=1&page=999").status_code == 404
+    for outside in ("999", "0", "-1"):  # whole numbers, but no page: the documented 404
+        assert consultant_client.get(f"{ASSESSMENTS}?page_size=1&page={outside}").status_code == 404
 
 
 def test_a_bad_filter_value_is_a_400_naming_the_filter(consultant_client, world):
